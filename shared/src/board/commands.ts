@@ -1,0 +1,81 @@
+import { z } from 'zod';
+import { Id } from '../roles.ts';
+
+/** Kinds of agenda item a group session is usually built from. */
+export const ItemKind = z.enum([
+  'check-in',
+  'psychoeducation',
+  'skill-practice',
+  'open-process',
+  'break',
+  'check-out',
+  'other'
+]);
+export type ItemKind = z.infer<typeof ItemKind>;
+
+export const LIMITS = {
+  maxItems: 50,
+  titleLength: 120,
+  guidanceLength: 2000,
+  maxPlannedMinutes: 240,
+  maxExtendMinutes: 60,
+  maxTotalExtension: 240,
+  sessionTitleLength: 120
+} as const;
+
+const Title = z.string().trim().min(1, 'a title is required').max(LIMITS.titleLength);
+const Minutes = z.number().int().min(1).max(LIMITS.maxPlannedMinutes);
+
+/** A new agenda item as a facilitator writes it. */
+export const NewItem = z
+  .object({ itemId: Id, title: Title, kind: ItemKind, plannedMinutes: Minutes })
+  .strict();
+export type NewItem = z.infer<typeof NewItem>;
+
+const item = <T extends string>(type: T) => z.object({ type: z.literal(type), itemId: Id }).strict();
+
+/**
+ * Every command the board accepts. The `type` is the discriminant; unknown keys are refused.
+ * Ids of new things (items) are chosen by the client so that `decide` stays pure.
+ */
+export const Command = z.discriminatedUnion('type', [
+  z
+    .object({
+      type: z.literal('session.create'),
+      title: z.string().trim().min(1).max(LIMITS.sessionTitleLength),
+      scheduledFor: z.string().datetime({ offset: true }).nullable(),
+      agenda: z.array(NewItem).max(LIMITS.maxItems)
+    })
+    .strict(),
+  z.object({ type: z.literal('session.start') }).strict(),
+  z.object({ type: z.literal('session.end') }).strict(),
+  z.object({ type: z.literal('agenda.add'), item: NewItem, position: z.number().int().min(0).optional() }).strict(),
+  z
+    .object({
+      type: z.literal('agenda.edit'),
+      itemId: Id,
+      title: Title.optional(),
+      kind: ItemKind.optional(),
+      plannedMinutes: Minutes.optional()
+    })
+    .strict(),
+  item('agenda.remove'),
+  z.object({ type: z.literal('agenda.reorder'), itemIds: z.array(Id).max(LIMITS.maxItems) }).strict(),
+  z
+    .object({ type: z.literal('agenda.set_guidance'), itemId: Id, guidance: z.string().max(LIMITS.guidanceLength) })
+    .strict(),
+  item('item.start'),
+  z.object({ type: z.literal('item.next') }).strict(),
+  item('item.pause'),
+  item('item.resume'),
+  z
+    .object({ type: z.literal('item.extend'), itemId: Id, minutes: z.number().int().min(1).max(LIMITS.maxExtendMinutes) })
+    .strict(),
+  item('item.complete'),
+  item('item.skip')
+]);
+export type Command = z.infer<typeof Command>;
+export type CommandType = Command['type'];
+
+/** Every command type, for validation messages and documentation. */
+export const COMMAND_TYPES = Command.options.map((o) => o.shape.type.value) as readonly CommandType[];

@@ -1,0 +1,193 @@
+import { ErrorCode, type WireError } from '../errors.ts';
+import type { Actor, Role } from '../roles.ts';
+import { LIMITS, type Command, type CommandType } from './commands.ts';
+import type { BoardEvent } from './events.ts';
+import type { AgendaItem, BoardState } from './state.ts';
+
+/** The outcome of a decision: the events to append, or why nothing happens. */
+export type Decision = { ok: true; events: BoardEvent[] } | { ok: false; rejection: WireError };
+
+/**
+ * Which roles may issue each command. Both co-facilitators are equal; supervisors watch and members
+ * follow — neither may change the board. (Participation and flags add member and supervisor commands.)
+ */
+export const COMMAND_ROLES: Record<CommandType, readonly Role[]> = {
+  'session.create': ['facilitator'],
+  'session.start': ['facilitator'],
+  'session.end': ['facilitator'],
+  'agenda.add': ['facilitator'],
+  'agenda.edit': ['facilitator'],
+  'agenda.remove': ['facilitator'],
+  'agenda.reorder': ['facilitator'],
+  'agenda.set_guidance': ['facilitator'],
+  'item.start': ['facilitator'],
+  'item.next': ['facilitator'],
+  'item.pause': ['facilitator'],
+  'item.resume': ['facilitator'],
+  'item.extend': ['facilitator'],
+  'item.complete': ['facilitator'],
+  'item.skip': ['facilitator']
+};
+
+const reject = (code: ErrorCode, message: string): Decision => ({ ok: false, rejection: { code, message } });
+const accept = (...events: BoardEvent[]): Decision => ({ ok: true, events });
+
+function findItem(state: BoardState, itemId: string): AgendaItem | undefined {
+  return state.items.find((i) => i.id === itemId);
+}
+
+/** Guards shared by commands that act on the agenda of an existing, not yet ended session. */
+function openSession(state: BoardState): Decision | null {
+  if (state.status === 'new') return reject(ErrorCode.SESSION_NOT_FOUND, 'This session does not exist yet.');
+  if (state.status === 'ended') return reject(ErrorCode.SESSION_ENDED, 'The session has ended; the agenda is closed.');
+  return null;
+}
+
+function liveSession(state: BoardState): Decision | null {
+  const closed = openSession(state);
+  if (closed) return closed;
+  if (state.status !== 'live') return reject(ErrorCode.SESSION_NOT_LIVE, 'Start the session first.');
+  return null;
+}
+
+function existingItem(state: BoardState, itemId: string): AgendaItem | Decision {
+  return findItem(state, itemId) ?? reject(ErrorCode.ITEM_NOT_FOUND, `No agenda item ${itemId}.`);
+}
+
+function currentOf(state: BoardState, itemId: string): AgendaItem | Decision {
+  const found = existingItem(state, itemId);
+  if ('ok' in found) return found;
+  if (state.currentItemId !== itemId) return reject(ErrorCode.ITEM_NOT_CURRENT, `"${found.title}" is not the current item.`);
+  return found;
+}
+
+/** Events that close the current item, if there is one, before another starts or the session ends. */
+function closeCurrent(state: BoardState, at: number): BoardEvent[] {
+  return state.currentItemId ? [{ type: 'item.completed', at, itemId: state.currentItemId }] : [];
+}
+
+/**
+ * Decides what a command means for the board: checks the actor's role and the command against the
+ * state, and returns the events to append. Pure: the clock comes in as `now`, ids come with the command.
+ */
+export function decide(state: BoardState, command: Command, actor: Actor, now: number): Decision {
+  if (!COMMAND_ROLES[command.type].includes(actor.role)) {
+    return reject(ErrorCode.FORBIDDEN, `A ${actor.role} may not ${command.type}.`);
+  }
+  const at = now;
+  switch (command.type) {
+    case 'session.create': {
+      if (state.status !== 'new') return reject(ErrorCode.SESSION_EXISTS, 'This session already exists.');
+      const ids = new Set(command.agenda.map((i) => i.itemId));
+      if (ids.size !== command.agenda.length) return reject(ErrorCode.ITEM_EXISTS, 'Agenda item ids must be unique.');
+      return accept(
+        { type: 'session.created', at, title: command.title, scheduledFor: command.scheduledFor },
+        ...command.agenda.map((i, position): BoardEvent => ({ type: 'agenda.item_added', at, ...i, position }))
+      );
+    }
+    case 'session.start':
+      if (state.status === 'new') return reject(ErrorCode.SESSION_NOT_FOUND, 'This session does not exist yet.');
+      if (state.status !== 'scheduled') {
+        return reject(ErrorCode.SESSION_NOT_SCHEDULED, `The session is ${state.status}; only a scheduled session can start.`);
+      }
+      return accept({ type: 'session.started', at });
+    case 'session.end':
+      return liveSession(state) ?? accept(...closeCurrent(state, at), { type: 'session.ended', at });
+    case 'agenda.add': {
+      const closed = openSession(state);
+      if (closed) return closed;
+      if (state.items.length >= LIMITS.maxItems) return reject(ErrorCode.AGENDA_FULL, `An agenda holds at most ${LIMITS.maxItems} items.`);
+      if (findItem(state, command.item.itemId)) return reject(ErrorCode.ITEM_EXISTS, `Item ${command.item.itemId} already exists.`);
+      const position = Math.min(command.position ?? state.items.length, state.items.length);
+      return accept({ type: 'agenda.item_added', at, ...command.item, position });
+    }
+    case 'agenda.edit': {
+      const item = openSession(state) ?? existingItem(state, command.itemId);
+      if ('ok' in item) return item;
+      const { title, kind, plannedMinutes } = command;
+      const changed =
+        (title !== undefined && title !== item.title) ||
+        (kind !== undefined && kind !== item.kind) ||
+        (plannedMinutes !== undefined && plannedMinutes !== item.plannedMinutes);
+      if (!changed) return reject(ErrorCode.NOTHING_CHANGED, 'The edit changes nothing.');
+      return accept({
+        type: 'agenda.item_edited',
+        at,
+        itemId: item.id,
+        ...(title !== undefined && { title }),
+        ...(kind !== undefined && { kind }),
+        ...(plannedMinutes !== undefined && { plannedMinutes })
+      });
+    }
+    case 'agenda.remove': {
+      const item = openSession(state) ?? existingItem(state, command.itemId);
+      if ('ok' in item) return item;
+      if (item.id === state.currentItemId) return reject(ErrorCode.ITEM_IS_CURRENT, 'Complete or skip the current item before removing it.');
+      return accept({ type: 'agenda.item_removed', at, itemId: item.id });
+    }
+    case 'agenda.reorder': {
+      const closed = openSession(state);
+      if (closed) return closed;
+      const ids = command.itemIds;
+      const known = new Set(state.items.map((i) => i.id));
+      if (ids.length !== known.size || new Set(ids).size !== ids.length || !ids.every((id) => known.has(id))) {
+        return reject(ErrorCode.BAD_ORDER, 'A new order must list every agenda item exactly once.');
+      }
+      if (ids.every((id, n) => state.items[n]?.id === id)) return reject(ErrorCode.NOTHING_CHANGED, 'The order is unchanged.');
+      return accept({ type: 'agenda.reordered', at, itemIds: [...ids] });
+    }
+    case 'agenda.set_guidance': {
+      const item = openSession(state) ?? existingItem(state, command.itemId);
+      if ('ok' in item) return item;
+      if (item.guidance === command.guidance) return reject(ErrorCode.NOTHING_CHANGED, 'The guidance is unchanged.');
+      return accept({ type: 'agenda.guidance_set', at, itemId: item.id, guidance: command.guidance });
+    }
+    case 'item.start': {
+      const item = liveSession(state) ?? existingItem(state, command.itemId);
+      if ('ok' in item) return item;
+      if (item.id === state.currentItemId) return reject(ErrorCode.ITEM_IS_CURRENT, `"${item.title}" is already current.`);
+      return accept(...closeCurrent(state, at), { type: 'item.started', at, itemId: item.id });
+    }
+    case 'item.next': {
+      const closed = liveSession(state);
+      if (closed) return closed;
+      const from = state.items.findIndex((i) => i.id === state.currentItemId);
+      const next = state.items.find((i, n) => n > from && i.status === 'pending');
+      if (!next && !state.currentItemId) return reject(ErrorCode.NO_NEXT_ITEM, 'No agenda item is left to start.');
+      return accept(...closeCurrent(state, at), ...(next ? [{ type: 'item.started', at, itemId: next.id } as const] : []));
+    }
+    case 'item.pause': {
+      const item = liveSession(state) ?? currentOf(state, command.itemId);
+      if ('ok' in item) return item;
+      if (item.runningSince === null) return reject(ErrorCode.ITEM_NOT_RUNNING, `"${item.title}" is already paused.`);
+      return accept({ type: 'item.paused', at, itemId: item.id });
+    }
+    case 'item.resume': {
+      const item = liveSession(state) ?? currentOf(state, command.itemId);
+      if ('ok' in item) return item;
+      if (item.runningSince !== null) return reject(ErrorCode.ITEM_NOT_PAUSED, `"${item.title}" is not paused.`);
+      return accept({ type: 'item.resumed', at, itemId: item.id });
+    }
+    case 'item.extend': {
+      const item = liveSession(state) ?? currentOf(state, command.itemId);
+      if ('ok' in item) return item;
+      if (item.extendedMinutes + command.minutes > LIMITS.maxTotalExtension) {
+        return reject(ErrorCode.EXTENSION_LIMIT, `An item can be extended by at most ${LIMITS.maxTotalExtension} minutes in all.`);
+      }
+      return accept({ type: 'item.extended', at, itemId: item.id, minutes: command.minutes });
+    }
+    case 'item.complete': {
+      const item = liveSession(state) ?? currentOf(state, command.itemId);
+      if ('ok' in item) return item;
+      return accept({ type: 'item.completed', at, itemId: item.id });
+    }
+    case 'item.skip': {
+      const item = liveSession(state) ?? existingItem(state, command.itemId);
+      if ('ok' in item) return item;
+      if (item.status === 'done' || item.status === 'skipped') {
+        return reject(ErrorCode.ITEM_FINISHED, `"${item.title}" is already ${item.status === 'done' ? 'done' : 'skipped'}.`);
+      }
+      return accept({ type: 'item.skipped', at, itemId: item.id });
+    }
+  }
+}

@@ -1,0 +1,50 @@
+import { z } from 'zod';
+import { Id } from '../roles.ts';
+import { ItemKind } from './commands.ts';
+
+/** Server time in epoch milliseconds at which the event happened. */
+const At = z.number().int().nonnegative();
+
+const ev = <T extends string, S extends z.ZodRawShape>(type: T, shape: S) =>
+  z.object({ type: z.literal(type), at: At, ...shape }).strict();
+
+/**
+ * Every event of a session's log. Events are facts: `evolve` applies any of them without checks.
+ * An event is visible to a role in whole or not at all (see `visibleTo`): data with a narrower
+ * audience, such as facilitator guidance, travels in an event of its own.
+ */
+export const BoardEvent = z.discriminatedUnion('type', [
+  ev('session.created', { title: z.string(), scheduledFor: z.string().nullable() }),
+  ev('session.started', {}),
+  ev('session.ended', {}),
+  ev('agenda.item_added', {
+    itemId: Id,
+    title: z.string(),
+    kind: ItemKind,
+    plannedMinutes: z.number().int(),
+    position: z.number().int().min(0)
+  }),
+  ev('agenda.item_edited', {
+    itemId: Id,
+    title: z.string().optional(),
+    kind: ItemKind.optional(),
+    plannedMinutes: z.number().int().optional()
+  }),
+  ev('agenda.item_removed', { itemId: Id }),
+  ev('agenda.reordered', { itemIds: z.array(Id) }),
+  ev('agenda.guidance_set', { itemId: Id, guidance: z.string() }),
+  ev('item.started', { itemId: Id }),
+  ev('item.paused', { itemId: Id }),
+  ev('item.resumed', { itemId: Id }),
+  ev('item.extended', { itemId: Id, minutes: z.number().int() }),
+  ev('item.completed', { itemId: Id }),
+  ev('item.skipped', { itemId: Id })
+]);
+export type BoardEvent = z.infer<typeof BoardEvent>;
+export type BoardEventType = BoardEvent['type'];
+
+/** An event as stored and sent: its place in the session's log beside it. */
+export interface SequencedEvent {
+  readonly seq: number;
+  readonly event: BoardEvent;
+}

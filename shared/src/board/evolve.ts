@@ -1,0 +1,109 @@
+import type { BoardEvent } from './events.ts';
+import type { AgendaItem, BoardState } from './state.ts';
+
+type Patch = Partial<AgendaItem>;
+
+function patchItem(state: BoardState, itemId: string, patch: (i: AgendaItem) => Patch): BoardState {
+  return {
+    ...state,
+    items: state.items.map((i) => (i.id === itemId ? { ...i, ...patch(i) } : i))
+  };
+}
+
+/** Closes the run in progress, folding its time into the accumulated total. */
+function stopRun(i: AgendaItem, at: number): Patch {
+  if (i.runningSince === null) return {};
+  return { accumulatedMs: i.accumulatedMs + Math.max(0, at - i.runningSince), runningSince: null };
+}
+
+function finish(state: BoardState, itemId: string, at: number, status: 'done' | 'skipped'): BoardState {
+  const next = patchItem(state, itemId, (i) => ({ ...stopRun(i, at), status }));
+  return next.currentItemId === itemId ? { ...next, currentItemId: null } : next;
+}
+
+/**
+ * Applies one event to the board. Pure and total: events are facts already decided, so an event
+ * that names an unknown item changes nothing rather than throwing.
+ */
+export function evolve(state: BoardState, event: BoardEvent): BoardState {
+  switch (event.type) {
+    case 'session.created':
+      return { ...state, status: 'scheduled', title: event.title, scheduledFor: event.scheduledFor };
+    case 'session.started':
+      return { ...state, status: 'live', startedAt: event.at };
+    case 'session.ended':
+      return { ...state, status: 'ended', endedAt: event.at };
+    case 'agenda.item_added': {
+      const item: AgendaItem = {
+        id: event.itemId,
+        title: event.title,
+        kind: event.kind,
+        plannedMinutes: event.plannedMinutes,
+        extendedMinutes: 0,
+        status: 'pending',
+        firstStartedAt: null,
+        accumulatedMs: 0,
+        runningSince: null,
+        guidance: ''
+      };
+      const items = [...state.items];
+      items.splice(Math.min(event.position, items.length), 0, item);
+      return { ...state, items };
+    }
+    case 'agenda.item_edited': {
+      const { itemId, title, kind, plannedMinutes } = event;
+      return patchItem(state, itemId, () => ({
+        ...(title !== undefined && { title }),
+        ...(kind !== undefined && { kind }),
+        ...(plannedMinutes !== undefined && { plannedMinutes })
+      }));
+    }
+    case 'agenda.item_removed':
+      return {
+        ...state,
+        items: state.items.filter((i) => i.id !== event.itemId),
+        currentItemId: state.currentItemId === event.itemId ? null : state.currentItemId
+      };
+    case 'agenda.reordered': {
+      const byId = new Map(state.items.map((i) => [i.id, i]));
+      const ordered = event.itemIds.flatMap((id) => byId.get(id) ?? []);
+      const rest = state.items.filter((i) => !event.itemIds.includes(i.id));
+      return { ...state, items: [...ordered, ...rest] };
+    }
+    case 'agenda.guidance_set':
+      return patchItem(state, event.itemId, () => ({ guidance: event.guidance }));
+    case 'item.started': {
+      // At most one current item: a still-current item is stopped first (decide emits its
+      // completion before this event; this keeps evolve total if it did not).
+      const base = state.currentItemId && state.currentItemId !== event.itemId
+        ? finish(state, state.currentItemId, event.at, 'done')
+        : state;
+      if (!base.items.some((i) => i.id === event.itemId)) return base;
+      return {
+        ...patchItem(base, event.itemId, (i) => ({
+          status: 'current',
+          firstStartedAt: i.firstStartedAt ?? event.at,
+          runningSince: i.runningSince ?? event.at
+        })),
+        currentItemId: event.itemId
+      };
+    }
+    case 'item.paused':
+      return patchItem(state, event.itemId, (i) => stopRun(i, event.at));
+    case 'item.resumed':
+      return patchItem(state, event.itemId, (i) => ({ runningSince: i.runningSince ?? event.at }));
+    case 'item.extended':
+      return patchItem(state, event.itemId, (i) => ({ extendedMinutes: i.extendedMinutes + event.minutes }));
+    case 'item.completed':
+      return finish(state, event.itemId, event.at, 'done');
+    case 'item.skipped':
+      return finish(state, event.itemId, event.at, 'skipped');
+  }
+}
+
+/** Folds a sequence of events from the initial state. */
+export function fold(state: BoardState, events: Iterable<BoardEvent>): BoardState {
+  let s = state;
+  for (const e of events) s = evolve(s, e);
+  return s;
+}

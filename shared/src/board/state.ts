@@ -1,0 +1,54 @@
+import type { ItemKind } from './commands.ts';
+
+/** Where a session is in its life. `new` exists only before the `session.created` event. */
+export type SessionStatus = 'new' | 'scheduled' | 'live' | 'ended';
+
+export type ItemStatus = 'pending' | 'current' | 'done' | 'skipped';
+
+/**
+ * One agenda item. Its clock is kept as facts, not ticks: time accumulated over earlier runs plus
+ * the run in progress (`runningSince`), so any client derives the same timer from the same events.
+ */
+export interface AgendaItem {
+  readonly id: string;
+  readonly title: string;
+  readonly kind: ItemKind;
+  readonly plannedMinutes: number;
+  readonly extendedMinutes: number;
+  readonly status: ItemStatus;
+  /** When the item was first started, epoch ms. */
+  readonly firstStartedAt: number | null;
+  /** Milliseconds spent in earlier runs (before the last pause, completion or skip). */
+  readonly accumulatedMs: number;
+  /** Start of the run in progress; null when the item is not running (paused or not current). */
+  readonly runningSince: number | null;
+  /** Private prompts for the clinicians; never projected to members. */
+  readonly guidance: string;
+}
+
+/** Everything the live board holds: a fold of the session's events. */
+export interface BoardState {
+  readonly status: SessionStatus;
+  readonly title: string;
+  readonly scheduledFor: string | null;
+  readonly startedAt: number | null;
+  readonly endedAt: number | null;
+  readonly items: readonly AgendaItem[];
+  readonly currentItemId: string | null;
+}
+
+/** The state before a session's first event. */
+export const initialState: BoardState = {
+  status: 'new',
+  title: '',
+  scheduledFor: null,
+  startedAt: null,
+  endedAt: null,
+  items: [],
+  currentItemId: null
+};
+
+/** The item currently in progress, if any. */
+export function currentItem(state: BoardState): AgendaItem | null {
+  return state.items.find((i) => i.id === state.currentItemId) ?? null;
+}

@@ -1,0 +1,12 @@
+export * from './roles.ts';
+export * from './errors.ts';
+export * from './board/commands.ts';
+export * from './board/events.ts';
+export * from './board/state.ts';
+export * from './board/timer.ts';
+export * from './board/evolve.ts';
+export * from './board/decide.ts';
+export * from './board/visibility.ts';
+export { JoinRequest, CommandRequest, LeaveRequest, SessionId, PROTOCOL_VERSION, BOARD_NAMESPACE, MAX_COMMAND_BYTES, MAX_RESUME_EVENTS } from './protocol.ts';
+export type { EventMessage, JoinResult, CommandResult, LeaveResult, ClientToServerEvents, ServerToClientEvents } from './protocol.ts';
+export * from './api.ts';
