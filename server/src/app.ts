@@ -1,0 +1,116 @@
+import { existsSync } from 'node:fs';
+import { createServer, type Server as HttpServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { randomBytes } from 'node:crypto';
+import { ErrorCode } from '@hearth/shared';
+import express, { type RequestHandler } from 'express';
+import { Server } from 'socket.io';
+import { Auth } from './auth/Auth.ts';
+import type { Config } from './config.ts';
+import { seedDemo } from './demo/seed.ts';
+import { apiRouter } from './http/api.ts';
+import { Origins } from './http/origins.ts';
+import { BoardService } from './live/BoardService.ts';
+import { attachBoardSocket, authRoom, roleRoom, type BoardIo } from './live/boardSocket.ts';
+import { attachRedisFanout } from './live/fanout.ts';
+import type { Logger } from './log.ts';
+import { Accounts } from './store/Accounts.ts';
+import { openPglite, openPostgres, type Db } from './store/Db.ts';
+import { EventLog } from './store/EventLog.ts';
+import { Groups } from './store/Groups.ts';
+import { migrate } from './store/migrate.ts';
+
+const WEB_HANDLER = fileURLToPath(new URL('../../web/build/handler.js', import.meta.url));
+
+/** A started server: where it listens and how to stop it cleanly. */
+export interface RunningServer {
+  readonly url: string;
+  readonly port: number;
+  readonly db: Db;
+  readonly accounts: Accounts;
+  readonly groups: Groups;
+  readonly origins: Origins;
+  close(): Promise<void>;
+}
+
+/** Opens the configured database: Postgres when DATABASE_URL is set, embedded PGlite otherwise. */
+export async function openDb(config: Config): Promise<Db> {
+  return config.databaseUrl ? openPostgres(config.databaseUrl) : openPglite(join(config.dataDir, 'pglite'));
+}
+
+/** Loads the built SvelteKit app's request handler, or a page that says how to build it. */
+async function webHandler(logger: Logger): Promise<RequestHandler> {
+  if (!existsSync(WEB_HANDLER)) {
+    logger.error('web app not built; run `npm run build`', { expected: WEB_HANDLER });
+    return (_req, res) => void res.status(503).type('text').send('The web app is not built. Run `npm run build`.');
+  }
+  const mod = (await import(WEB_HANDLER)) as { handler: RequestHandler };
+  return mod.handler;
+}
+
+/**
+ * Starts Hearth on one port: /api (Express), the live board (Socket.IO /board), and the web app
+ * (SvelteKit's adapter-node handler) — on the configured database and, when set, Redis.
+ */
+export async function startServer(config: Config, logger: Logger, options: { db?: Db } = {}): Promise<RunningServer> {
+  const db = options.db ?? (await openDb(config));
+  await migrate(db);
+  const accounts = new Accounts(db);
+  const groups = new Groups(db);
+  const log = new EventLog(db);
+  // Without SESSION_SECRET, one is generated once and kept in the database, so that every
+  // instance on the same database hashes tokens alike.
+  const secret = config.sessionSecret ?? (await accounts.settingOrInit('token_secret', randomBytes(32).toString('base64url')));
+  const auth = new Auth(accounts, secret, config);
+  const origins = new Origins(config.publicOrigins);
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+  const http: HttpServer = createServer(app);
+  const io: BoardIo = new Server(http, {
+    maxHttpBufferSize: 256 * 1024,
+    serveClient: false,
+    allowRequest: (req, cb) => cb(origins.allows(req.headers.origin) ? null : ErrorCode.BAD_ORIGIN, origins.allows(req.headers.origin))
+  });
+  const stopFanout = config.redisUrl ? attachRedisFanout(io, config.redisUrl, logger) : async () => undefined;
+  const boardNs = io.of('/board');
+  const board = new BoardService(log, (sessionId, role, message) => void boardNs.to(roleRoom(sessionId, role)).emit('event', message));
+  attachBoardSocket(io, { auth, groups, board, logger });
+
+  if (config.demo && (await accounts.count()) === 0) {
+    await seedDemo({ db, accounts, groups, board });
+    logger.info('seeded the demo organization');
+  }
+
+  app.use('/api', apiRouter({
+    config, auth, accounts, groups, board, origins, logger,
+    revokeSockets: (authSessionId) => {
+      boardNs.to(authRoom(authSessionId)).emit('revoked', { code: ErrorCode.UNAUTHENTICATED, message: 'You signed out.' });
+      boardNs.in(authRoom(authSessionId)).disconnectSockets(true);
+    }
+  }));
+  app.use(await webHandler(logger));
+
+  await new Promise<void>((resolve, reject) => {
+    http.once('error', reject);
+    http.listen(config.port, config.host, () => resolve());
+  });
+  const port = (http.address() as AddressInfo).port;
+  origins.useDefaults(port);
+  return {
+    url: `http://localhost:${port}`,
+    port,
+    db,
+    accounts,
+    groups,
+    origins,
+    async close() {
+      await new Promise<void>((resolve) => void io.close(() => resolve()));
+      await stopFanout();
+      await db.close();
+    }
+  };
+}

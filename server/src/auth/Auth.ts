@@ -1,0 +1,122 @@
+import { createHmac, randomBytes } from 'node:crypto';
+import { ErrorCode } from '@hearth/shared';
+import type { Config } from '../config.ts';
+import type { Account, Accounts } from '../store/Accounts.ts';
+import { DUMMY_HASH, verifyPassword } from './passwords.ts';
+
+/** The login cookie's name. httpOnly, SameSite=Lax: scripts cannot read it, other sites cannot send it. */
+export const SESSION_COOKIE = 'hearth_session';
+
+/** A clinician authenticated by their login cookie. */
+export interface ClinicianIdentity {
+  readonly kind: 'clinician';
+  readonly account: Account;
+  readonly authSessionId: string;
+}
+
+/** A member authenticated by the token from their invite: one session, the member role. */
+export interface MemberIdentity {
+  readonly kind: 'member';
+  readonly memberId: string;
+  readonly alias: string;
+  readonly sessionId: string;
+  readonly tokenId: string;
+}
+
+export type Identity = ClinicianIdentity | MemberIdentity;
+
+/** A failure the HTTP and socket layers turn into an error response with this code. */
+export class AuthError extends Error {
+  constructor(readonly code: ErrorCode, message: string) {
+    super(message);
+  }
+}
+
+const MAX_FAILURES = 10;
+const FAILURE_WINDOW_MS = 15 * 60_000;
+// Touching last_seen on every request would write on every request; once a minute is enough for idle expiry.
+const TOUCH_EVERY_MS = 60_000;
+
+/**
+ * Logins, cookie sessions with idle and absolute expiry, and member tokens. Tokens are random; the
+ * database keeps only their HMAC under the server secret, so a copy of the database logs no one in.
+ */
+export class Auth {
+  private readonly failures = new Map<string, { count: number; since: number }>();
+
+  constructor(
+    private readonly accounts: Accounts,
+    private readonly secret: string,
+    private readonly config: Pick<Config, 'sessionIdleMs' | 'sessionAbsoluteMs' | 'memberTokenMs'>,
+    private readonly now: () => number = Date.now
+  ) {}
+
+  hashToken(token: string): string {
+    return createHmac('sha256', this.secret).update(token).digest('base64url');
+  }
+
+  newToken(): string {
+    return randomBytes(32).toString('base64url');
+  }
+
+  /** Checks credentials and opens a login session. Throws AuthError on failure or too many attempts. */
+  async login(email: string, password: string, ip: string): Promise<{ token: string; account: Account }> {
+    const key = `${email}|${ip}`;
+    const f = this.failures.get(key);
+    if (f && this.now() - f.since < FAILURE_WINDOW_MS && f.count >= MAX_FAILURES) {
+      throw new AuthError(ErrorCode.RATE_LIMITED, 'Too many failed sign-ins. Try again in 15 minutes.');
+    }
+    const account = await this.accounts.byEmail(email);
+    const ok = await verifyPassword(password, account?.passwordHash ?? DUMMY_HASH);
+    if (!account || !ok) {
+      const fresh = !f || this.now() - f.since >= FAILURE_WINDOW_MS;
+      this.failures.set(key, { count: fresh ? 1 : f.count + 1, since: fresh ? this.now() : f.since });
+      await this.accounts.audit({ actorRole: 'anonymous', actorId: null, action: 'login.failed', target: email, ip });
+      throw new AuthError(ErrorCode.INVALID_CREDENTIALS, 'The email or password is not right.');
+    }
+    this.failures.delete(key);
+    const token = this.newToken();
+    await this.accounts.createAuthSession(account.id, this.hashToken(token), new Date(this.now() + this.config.sessionAbsoluteMs));
+    await this.accounts.audit({ actorRole: 'clinician', actorId: account.id, action: 'login', ip });
+    return { token, account };
+  }
+
+  /** The clinician behind a login token, or null if it is unknown, revoked, idle too long or too old. */
+  async clinician(token: string | undefined): Promise<ClinicianIdentity | null> {
+    if (!token) return null;
+    const session = await this.accounts.authSession(this.hashToken(token));
+    if (!session || session.revokedAt) return null;
+    const now = this.now();
+    if (now >= session.expiresAt.getTime()) return null;
+    if (now - session.lastSeenAt.getTime() >= this.config.sessionIdleMs) return null;
+    if (now - session.lastSeenAt.getTime() >= TOUCH_EVERY_MS) await this.accounts.touchAuthSession(session.id, new Date(now));
+    const account = await this.accounts.byId(session.accountId);
+    return account ? { kind: 'clinician', account, authSessionId: session.id } : null;
+  }
+
+  async logout(identity: ClinicianIdentity): Promise<void> {
+    await this.accounts.revokeAuthSession(identity.authSessionId);
+    await this.accounts.audit({ actorRole: 'clinician', actorId: identity.account.id, action: 'logout' });
+  }
+
+  /** Issues a member token for one session and one roster member. */
+  async issueMemberToken(sessionId: string, memberId: string): Promise<string> {
+    const token = this.newToken();
+    await this.accounts.createMemberToken({
+      sessionId,
+      memberId,
+      tokenHash: this.hashToken(token),
+      expiresAt: new Date(this.now() + this.config.memberTokenMs)
+    });
+    await this.accounts.audit({ actorRole: 'member', actorId: memberId, action: 'member.join', target: sessionId });
+    return token;
+  }
+
+  /** The member behind a token, or null if it is unknown, revoked or expired. */
+  async member(token: string | undefined): Promise<MemberIdentity | null> {
+    if (!token) return null;
+    const row = await this.accounts.memberToken(this.hashToken(token));
+    if (!row || row.revokedAt || this.now() >= row.expiresAt.getTime()) return null;
+    return { kind: 'member', memberId: row.memberId, alias: row.alias, sessionId: row.sessionId, tokenId: row.id };
+  }
+}

@@ -1,0 +1,83 @@
+import { z } from 'zod';
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no', 'auto'])
+  .transform((v) => (v === 'auto' ? 'auto' : v === 'true' || v === '1' || v === 'yes'));
+
+const EnvSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
+    .optional(),
+  DATA_DIR: z.string().min(1).default('./data'),
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')
+    .optional(),
+  PUBLIC_ORIGIN: z
+    .string()
+    .transform((s) => s.split(',').map((o) => o.trim()).filter(Boolean))
+    .pipe(z.array(z.string().url('each origin must be a URL such as https://hearth.example.org')))
+    .optional(),
+  SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(120),
+  SESSION_ABSOLUTE_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(12),
+  MEMBER_TOKEN_HOURS: z.coerce.number().int().min(1).max(24 * 7).default(24),
+  DEMO: bool.default('auto'),
+  LOG_LEVEL: z.enum(['silent', 'error', 'info', 'debug']).default('info')
+});
+
+/** The server's configuration: every setting, typed, with its default applied. */
+export interface Config {
+  readonly port: number;
+  readonly host: string;
+  readonly databaseUrl: string | null;
+  readonly dataDir: string;
+  readonly redisUrl: string | null;
+  /** Origins allowed for browsers; null means the server's own http://localhost:<port>. */
+  readonly publicOrigins: readonly string[] | null;
+  readonly sessionSecret: string | null;
+  readonly sessionIdleMs: number;
+  readonly sessionAbsoluteMs: number;
+  readonly memberTokenMs: number;
+  /** Seed the demo organization into an empty database. */
+  readonly demo: boolean;
+  readonly logLevel: 'silent' | 'error' | 'info' | 'debug';
+}
+
+/** A bad environment: every offending variable with what is wrong with it. */
+export class ConfigError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
+}
+
+/**
+ * Parses the environment once, at start. This is the only place that reads process.env; a bad
+ * value stops the start with a message that names the variable.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = EnvSchema.safeParse(present);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
+  }
+  const e = parsed.data;
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    databaseUrl: e.DATABASE_URL ?? null,
+    dataDir: e.DATA_DIR,
+    redisUrl: e.REDIS_URL ?? null,
+    publicOrigins: e.PUBLIC_ORIGIN ?? null,
+    sessionSecret: e.SESSION_SECRET ?? null,
+    sessionIdleMs: e.SESSION_IDLE_MINUTES * 60_000,
+    sessionAbsoluteMs: e.SESSION_ABSOLUTE_HOURS * 3_600_000,
+    memberTokenMs: e.MEMBER_TOKEN_HOURS * 3_600_000,
+    // Demo accounts have published passwords: by default only on the embedded database.
+    demo: e.DEMO === 'auto' ? e.DATABASE_URL === undefined : e.DEMO,
+    logLevel: e.LOG_LEVEL
+  };
+}

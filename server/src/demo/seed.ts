@@ -1,0 +1,74 @@
+import type { NewItem } from '@hearth/shared';
+import { hashPassword } from '../auth/passwords.ts';
+import type { BoardService } from '../live/BoardService.ts';
+import type { Accounts } from '../store/Accounts.ts';
+import type { Db } from '../store/Db.ts';
+import type { Groups } from '../store/Groups.ts';
+import { randomBytes, randomUUID } from 'node:crypto';
+
+/** The demo password of every demo account: printed at start, published in the README. */
+export const DEMO_PASSWORD = 'hearth-demo';
+
+export const DEMO_ACCOUNTS = [
+  { email: 'alex@demo.hearth', displayName: 'Alex Rivera', role: 'facilitator' },
+  { email: 'sam@demo.hearth', displayName: 'Sam Okafor', role: 'facilitator' },
+  { email: 'morgan@demo.hearth', displayName: 'Dr. Morgan Lee', role: 'supervisor' }
+] as const;
+
+export const DEMO_ALIASES = ['Maple', 'River', 'Sparrow', 'Cedar', 'Juniper', 'Harbor', 'Willow', 'Aspen'];
+
+/** A typical 90-minute skills group. */
+export const TYPICAL_AGENDA: readonly Omit<NewItem, 'itemId'>[] = [
+  { title: 'Check-in', kind: 'check-in', plannedMinutes: 15 },
+  { title: 'Psychoeducation: the stress response', kind: 'psychoeducation', plannedMinutes: 15 },
+  { title: 'Skill practice: paced breathing', kind: 'skill-practice', plannedMinutes: 20 },
+  { title: 'Open process', kind: 'open-process', plannedMinutes: 25 },
+  { title: 'Check-out', kind: 'check-out', plannedMinutes: 10 }
+];
+
+/**
+ * Seeds the demo organization into an empty database: two facilitators, a supervisor, a group of
+ * eight members known by alias, and a scheduled session with a typical agenda.
+ */
+export async function seedDemo(deps: { db: Db; accounts: Accounts; groups: Groups; board: BoardService }): Promise<void> {
+  const { db, accounts, groups, board } = deps;
+  const passwordHash = await hashPassword(DEMO_PASSWORD);
+  const { groupId, facilitatorId } = await db.transaction(async (tx) => {
+    const organizationId = await accounts.createOrganization('Demo Counseling Practice', tx);
+    const ids: { accountId: string; role: 'facilitator' | 'supervisor' }[] = [];
+    for (const a of DEMO_ACCOUNTS) {
+      ids.push({ accountId: await accounts.create({ organizationId, email: a.email, displayName: a.displayName, passwordHash }, tx), role: a.role });
+    }
+    const facilitator = ids[0]!.accountId;
+    const groupId = await groups.create(
+      { organizationId, name: 'Tuesday Coping Skills Group', createdBy: facilitator, staff: ids, aliases: DEMO_ALIASES },
+      tx
+    );
+    return { groupId, facilitatorId: facilitator };
+  });
+  const sessionId = randomUUID();
+  const scheduledFor = new Date(Date.now() + 60 * 60_000);
+  scheduledFor.setMinutes(0, 0, 0);
+  const title = 'Week 6: Riding the wave of strong emotions';
+  const result = await board.execute(
+    sessionId,
+    randomUUID(),
+    {
+      type: 'session.create',
+      title,
+      scheduledFor: scheduledFor.toISOString(),
+      agenda: TYPICAL_AGENDA.map((i) => ({ ...i, itemId: randomBytes(6).toString('base64url') }))
+    },
+    { role: 'facilitator', id: facilitatorId },
+    (tx) =>
+      groups.insertSession(tx, {
+        id: sessionId,
+        groupId,
+        inviteCode: randomBytes(9).toString('base64url'),
+        title,
+        scheduledFor: scheduledFor.toISOString(),
+        createdBy: facilitatorId
+      })
+  );
+  if (!result.ok) throw new Error(`demo session: ${result.error.message}`);
+}

@@ -1,0 +1,183 @@
+import {
+  ErrorCode,
+  MAX_RESUME_EVENTS,
+  decide,
+  evolve,
+  initialState,
+  project,
+  visibleTo,
+  type Actor,
+  type BoardEvent,
+  type BoardState,
+  type BoardView,
+  type Command,
+  type CommandResult,
+  type EventMessage,
+  type Role
+} from '@hearth/shared';
+import { AppendConflict, type EventLog } from '../store/EventLog.ts';
+import type { Queryable } from '../store/Db.ts';
+
+const ROLES: readonly Role[] = ['facilitator', 'supervisor', 'member'];
+
+/** A session's board as this instance last read it from the log. */
+interface SessionCache {
+  readonly state: BoardState;
+  readonly seq: number;
+  /** The seq of the last event each role could see: the `prevSeq` of that role's next event. */
+  readonly lastSeqByRole: Readonly<Record<Role, number>>;
+}
+
+const EMPTY: SessionCache = { state: initialState, seq: 0, lastSeqByRole: { facilitator: 0, supervisor: 0, member: 0 } };
+
+/** Sends one event to the sockets of one role in one session (on every instance). */
+export type Broadcast = (sessionId: string, role: Role, message: EventMessage) => void;
+
+// Another instance appending between our catch-up and our insert costs one retry; this many in a
+// row means the session is under a write storm, and the client is told to retry later.
+const MAX_ATTEMPTS = 20;
+const MAX_CACHED_SESSIONS = 2000;
+
+/** Folds one logged event into the cache, returning the per-role messages it produces. */
+function advance(cache: SessionCache, seq: number, event: BoardEvent, sessionId: string) {
+  const lastSeqByRole = { ...cache.lastSeqByRole };
+  const messages: { role: Role; message: EventMessage }[] = [];
+  for (const role of ROLES) {
+    if (!visibleTo(event, role)) continue;
+    messages.push({ role, message: { sessionId, seq, prevSeq: lastSeqByRole[role], event } });
+    lastSeqByRole[role] = seq;
+  }
+  return { cache: { state: evolve(cache.state, event), seq, lastSeqByRole }, messages };
+}
+
+/**
+ * Runs the live board: decides commands against the session's state, appends the events through
+ * the Postgres sequencer, and broadcasts each event to the roles that may see it. Commands of one
+ * session are handled one at a time in this instance; other instances are caught up from the log.
+ */
+export class BoardService {
+  private readonly caches = new Map<string, SessionCache>();
+  private readonly queues = new Map<string, Promise<unknown>>();
+
+  constructor(
+    private readonly log: EventLog,
+    private readonly broadcast: Broadcast,
+    private readonly now: () => number = Date.now
+  ) {}
+
+  /** Runs `fn` after every earlier task of the same session in this instance. */
+  private serial<T>(sessionId: string, fn: () => Promise<T>): Promise<T> {
+    const prev = this.queues.get(sessionId) ?? Promise.resolve();
+    const run = prev.then(fn, fn);
+    const settled = run.catch(() => undefined);
+    this.queues.set(sessionId, settled);
+    void settled.then(() => {
+      if (this.queues.get(sessionId) === settled) this.queues.delete(sessionId);
+    });
+    return run;
+  }
+
+  /** Brings the cached board up to the end of the log. */
+  private async catchUp(sessionId: string): Promise<SessionCache> {
+    let cache = this.caches.get(sessionId) ?? EMPTY;
+    for (const { seq, event } of await this.log.since(sessionId, cache.seq)) {
+      cache = advance(cache, seq, event, sessionId).cache;
+    }
+    this.remember(sessionId, cache);
+    return cache;
+  }
+
+  private remember(sessionId: string, cache: SessionCache): void {
+    this.caches.delete(sessionId);
+    this.caches.set(sessionId, cache);
+    if (this.caches.size > MAX_CACHED_SESSIONS) {
+      const oldest = this.caches.keys().next().value;
+      if (oldest !== undefined) this.caches.delete(oldest);
+    }
+  }
+
+  /**
+   * Decides and appends one command. Acknowledges only after the events are committed; a command id
+   * seen before is answered from the log without deciding again. `before` runs inside the append
+   * transaction (the session row for a session's first command).
+   */
+  execute(
+    sessionId: string,
+    commandId: string,
+    command: Command,
+    actor: Actor,
+    before?: (tx: Queryable) => Promise<void>
+  ): Promise<CommandResult> {
+    return this.serial(sessionId, async () => {
+      for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+        const seen = await this.log.findCommand(sessionId, commandId);
+        if (seen) {
+          if (seen.actorId !== actor.id) {
+            return { ok: false, error: { code: ErrorCode.BAD_REQUEST, message: 'This command id was already used by someone else.' } };
+          }
+          return { ok: true, seq: seen.lastSeq, serverTime: this.now(), duplicate: true };
+        }
+        const cache = await this.catchUp(sessionId);
+        const decision = decide(cache.state, command, actor, this.now());
+        if (!decision.ok) return { ok: false, error: decision.rejection };
+        let next = cache;
+        const outgoing: { role: Role; message: EventMessage }[] = [];
+        for (const [n, event] of decision.events.entries()) {
+          const step = advance(next, cache.seq + n + 1, event, sessionId);
+          next = step.cache;
+          outgoing.push(...step.messages);
+        }
+        const { state } = next;
+        if (state.status === 'new') throw new Error('a decided session cannot be new');
+        try {
+          await this.log.append(
+            {
+              sessionId,
+              afterSeq: cache.seq,
+              events: decision.events,
+              actor,
+              commandId,
+              summary: { title: state.title, status: state.status, scheduledFor: state.scheduledFor }
+            },
+            before
+          );
+        } catch (err) {
+          if (err instanceof AppendConflict) continue;
+          throw err;
+        }
+        this.remember(sessionId, next);
+        for (const { role, message } of outgoing) this.broadcast(sessionId, role, message);
+        return { ok: true, seq: next.seq, serverTime: this.now(), duplicate: false };
+      }
+      return { ok: false, error: { code: ErrorCode.BUSY, message: 'The board is busy; try again.' } };
+    });
+  }
+
+  /** The board as a role sees it, at the end of the log. */
+  view(sessionId: string, role: Role): Promise<{ state: BoardView; seq: number }> {
+    return this.serial(sessionId, async () => {
+      const cache = await this.catchUp(sessionId);
+      return { state: project(cache.state, role), seq: cache.seq };
+    });
+  }
+
+  /**
+   * The events a role missed after `lastSeq`, or null when a snapshot is the better answer (too many,
+   * or a position this log never reached).
+   */
+  resume(sessionId: string, role: Role, lastSeq: number): Promise<{ events: EventMessage[]; seq: number } | null> {
+    return this.serial(sessionId, async () => {
+      const cache = await this.catchUp(sessionId);
+      if (lastSeq > cache.seq || cache.seq - lastSeq > MAX_RESUME_EVENTS) return null;
+      const events: EventMessage[] = [];
+      let prevSeq = lastSeq;
+      for (const { seq, event } of await this.log.since(sessionId, lastSeq)) {
+        if (seq > cache.seq) break;
+        if (!visibleTo(event, role)) continue;
+        events.push({ sessionId, seq, prevSeq, event });
+        prevSeq = seq;
+      }
+      return { events, seq: cache.seq };
+    });
+  }
+}

@@ -1,0 +1,184 @@
+import {
+  BOARD_NAMESPACE,
+  CommandRequest,
+  ErrorCode,
+  JoinRequest,
+  LeaveRequest,
+  MAX_COMMAND_BYTES,
+  type ClientToServerEvents,
+  type JoinResult,
+  type Role,
+  type ServerToClientEvents,
+  type WireError
+} from '@hearth/shared';
+import type { Namespace, Server, Socket } from 'socket.io';
+import type { z } from 'zod';
+import { accessTo } from '../auth/access.ts';
+import type { Auth, Identity } from '../auth/Auth.ts';
+import { sessionToken } from '../http/cookies.ts';
+import { errorMessage, type Logger } from '../log.ts';
+import type { Groups } from '../store/Groups.ts';
+import type { BoardService } from './BoardService.ts';
+import { parseCommand, validationMessage } from './parse.ts';
+
+export interface SocketData {
+  identity: Identity;
+  /** The login token, kept to re-check a clinician's session while the socket lives. */
+  loginToken: string | undefined;
+  checkedAt: number;
+  /** Sessions this socket joined, with the role the server gave it in each. */
+  joined: Map<string, Role>;
+}
+
+type BoardSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+export type BoardNamespace = Namespace<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+/** The Socket.IO server with Hearth's typed event maps. */
+export type BoardIo = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+
+/** The room of one role in one session: each room receives only what its role may see. */
+export const roleRoom = (sessionId: string, role: Role) => `board:${sessionId}:${role}`;
+/** Rooms that name one credential, so revoking it reaches its sockets on every instance. */
+export const authRoom = (authSessionId: string) => `auth:${authSessionId}`;
+export const memberRoom = (tokenId: string) => `member-token:${tokenId}`;
+
+// A clinician's login is re-checked this often while their socket stays open (logout, expiry).
+const RECHECK_MS = 30_000;
+
+const err = (code: ErrorCode, message: string): { ok: false; error: WireError } => ({ ok: false, error: { code, message } });
+
+/**
+ * The /board namespace: authenticates the handshake, then turns `join`, `command` and `leave`
+ * messages into calls on the board service. One bad message fails that message alone.
+ */
+export function attachBoardSocket(io: BoardIo, deps: { auth: Auth; groups: Groups; board: BoardService; logger: Logger }): BoardNamespace {
+  const { auth, groups, board, logger } = deps;
+  const nsp: BoardNamespace = io.of(BOARD_NAMESPACE);
+
+  nsp.use((socket, next) => {
+    void (async () => {
+      const loginToken = sessionToken(socket.handshake.headers.cookie);
+      const memberToken: unknown = socket.handshake.auth['token'];
+      const identity =
+        typeof memberToken === 'string' && memberToken.length > 0 && memberToken.length < 200
+          ? await auth.member(memberToken)
+          : await auth.clinician(loginToken);
+      if (!identity) {
+        const e = new Error('Sign in, or open your invite link again.') as Error & { data: WireError };
+        e.data = { code: ErrorCode.UNAUTHENTICATED, message: e.message };
+        return next(e);
+      }
+      socket.data.identity = identity;
+      socket.data.loginToken = identity.kind === 'clinician' ? loginToken : undefined;
+      socket.data.checkedAt = Date.now();
+      socket.data.joined = new Map();
+      await socket.join(identity.kind === 'clinician' ? authRoom(identity.authSessionId) : memberRoom(identity.tokenId));
+      next();
+    })().catch((e: unknown) => {
+      logger.error('board handshake failed', { error: errorMessage(e) });
+      next(new Error('internal error'));
+    });
+  });
+
+  nsp.on('connection', (socket: BoardSocket) => {
+    /** Re-checks a clinician's login; a revoked or expired one ends the connection. */
+    const stillSignedIn = async (): Promise<boolean> => {
+      const { identity, loginToken, checkedAt } = socket.data;
+      if (identity.kind !== 'clinician' || Date.now() - checkedAt < RECHECK_MS) return true;
+      if (await auth.clinician(loginToken)) {
+        socket.data.checkedAt = Date.now();
+        return true;
+      }
+      socket.emit('revoked', { code: ErrorCode.UNAUTHENTICATED, message: 'Your sign-in has ended.' });
+      socket.disconnect(true);
+      return false;
+    };
+
+    handle(socket, 'join', JoinRequest, async (req): Promise<JoinResult> => {
+      if (!(await stillSignedIn())) return err(ErrorCode.UNAUTHENTICATED, 'Your sign-in has ended.');
+      const access = await accessTo(groups, socket.data.identity, req.sessionId);
+      if (!access.ok) return access;
+      const { role } = access;
+      for (const r of ['facilitator', 'supervisor', 'member'] as const) await socket.leave(roleRoom(req.sessionId, r));
+      // Join the room before reading the log, so no event falls between the answer and the room.
+      await socket.join(roleRoom(req.sessionId, role));
+      socket.data.joined.set(req.sessionId, role);
+      const base = { ok: true as const, sessionId: req.sessionId, role };
+      if (req.lastSeq !== undefined) {
+        const resumed = await board.resume(req.sessionId, role, req.lastSeq);
+        if (resumed) return { ...base, mode: 'resume', seq: resumed.seq, serverTime: Date.now(), events: resumed.events };
+      }
+      const { state, seq } = await board.view(req.sessionId, role);
+      return { ...base, mode: 'snapshot', seq, serverTime: Date.now(), state };
+    });
+
+    handle(socket, 'command', CommandRequest, async (req) => {
+      const role = socket.data.joined.get(req.sessionId);
+      if (!role) return err(ErrorCode.NOT_JOINED, 'Join this session before sending commands.');
+      if (!(await stillSignedIn())) return err(ErrorCode.UNAUTHENTICATED, 'Your sign-in has ended.');
+      const parsed = parseCommand(req.command);
+      if (!parsed.ok) return parsed;
+      const { identity } = socket.data;
+      const actor = { role, id: identity.kind === 'clinician' ? identity.account.id : identity.memberId };
+      return board.execute(req.sessionId, req.id, parsed.command, actor);
+    });
+
+    handle(socket, 'leave', LeaveRequest, async (req) => {
+      const role = socket.data.joined.get(req.sessionId);
+      if (role) await socket.leave(roleRoom(req.sessionId, role));
+      socket.data.joined.delete(req.sessionId);
+      return { ok: true as const };
+    });
+
+    socket.onAny((name: unknown) => {
+      if (name !== 'join' && name !== 'command' && name !== 'leave') {
+        socket.emit('protocol_error', { code: ErrorCode.UNKNOWN_COMMAND, message: `Unknown message "${String(name).slice(0, 40)}".` });
+      }
+    });
+  });
+
+  /**
+   * Registers a message handler that validates the payload at the edge, answers through the ack,
+   * and never lets one message's failure reach the process.
+   */
+  function handle<S extends z.ZodType, R>(
+    socket: BoardSocket,
+    name: keyof ClientToServerEvents,
+    schema: S,
+    fn: (req: z.infer<S>) => Promise<R | { ok: false; error: WireError }>
+  ): void {
+    socket.on(name, (...args: unknown[]) => {
+      const ack = args[args.length - 1];
+      const reply = (res: unknown) => {
+        if (typeof ack === 'function') (ack as (r: unknown) => void)(res);
+        else if (res && typeof res === 'object' && 'ok' in res && res.ok === false && 'error' in res) {
+          socket.emit('protocol_error', res.error as WireError);
+        }
+      };
+      if (typeof ack !== 'function') {
+        socket.emit('protocol_error', { code: ErrorCode.BAD_REQUEST, message: `"${name}" needs an acknowledgement callback.` });
+        return;
+      }
+      const payload = args.length > 1 ? args[0] : undefined;
+      if (name === 'command' && jsonSize(payload) > MAX_COMMAND_BYTES) {
+        return reply(err(ErrorCode.PAYLOAD_TOO_LARGE, `A command may be at most ${MAX_COMMAND_BYTES} bytes.`));
+      }
+      const parsed = schema.safeParse(payload);
+      if (!parsed.success) return reply(err(ErrorCode.BAD_REQUEST, validationMessage(parsed.error)));
+      fn(parsed.data).then(reply, (e: unknown) => {
+        logger.error('board message failed', { message: name, error: errorMessage(e) });
+        reply(err(ErrorCode.INTERNAL, 'Something went wrong on the server; nothing was changed.'));
+      });
+    });
+  }
+
+  return nsp;
+}
+
+function jsonSize(value: unknown): number {
+  try {
+    return Buffer.byteLength(JSON.stringify(value) ?? '');
+  } catch {
+    return Number.POSITIVE_INFINITY;
+  }
+}
+

@@ -1,0 +1,27 @@
+import { COMMAND_TYPES, Command, ErrorCode, type WireError } from '@hearth/shared';
+import type { z } from 'zod';
+
+/** A readable one-line summary of what failed validation. */
+export function validationMessage(error: z.ZodError): string {
+  return error.issues
+    .slice(0, 3)
+    .map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message))
+    .join('; ');
+}
+
+/**
+ * Parses a command at the edge. An unknown `type` gets its own code, so a client can tell an
+ * outdated protocol from a malformed message.
+ */
+export function parseCommand(raw: unknown): { ok: true; command: Command } | { ok: false; error: WireError } {
+  const type = typeof raw === 'object' && raw !== null && 'type' in raw ? raw.type : undefined;
+  if (typeof type !== 'string' || !(COMMAND_TYPES as readonly string[]).includes(type)) {
+    return {
+      ok: false,
+      error: { code: ErrorCode.UNKNOWN_COMMAND, message: `Unknown command type ${JSON.stringify(type ?? null)?.slice(0, 60)}.` }
+    };
+  }
+  const parsed = Command.safeParse(raw);
+  if (!parsed.success) return { ok: false, error: { code: ErrorCode.BAD_REQUEST, message: validationMessage(parsed.error) } };
+  return { ok: true, command: parsed.data };
+}

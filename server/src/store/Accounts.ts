@@ -1,0 +1,142 @@
+import { randomUUID } from 'node:crypto';
+import type { Db, Queryable } from './Db.ts';
+
+export interface Account {
+  readonly id: string;
+  readonly organizationId: string;
+  readonly email: string;
+  readonly displayName: string;
+  readonly passwordHash: string;
+}
+
+export interface AuthSessionRow {
+  readonly id: string;
+  readonly accountId: string;
+  readonly createdAt: Date;
+  readonly lastSeenAt: Date;
+  readonly expiresAt: Date;
+  readonly revokedAt: Date | null;
+}
+
+export interface MemberTokenRow {
+  readonly id: string;
+  readonly sessionId: string;
+  readonly memberId: string;
+  readonly alias: string;
+  readonly expiresAt: Date;
+  readonly revokedAt: Date | null;
+}
+
+type AccountDbRow = { id: string; organization_id: string; email: string; display_name: string; password_hash: string };
+const toAccount = (r: AccountDbRow): Account => ({
+  id: r.id,
+  organizationId: r.organization_id,
+  email: r.email,
+  displayName: r.display_name,
+  passwordHash: r.password_hash
+});
+
+/** Clinician accounts, their login sessions, member tokens, settings and the audit log. */
+export class Accounts {
+  constructor(private readonly db: Db) {}
+
+  async createOrganization(name: string, tx: Queryable = this.db): Promise<string> {
+    const id = randomUUID();
+    await tx.query('insert into organizations (id, name) values ($1, $2)', [id, name]);
+    return id;
+  }
+
+  async create(
+    input: { organizationId: string; email: string; displayName: string; passwordHash: string },
+    tx: Queryable = this.db
+  ): Promise<string> {
+    const id = randomUUID();
+    await tx.query(
+      'insert into accounts (id, organization_id, email, display_name, password_hash) values ($1, $2, $3, $4, $5)',
+      [id, input.organizationId, input.email.toLowerCase(), input.displayName, input.passwordHash]
+    );
+    return id;
+  }
+
+  async count(): Promise<number> {
+    const [row] = await this.db.query<{ n: number }>('select count(*)::int as n from accounts');
+    return Number(row?.n ?? 0);
+  }
+
+  async byEmail(email: string): Promise<Account | null> {
+    const [row] = await this.db.query<AccountDbRow>('select * from accounts where email = $1', [email.toLowerCase()]);
+    return row ? toAccount(row) : null;
+  }
+
+  async byId(id: string): Promise<Account | null> {
+    const [row] = await this.db.query<AccountDbRow>('select * from accounts where id = $1', [id]);
+    return row ? toAccount(row) : null;
+  }
+
+  async createAuthSession(accountId: string, tokenHash: string, expiresAt: Date): Promise<string> {
+    const id = randomUUID();
+    await this.db.query(
+      'insert into auth_sessions (id, token_hash, account_id, expires_at) values ($1, $2, $3, $4)',
+      [id, tokenHash, accountId, expiresAt]
+    );
+    return id;
+  }
+
+  async authSession(tokenHash: string): Promise<AuthSessionRow | null> {
+    const [r] = await this.db.query<{
+      id: string; account_id: string; created_at: Date; last_seen_at: Date; expires_at: Date; revoked_at: Date | null;
+    }>('select id, account_id, created_at, last_seen_at, expires_at, revoked_at from auth_sessions where token_hash = $1', [tokenHash]);
+    return r
+      ? { id: r.id, accountId: r.account_id, createdAt: r.created_at, lastSeenAt: r.last_seen_at, expiresAt: r.expires_at, revokedAt: r.revoked_at }
+      : null;
+  }
+
+  async touchAuthSession(id: string, at: Date): Promise<void> {
+    await this.db.query('update auth_sessions set last_seen_at = $2 where id = $1 and revoked_at is null', [id, at]);
+  }
+
+  async revokeAuthSession(id: string): Promise<void> {
+    await this.db.query('update auth_sessions set revoked_at = now() where id = $1 and revoked_at is null', [id]);
+  }
+
+  async createMemberToken(input: { sessionId: string; memberId: string; tokenHash: string; expiresAt: Date }): Promise<string> {
+    const id = randomUUID();
+    await this.db.query(
+      'insert into member_tokens (id, token_hash, session_id, member_id, expires_at) values ($1, $2, $3, $4, $5)',
+      [id, input.tokenHash, input.sessionId, input.memberId, input.expiresAt]
+    );
+    return id;
+  }
+
+  async memberToken(tokenHash: string): Promise<MemberTokenRow | null> {
+    const [r] = await this.db.query<{
+      id: string; session_id: string; member_id: string; alias: string; expires_at: Date; revoked_at: Date | null;
+    }>(
+      `select t.id, t.session_id, t.member_id, m.alias, t.expires_at, t.revoked_at
+         from member_tokens t join roster_members m on m.id = t.member_id where t.token_hash = $1`,
+      [tokenHash]
+    );
+    return r
+      ? { id: r.id, sessionId: r.session_id, memberId: r.member_id, alias: r.alias, expiresAt: r.expires_at, revokedAt: r.revoked_at }
+      : null;
+  }
+
+  /** Returns the stored value of a setting, storing `value` first if there is none (first writer wins). */
+  async settingOrInit(key: string, value: string): Promise<string> {
+    await this.db.query('insert into settings (key, value) values ($1, $2) on conflict (key) do nothing', [key, value]);
+    const [row] = await this.db.query<{ value: string }>('select value from settings where key = $1', [key]);
+    if (!row) throw new Error(`setting ${key} vanished`);
+    return row.value;
+  }
+
+  /** Records who did what. Never pass clinical content here. */
+  async audit(entry: { actorRole: string; actorId: string | null; action: string; target?: string; ip?: string }): Promise<void> {
+    await this.db.query('insert into audit_log (actor_role, actor_id, action, target, ip) values ($1, $2, $3, $4, $5)', [
+      entry.actorRole,
+      entry.actorId,
+      entry.action,
+      entry.target ?? null,
+      entry.ip ?? null
+    ]);
+  }
+}

@@ -1,0 +1,165 @@
+import { randomUUID } from 'node:crypto';
+import type { GroupSummary, SessionSummary } from '@hearth/shared';
+import type { Db, Queryable } from './Db.ts';
+
+export type StaffRole = 'facilitator' | 'supervisor';
+
+export interface SessionRow {
+  readonly id: string;
+  readonly groupId: string;
+  readonly groupName: string;
+  readonly inviteCode: string;
+  readonly title: string;
+  readonly status: 'scheduled' | 'live' | 'ended';
+  readonly scheduledFor: string | null;
+}
+
+export interface RosterMember {
+  readonly id: string;
+  readonly alias: string;
+}
+
+type SessionDbRow = {
+  id: string; group_id: string; group_name: string; invite_code: string; title: string;
+  status: 'scheduled' | 'live' | 'ended'; scheduled_for: Date | null;
+};
+const toSession = (r: SessionDbRow): SessionRow => ({
+  id: r.id,
+  groupId: r.group_id,
+  groupName: r.group_name,
+  inviteCode: r.invite_code,
+  title: r.title,
+  status: r.status,
+  scheduledFor: r.scheduled_for ? new Date(r.scheduled_for).toISOString() : null
+});
+
+const SESSION_SELECT = `select s.id, s.group_id, g.name as group_name, s.invite_code, s.title, s.status, s.scheduled_for
+  from sessions s join groups g on g.id = s.group_id`;
+
+/** Groups, their staff and rosters, and their sessions. */
+export class Groups {
+  constructor(private readonly db: Db) {}
+
+  async create(
+    input: {
+      organizationId: string;
+      name: string;
+      createdBy: string | null;
+      staff: readonly { accountId: string; role: StaffRole }[];
+      aliases: readonly string[];
+    },
+    tx?: Queryable
+  ): Promise<string> {
+    const id = randomUUID();
+    const run = async (q: Queryable) => {
+      await q.query('insert into groups (id, organization_id, name, created_by) values ($1, $2, $3, $4)', [
+        id, input.organizationId, input.name, input.createdBy
+      ]);
+      for (const s of input.staff) {
+        await q.query(
+          'insert into group_staff (group_id, account_id, role) values ($1, $2, $3) on conflict do nothing',
+          [id, s.accountId, s.role]
+        );
+      }
+      for (const [position, alias] of input.aliases.entries()) {
+        await q.query('insert into roster_members (id, group_id, alias, position) values ($1, $2, $3, $4)', [
+          randomUUID(), id, alias, position
+        ]);
+      }
+    };
+    if (tx) await run(tx);
+    else await this.db.transaction(run);
+    return id;
+  }
+
+  /** The clinician's role in a group, or null when they have none. */
+  async roleInGroup(accountId: string, groupId: string): Promise<StaffRole | null> {
+    const [row] = await this.db.query<{ role: StaffRole }>(
+      'select role from group_staff where group_id = $1 and account_id = $2',
+      [groupId, accountId]
+    );
+    return row?.role ?? null;
+  }
+
+  /** The groups a clinician belongs to, with staff, roster and sessions (newest first). */
+  async listFor(accountId: string): Promise<GroupSummary[]> {
+    const groups = await this.db.query<{ id: string; name: string; role: StaffRole }>(
+      `select g.id, g.name, s.role from groups g join group_staff s on s.group_id = g.id
+        where s.account_id = $1 order by g.created_at desc, g.name`,
+      [accountId]
+    );
+    return Promise.all(groups.map((g) => this.summary(g.id, g.name, g.role)));
+  }
+
+  async summary(groupId: string, name: string, role: StaffRole): Promise<GroupSummary> {
+    const [staff, roster, sessions] = await Promise.all([
+      this.db.query<{ display_name: string }>(
+        `select a.display_name from group_staff s join accounts a on a.id = s.account_id
+          where s.group_id = $1 and s.role = 'facilitator' order by a.display_name`,
+        [groupId]
+      ),
+      this.roster(groupId),
+      this.db.query<SessionDbRow>(`${SESSION_SELECT} where s.group_id = $1 order by s.created_at desc`, [groupId])
+    ]);
+    return {
+      id: groupId,
+      name,
+      role,
+      facilitators: staff.map((s) => s.display_name),
+      aliases: roster.map((m) => m.alias),
+      sessions: sessions.map((r) => sessionSummary(toSession(r), role))
+    };
+  }
+
+  async roster(groupId: string): Promise<RosterMember[]> {
+    return this.db.query<RosterMember>('select id, alias from roster_members where group_id = $1 order by position', [groupId]);
+  }
+
+  async byId(groupId: string): Promise<{ id: string; name: string; organizationId: string } | null> {
+    const [row] = await this.db.query<{ id: string; name: string; organization_id: string }>(
+      'select id, name, organization_id from groups where id = $1',
+      [groupId]
+    );
+    return row ? { id: row.id, name: row.name, organizationId: row.organization_id } : null;
+  }
+
+  /** Inserts a session row; used inside the transaction that appends its first events. */
+  async insertSession(
+    tx: Queryable,
+    input: { id: string; groupId: string; inviteCode: string; title: string; scheduledFor: string | null; createdBy: string }
+  ): Promise<void> {
+    await tx.query(
+      `insert into sessions (id, group_id, invite_code, title, status, scheduled_for, created_by)
+       values ($1, $2, $3, $4, 'scheduled', $5, $6)`,
+      [input.id, input.groupId, input.inviteCode, input.title, input.scheduledFor, input.createdBy]
+    );
+  }
+
+  async session(sessionId: string): Promise<SessionRow | null> {
+    const [row] = await this.db.query<SessionDbRow>(`${SESSION_SELECT} where s.id = $1`, [sessionId]);
+    return row ? toSession(row) : null;
+  }
+
+  async sessionByInvite(code: string): Promise<SessionRow | null> {
+    const [row] = await this.db.query<SessionDbRow>(`${SESSION_SELECT} where s.invite_code = $1`, [code]);
+    return row ? toSession(row) : null;
+  }
+
+  /** Scheduled or live sessions, for printing invite links at start. */
+  async openSessions(): Promise<SessionRow[]> {
+    const rows = await this.db.query<SessionDbRow>(`${SESSION_SELECT} where s.status <> 'ended' order by s.created_at`);
+    return rows.map(toSession);
+  }
+}
+
+/** A session as a clinician lists it; only facilitators get the invite code. */
+export function sessionSummary(s: SessionRow, role: StaffRole): SessionSummary {
+  return {
+    id: s.id,
+    groupId: s.groupId,
+    title: s.title,
+    status: s.status,
+    scheduledFor: s.scheduledFor,
+    inviteCode: role === 'facilitator' ? s.inviteCode : null
+  };
+}
