@@ -74,11 +74,12 @@ export function evolve(state: BoardState, event: BoardEvent): BoardState {
       return patchItem(state, event.itemId, () => ({ guidance: event.guidance }));
     case 'item.started': {
       // At most one current item: a still-current item is stopped first (decide emits its
-      // completion before this event; this keeps evolve total if it did not).
+      // completion before this event; this keeps evolve total if it did not). An unknown item
+      // changes nothing, so it must not end the current one either.
+      if (!state.items.some((i) => i.id === event.itemId)) return state;
       const base = state.currentItemId && state.currentItemId !== event.itemId
         ? finish(state, state.currentItemId, event.at, 'done')
         : state;
-      if (!base.items.some((i) => i.id === event.itemId)) return base;
       return {
         ...patchItem(base, event.itemId, (i) => ({
           status: 'current',

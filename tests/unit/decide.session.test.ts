@@ -1,0 +1,131 @@
+import { describe, expect, it } from 'vitest';
+import { ErrorCode, LIMITS } from '@hearth/shared';
+import { MIN, T0, added, coFacilitator, created, given, itemCompleted, itemPaused, itemStarted, live, liveOnA, over, scheduled, started } from './givenWhenThen.ts';
+
+/** The session's life: scheduled → live → ended, and the guards between. */
+describe('session.create', () => {
+  it('creates the session and its agenda, items in the order given', () => {
+    given()
+      .when(
+        {
+          type: 'session.create',
+          title: '  Tuesday group  ',
+          scheduledFor: '2025-01-07T18:00:00+01:00',
+          agenda: [
+            { itemId: 'in', title: 'Check-in', kind: 'check-in', plannedMinutes: 10 },
+            { itemId: 'out', title: 'Check-out', kind: 'check-out', plannedMinutes: 5 }
+          ]
+        },
+        undefined,
+        T0
+      )
+      .then(
+        { type: 'session.created', at: T0, title: 'Tuesday group', scheduledFor: '2025-01-07T18:00:00+01:00' },
+        { type: 'agenda.item_added', at: T0, itemId: 'in', title: 'Check-in', kind: 'check-in', plannedMinutes: 10, position: 0 },
+        { type: 'agenda.item_added', at: T0, itemId: 'out', title: 'Check-out', kind: 'check-out', plannedMinutes: 5, position: 1 }
+      );
+  });
+
+  it('creates an unscheduled session with an empty agenda', () => {
+    const state = given()
+      .when({ type: 'session.create', title: 'Drop-in', scheduledFor: null, agenda: [] }, coFacilitator, T0)
+      .then({ type: 'session.created', at: T0, title: 'Drop-in', scheduledFor: null });
+    expect(state.status).toBe('scheduled');
+    expect(state.items).toEqual([]);
+  });
+
+  it.each([
+    ['scheduled', scheduled],
+    ['live', live],
+    ['ended', over]
+  ])('rejects a second create when the session is %s: SESSION_EXISTS', (_name, history) => {
+    given(...history)
+      .when({ type: 'session.create', title: 'Again', scheduledFor: null, agenda: [] })
+      .rejects(ErrorCode.SESSION_EXISTS);
+  });
+
+  it('rejects duplicate item ids in the agenda: ITEM_EXISTS', () => {
+    given()
+      .when({
+        type: 'session.create',
+        title: 'Dup',
+        scheduledFor: null,
+        agenda: [
+          { itemId: 'x', title: 'One', kind: 'other', plannedMinutes: 5 },
+          { itemId: 'x', title: 'Two', kind: 'other', plannedMinutes: 5 }
+        ]
+      })
+      .rejects(ErrorCode.ITEM_EXISTS);
+  });
+
+  it('accepts the largest agenda the schema allows', () => {
+    const agenda = Array.from({ length: LIMITS.maxItems }, (_, n) => ({
+      itemId: `i${n}`,
+      title: `Item ${n}`,
+      kind: 'other' as const,
+      plannedMinutes: 1
+    }));
+    const { decision } = given().when({ type: 'session.create', title: 'Full', scheduledFor: null, agenda });
+    expect(decision.ok && decision.events.length).toBe(LIMITS.maxItems + 1);
+  });
+});
+
+describe('session.start', () => {
+  it('starts a scheduled session', () => {
+    const state = given(...scheduled).when({ type: 'session.start' }, undefined, T0 + 2 * MIN).then({ type: 'session.started', at: T0 + 2 * MIN });
+    expect(state.status).toBe('live');
+    expect(state.startedAt).toBe(T0 + 2 * MIN);
+  });
+
+  it('rejects before the session exists: SESSION_NOT_FOUND', () => {
+    given().when({ type: 'session.start' }).rejects(ErrorCode.SESSION_NOT_FOUND);
+  });
+
+  it.each([
+    ['live', live],
+    ['ended', over]
+  ])('rejects a %s session: SESSION_NOT_SCHEDULED', (_name, history) => {
+    given(...history).when({ type: 'session.start' }).rejects(ErrorCode.SESSION_NOT_SCHEDULED);
+  });
+});
+
+describe('session.end', () => {
+  it('ends a live session with no current item', () => {
+    const state = given(...live).when({ type: 'session.end' }, undefined, T0 + 80 * MIN).then({ type: 'session.ended', at: T0 + 80 * MIN });
+    expect(state.status).toBe('ended');
+    expect(state.endedAt).toBe(T0 + 80 * MIN);
+  });
+
+  it('completes the current item first, so its timer stops when the session ends', () => {
+    const state = given(...liveOnA)
+      .when({ type: 'session.end' }, undefined, T0 + 11 * MIN)
+      .then(itemCompleted('a', T0 + 11 * MIN), { type: 'session.ended', at: T0 + 11 * MIN });
+    expect(state.currentItemId).toBeNull();
+    expect(state.items[0]).toMatchObject({ status: 'done', runningSince: null, accumulatedMs: 10 * MIN });
+  });
+
+  it('completes a paused current item too', () => {
+    given(...liveOnA, itemPaused('a', T0 + 5 * MIN))
+      .when({ type: 'session.end' }, undefined, T0 + 20 * MIN)
+      .then(itemCompleted('a', T0 + 20 * MIN), { type: 'session.ended', at: T0 + 20 * MIN });
+  });
+
+  it('rejects before the session exists: SESSION_NOT_FOUND', () => {
+    given().when({ type: 'session.end' }).rejects(ErrorCode.SESSION_NOT_FOUND);
+  });
+
+  it('rejects a session that has not started: SESSION_NOT_LIVE', () => {
+    given(...scheduled).when({ type: 'session.end' }).rejects(ErrorCode.SESSION_NOT_LIVE);
+  });
+
+  it('rejects a session that has already ended: SESSION_ENDED', () => {
+    given(...over).when({ type: 'session.end' }).rejects(ErrorCode.SESSION_ENDED);
+  });
+
+  it('the whole life in one: create, start, run an item, end', () => {
+    const state = given(created(), added('a', 0), started(T0), itemStarted('a', T0), itemCompleted('a', T0 + 9 * MIN))
+      .when({ type: 'session.end' }, undefined, T0 + 10 * MIN)
+      .then({ type: 'session.ended', at: T0 + 10 * MIN });
+    expect(state.items[0]).toMatchObject({ status: 'done', accumulatedMs: 9 * MIN });
+  });
+});

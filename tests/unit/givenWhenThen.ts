@@ -1,0 +1,120 @@
+import { expect } from 'vitest';
+import type { z } from 'zod';
+import {
+  BoardEvent,
+  Command,
+  decide,
+  fold,
+  initialState,
+  type Actor,
+  type BoardState,
+  type Decision,
+  type ErrorCode,
+  type ItemKind
+} from '@hearth/shared';
+
+/** A fixed, whole-minute instant so expected event times read as offsets from it. */
+export const T0 = Date.UTC(2025, 0, 7, 17, 0, 0);
+export const MIN = 60_000;
+
+export const facilitator: Actor = { role: 'facilitator', id: 'fac-ana' };
+export const coFacilitator: Actor = { role: 'facilitator', id: 'fac-ben' };
+export const supervisor: Actor = { role: 'supervisor', id: 'sup-cleo' };
+export const member: Actor = { role: 'member', id: 'mem-dev' };
+
+/** A command as a client writes it; `when` parses it, so a test cannot use a shape the edge refuses. */
+export type CommandInput = z.input<typeof Command>;
+
+/** What a `when` step offers: assert accepted events, or a rejection code. */
+export interface When {
+  /** The raw decision, for tests that need more than the two assertions below. */
+  readonly decision: Decision;
+  /** The state the command was decided against. */
+  readonly state: BoardState;
+  /** Asserts the command is accepted with exactly these events, in order; returns the state after them. */
+  then(...expected: BoardEvent[]): BoardState;
+  /** Asserts the command is rejected with this code and the state is untouched. */
+  rejects(code: ErrorCode): void;
+}
+
+export interface Given {
+  readonly state: BoardState;
+  when(command: CommandInput, actor?: Actor, now?: number): When;
+}
+
+/**
+ * Given/when/then for the board's decider: `given(events…).when(command, actor, now).then(events…)`
+ * or `.rejects(code)`. Given events are parsed with the event schema and commands with the command
+ * schema, so every fixture is a shape the server could actually store or receive.
+ */
+export function given(...history: BoardEvent[]): Given {
+  const state = fold(initialState, history.map((e) => BoardEvent.parse(e)));
+  return {
+    state,
+    when(input, actor = facilitator, now = T0 + 30 * MIN) {
+      const command = Command.parse(input);
+      const snapshot = structuredClone(state);
+      const decision = decide(state, command, actor, now);
+      // decide is pure: whatever it answers, the state it was given is untouched.
+      expect(state).toEqual(snapshot);
+      return {
+        decision,
+        state,
+        then(...expected) {
+          expect(decision).toEqual({ ok: true, events: expected });
+          if (!decision.ok) throw new Error('unreachable: asserted accepted above');
+          for (const e of decision.events) expect(BoardEvent.safeParse(e).success).toBe(true);
+          return fold(state, decision.events);
+        },
+        rejects(code) {
+          expect(decision.ok, `expected ${code}, got ${JSON.stringify(decision)}`).toBe(false);
+          if (decision.ok) return;
+          expect(decision.rejection.code).toBe(code);
+          expect(decision.rejection.message.length).toBeGreaterThan(0);
+        }
+      };
+    }
+  };
+}
+
+// ---- Event builders: short names for the facts tests start from. ----
+
+export const created = (at = T0, title = 'Tuesday DBT skills group', scheduledFor: string | null = null): BoardEvent => ({
+  type: 'session.created',
+  at,
+  title,
+  scheduledFor
+});
+export const started = (at = T0): BoardEvent => ({ type: 'session.started', at });
+export const ended = (at: number): BoardEvent => ({ type: 'session.ended', at });
+export const added = (
+  itemId: string,
+  position: number,
+  { at = T0, title = `Item ${itemId}`, kind = 'other' as ItemKind, plannedMinutes = 10 } = {}
+): BoardEvent => ({ type: 'agenda.item_added', at, itemId, title, kind, plannedMinutes, position });
+export const guidanceSet = (itemId: string, guidance: string, at = T0): BoardEvent => ({
+  type: 'agenda.guidance_set',
+  at,
+  itemId,
+  guidance
+});
+export const itemStarted = (itemId: string, at: number): BoardEvent => ({ type: 'item.started', at, itemId });
+export const itemPaused = (itemId: string, at: number): BoardEvent => ({ type: 'item.paused', at, itemId });
+export const itemResumed = (itemId: string, at: number): BoardEvent => ({ type: 'item.resumed', at, itemId });
+export const itemExtended = (itemId: string, minutes: number, at: number): BoardEvent => ({
+  type: 'item.extended',
+  at,
+  itemId,
+  minutes
+});
+export const itemCompleted = (itemId: string, at: number): BoardEvent => ({ type: 'item.completed', at, itemId });
+export const itemSkipped = (itemId: string, at: number): BoardEvent => ({ type: 'item.skipped', at, itemId });
+
+/** A created session with agenda items a, b, c (10 minutes each), not yet started. */
+export const scheduled: readonly BoardEvent[] = [created(), added('a', 0), added('b', 1), added('c', 2)];
+/** The same session, started at T0 with no item current yet. */
+export const live: readonly BoardEvent[] = [...scheduled, started(T0)];
+/** Live, with item a current and running since T0 + 1 min. */
+export const liveOnA: readonly BoardEvent[] = [...live, itemStarted('a', T0 + MIN)];
+/** Live, then ended at T0 + 90 min. */
+export const over: readonly BoardEvent[] = [...live, ended(T0 + 90 * MIN)];
