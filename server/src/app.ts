@@ -37,7 +37,9 @@ export interface RunningServer {
 
 /** Opens the configured database: Postgres when DATABASE_URL is set, embedded PGlite otherwise. */
 export async function openDb(config: Config): Promise<Db> {
-  return config.databaseUrl ? openPostgres(config.databaseUrl) : openPglite(join(config.dataDir, 'pglite'));
+  if (config.databaseUrl) return openPostgres(config.databaseUrl);
+  // memory:// keeps the embedded database in memory (tests); anything else is a folder.
+  return openPglite(config.dataDir.startsWith('memory://') ? config.dataDir : join(config.dataDir, 'pglite'));
 }
 
 /** Loads the built SvelteKit app's request handler, or a page that says how to build it. */

@@ -76,7 +76,7 @@ export class EventLog {
         for (const [n, event] of events.entries()) {
           await tx.query(
             `insert into session_events (session_id, seq, type, event, actor_role, actor_id, command_id)
-             values ($1, $2, $3, $4::jsonb, $5, $6, $7)`,
+             values ($1, $2, $3, $4::text::jsonb, $5, $6, $7)`,
             [sessionId, afterSeq + n + 1, event.type, JSON.stringify(event), actor.role, actor.id, commandId]
           );
         }
