@@ -1,0 +1,46 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { boardBenchmarks } from './board.ts';
+import type { BenchResult } from './stats.ts';
+import { createTestDatabase } from '../tests/support/services.ts';
+
+/**
+ * Runs every benchmark on loopback and writes bench/results.json. With DATABASE_URL set the server
+ * stores in a fresh database on that Postgres; otherwise in embedded PGlite.
+ */
+async function main(): Promise<void> {
+  const results: Record<string, BenchResult> = {};
+  if (process.env['DATABASE_URL']) {
+    const db = await createTestDatabase();
+    try {
+      Object.assign(results, await boardBenchmarks({ DATABASE_URL: db.url }, 'Postgres'));
+    } finally {
+      await db.drop();
+    }
+  } else {
+    const dir = await mkdtemp(join(tmpdir(), 'hearth-bench-'));
+    try {
+      Object.assign(results, await boardBenchmarks({ DATA_DIR: dir }, 'PGlite'));
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }
+  await writeFile(new URL('./results.json', import.meta.url), `${JSON.stringify(results, null, 2)}\n`);
+  const rows = Object.entries(results).map(([name, r]) => ({
+    benchmark: name,
+    median: `${r.median} ${r.unit}`,
+    p99: `${r.p99} ${r.unit}`,
+    n: r.n,
+    baseline: r.baseline ?? ''
+  }));
+  console.table(rows);
+}
+
+main().then(
+  () => process.exit(0),
+  (e: unknown) => {
+    console.error(e);
+    process.exit(1);
+  }
+);
