@@ -16,7 +16,11 @@ export const MAX_COMMAND_BYTES = 16 * 1024;
 /** At most this many events are replayed on resume; beyond it the client gets a snapshot. */
 export const MAX_RESUME_EVENTS = 500;
 
-export const SessionId = z.string().uuid();
+/**
+ * A session id: a UUID, canonicalised to lower case at the edge. Postgres matches UUIDs in any case,
+ * but rooms, caches and queues are keyed by the string, so one session must have one spelling.
+ */
+export const SessionId = z.string().uuid().transform((id) => id.toLowerCase());
 
 /** Client → server: join a session's board, optionally resuming after `lastSeq`. */
 export const JoinRequest = z

@@ -129,9 +129,13 @@ export function attachBoardSocket(io: BoardIo, deps: { auth: Auth; groups: Group
       return { ok: true as const };
     });
 
-    socket.onAny((name: unknown) => {
+    socket.onAny((name: unknown, ...args: unknown[]) => {
       if (name !== 'join' && name !== 'command' && name !== 'leave') {
-        socket.emit('protocol_error', { code: ErrorCode.UNKNOWN_COMMAND, message: `Unknown message "${String(name).slice(0, 40)}".` });
+        const error: WireError = { code: ErrorCode.UNKNOWN_COMMAND, message: `Unknown message "${String(name).slice(0, 40)}".` };
+        // Answer through the ack when there is one, so the client is not left waiting for its timeout.
+        const ack = args[args.length - 1];
+        if (typeof ack === 'function') (ack as (r: unknown) => void)({ ok: false, error });
+        else socket.emit('protocol_error', error);
       }
     });
   });

@@ -15,10 +15,14 @@ export function validationMessage(error: z.ZodError): string {
  */
 export function parseCommand(raw: unknown): { ok: true; command: Command } | { ok: false; error: WireError } {
   const type = typeof raw === 'object' && raw !== null && 'type' in raw ? raw.type : undefined;
-  if (typeof type !== 'string' || !(COMMAND_TYPES as readonly string[]).includes(type)) {
+  // No command, or one without a string type, is malformed rather than from a newer protocol.
+  if (typeof type !== 'string') {
+    return { ok: false, error: { code: ErrorCode.BAD_REQUEST, message: 'command: expected an object with a string "type".' } };
+  }
+  if (!(COMMAND_TYPES as readonly string[]).includes(type)) {
     return {
       ok: false,
-      error: { code: ErrorCode.UNKNOWN_COMMAND, message: `Unknown command type ${JSON.stringify(type ?? null)?.slice(0, 60)}.` }
+      error: { code: ErrorCode.UNKNOWN_COMMAND, message: `Unknown command type ${JSON.stringify(type).slice(0, 60)}.` }
     };
   }
   const parsed = Command.safeParse(raw);
