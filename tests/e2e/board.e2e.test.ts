@@ -1,0 +1,153 @@
+import { EVENT_AUDIENCE, type BoardEventType, type GroupSummary } from '@hearth/shared';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunningServer } from '../../server/src/app.ts';
+import { DEMO_ACCOUNTS } from '../../server/src/demo/seed.ts';
+import { connectBoard, emitAck } from '../support/boardClient.ts';
+import { desktopContext, launchBrowser, phoneContext, recordFrames, signIn, type ReceivedFrame } from '../support/browser.ts';
+import { createTestDatabase, type TestDatabase } from '../support/services.ts';
+import { DEMO_PASSWORD, FACILITATOR_A, FACILITATOR_B, SUPERVISOR, startTestServer } from '../support/testServer.ts';
+
+const CLINICIAN_ONLY = (Object.keys(EVENT_AUDIENCE) as BoardEventType[]).filter((t) => !EVENT_AUDIENCE[t].includes('member'));
+const SHOTS = new URL('../../test-results/', import.meta.url).pathname;
+
+/**
+ * Two co-facilitators, a member on a phone and a supervisor, each in their own browser context
+ * against the built app on a real server and Postgres.
+ */
+describe('live board in the browser', () => {
+  let db: TestDatabase;
+  let server: RunningServer;
+  let browser: Browser;
+  const contexts: BrowserContext[] = [];
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    server = await startTestServer({ DATABASE_URL: db.url });
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    for (const c of contexts) await c.close();
+    await browser?.close();
+    await server?.close();
+    await db?.drop();
+  });
+
+  const context = async (kind: 'desktop' | 'phone') => {
+    const c = kind === 'phone' ? await phoneContext(browser, server.url) : await desktopContext(browser, server.url);
+    contexts.push(c);
+    return c;
+  };
+
+  /** Waits until the page shows `title` as the current item, bounded by `ms`. */
+  const showsCurrent = (page: Page, title: string, ms: number) =>
+    page.waitForFunction(
+      (t) => document.querySelector('[data-testid="current-item"]')?.textContent?.trim() === t,
+      title,
+      { timeout: ms }
+    );
+
+  it('keeps co-facilitators, a member and the supervisor in sync, each seeing only what their role may', async () => {
+    // Facilitator A signs in and finds the demo session and its invite link.
+    const aCtx = await context('desktop');
+    const a = await aCtx.newPage();
+    await signIn(a, FACILITATOR_A, DEMO_PASSWORD);
+    const groups = (await (await aCtx.request.get('/api/groups')).json()) as { groups: GroupSummary[] };
+    const session = groups.groups[0]!.sessions[0]!;
+    const invite = (await a.locator(`[data-testid="session-row"][data-session-id="${session.id}"] [data-testid="invite-link"]`).textContent())?.trim();
+    expect(invite).toBe(`${server.url}/join/${session.inviteCode}`);
+    await a.goto(`/sessions/${session.id}`);
+    await expect.poll(() => a.getByTestId('connection').getAttribute('data-state')).toBe('connected');
+
+    // Co-facilitator B and the supervisor open the board.
+    const bCtx = await context('desktop');
+    const b = await bCtx.newPage();
+    const bFrames = recordFrames(b);
+    await signIn(b, FACILITATOR_B, DEMO_PASSWORD);
+    await b.goto(`/sessions/${session.id}`);
+    const sCtx = await context('desktop');
+    const sup = await sCtx.newPage();
+    await signIn(sup, SUPERVISOR, DEMO_PASSWORD);
+    await sup.goto(`/sessions/${session.id}`);
+
+    // A member joins from a phone through the invite link; every frame their socket receives is kept.
+    const mCtx = await context('phone');
+    const member = await mCtx.newPage();
+    const memberFrames: ReceivedFrame[] = recordFrames(member);
+    await member.goto(invite!);
+    await member.getByLabel('Your alias').selectOption('Sparrow');
+    await member.getByRole('button', { name: 'Join' }).click();
+    for (const p of [b, sup, member]) await expect.poll(() => p.getByTestId('connection').getAttribute('data-state')).toBe('connected');
+    await expect.poll(() => member.getByTestId('session-status').textContent()).toMatch(/scheduled|waiting/i);
+
+    // Clinician-only guidance is set while everyone is connected: B must get it, the member must not.
+    const second = (await (await aCtx.request.get('/api/groups')).json()) as { groups: GroupSummary[] };
+    expect(second.groups[0]!.sessions[0]!.id).toBe(session.id);
+    const guidance = 'Sparrow was tearful last week; check in gently';
+    const setGuidance = await aCtx.request.post(`/api/sessions/${session.id}/commands`, {
+      data: { id: 'e2e-guidance', command: { type: 'agenda.set_guidance', itemId: await itemId(a, 1), guidance } }
+    });
+    expect(setGuidance.status()).toBe(200);
+
+    // A starts the session, then the second agenda item; everyone shows it within a second.
+    await a.getByRole('button', { name: 'Start session' }).click();
+    await expect.poll(() => b.getByTestId('session-status').textContent()).toMatch(/live/i);
+    const secondTitle = (await a.locator('[data-testid="agenda-item"]').nth(1).getAttribute('data-title')) ?? (await titleOf(a, 1));
+    await a.getByRole('button', { name: `Start ${secondTitle}` }).click();
+    await Promise.all([b, member, sup].map((p) => showsCurrent(p, secondTitle, 1000)));
+    await expect.poll(() => a.getByTestId('current-item').textContent()).toContain(secondTitle);
+
+    // The supervisor's page has no controls, and the server refuses a supervisor's command anyway.
+    for (const name of [/^Start /, /^Pause/, /^Resume/, /^Complete/, /^Skip/, /^Next/, /^Extend/, /^Remove/, /^End session/, /^Start session/]) {
+      expect(await sup.getByRole('button', { name }).count()).toBe(0);
+    }
+    expect(await sup.locator('form').count()).toBe(0);
+    const refusedHttp = await sCtx.request.post(`/api/sessions/${session.id}/commands`, {
+      data: { id: 'sup-1', command: { type: 'item.next' } }
+    });
+    expect(refusedHttp.status()).toBe(403);
+    expect(((await refusedHttp.json()) as { error: { code: string } }).error.code).toBe('FORBIDDEN');
+    const supCookie = (await sCtx.cookies()).find((c) => c.name === 'hearth_session')!;
+    const supSocket = await connectBoard(server.url, { cookie: `${supCookie.name}=${supCookie.value}` });
+    await emitAck(supSocket, 'join', { sessionId: session.id });
+    const refusedSocket = await emitAck(supSocket, 'command', { sessionId: session.id, id: 'sup-2', command: { type: 'item.next' } });
+    supSocket.close();
+    expect(refusedSocket).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+    await showsCurrent(b, secondTitle, 1000);
+
+    // What the member's socket received: board events, never a clinician-only one, no guidance, no names.
+    const memberEvents = memberFrames.filter((f) => f.name === 'event');
+    expect(memberEvents.length).toBeGreaterThanOrEqual(2);
+    for (const f of memberEvents) {
+      const type = (f.payload as { event: { type: BoardEventType } }).event.type;
+      expect(CLINICIAN_ONLY).not.toContain(type);
+    }
+    const everything = memberFrames.map((f) => f.raw).join('\n');
+    expect(everything).not.toContain(guidance);
+    expect(everything).not.toContain('guidance');
+    for (const account of DEMO_ACCOUNTS) {
+      expect(everything).not.toContain(account.displayName);
+      expect(everything).not.toContain(account.email);
+    }
+    // The co-facilitator did receive the clinician-only event: the member's silence is not an accident.
+    expect(bFrames.some((f) => f.name === 'event' && (f.payload as { event: { type: string } }).event.type === 'agenda.guidance_set')).toBe(true);
+
+    await member.screenshot({ path: `${SHOTS}member-phone.png`, fullPage: true });
+    await a.screenshot({ path: `${SHOTS}facilitator-board.png`, fullPage: true });
+    await sup.screenshot({ path: `${SHOTS}supervisor-board.png`, fullPage: true });
+  });
+});
+
+/** The id of the n-th agenda item on a board page. */
+async function itemId(page: Page, n: number): Promise<string> {
+  const id = await page.locator('[data-testid="agenda-item"]').nth(n).getAttribute('data-item-id');
+  if (!id) throw new Error(`no agenda item ${n}`);
+  return id;
+}
+
+/** The title of the n-th agenda item, read from its start button's label. */
+async function titleOf(page: Page, n: number): Promise<string> {
+  const label = await page.locator('[data-testid="agenda-item"]').nth(n).getByRole('button', { name: /^Start / }).getAttribute('aria-label');
+  if (!label) throw new Error(`no start button on item ${n}`);
+  return label.replace(/^Start /, '');
+}
