@@ -48,6 +48,8 @@ export interface EventMessage {
 
 interface JoinedBase {
   readonly ok: true;
+  /** The server's PROTOCOL_VERSION; a client built for another version should reload. */
+  readonly protocol: number;
   readonly sessionId: string;
   readonly role: Role;
   /** The log position the client is at after applying this answer. */

@@ -34,6 +34,7 @@ export class AuthError extends Error {
 
 const MAX_FAILURES = 10;
 const FAILURE_WINDOW_MS = 15 * 60_000;
+const MAX_TRACKED = 10_000;
 // Touching last_seen on every request would write on every request; once a minute is enough for idle expiry.
 const TOUCH_EVERY_MS = 60_000;
 
@@ -70,6 +71,7 @@ export class Auth {
     const ok = await verifyPassword(password, account?.passwordHash ?? DUMMY_HASH);
     if (!account || !ok) {
       const fresh = !f || this.now() - f.since >= FAILURE_WINDOW_MS;
+      if (this.failures.size >= MAX_TRACKED) this.forgetOldFailures();
       this.failures.set(key, { count: fresh ? 1 : f.count + 1, since: fresh ? this.now() : f.since });
       await this.accounts.audit({ actorRole: 'anonymous', actorId: null, action: 'login.failed', target: email, ip });
       throw new AuthError(ErrorCode.INVALID_CREDENTIALS, 'The email or password is not right.');
@@ -79,6 +81,16 @@ export class Auth {
     await this.accounts.createAuthSession(account.id, this.hashToken(token), new Date(this.now() + this.config.sessionAbsoluteMs));
     await this.accounts.audit({ actorRole: 'clinician', actorId: account.id, action: 'login', ip });
     return { token, account };
+  }
+
+  /** Drops failure counts whose window has passed, so guessing many emails cannot grow memory without bound. */
+  private forgetOldFailures(): void {
+    for (const [key, f] of this.failures) if (this.now() - f.since >= FAILURE_WINDOW_MS) this.failures.delete(key);
+    // Still full: the oldest entries go first (a Map iterates in insertion order).
+    for (const key of this.failures.keys()) {
+      if (this.failures.size < MAX_TRACKED) break;
+      this.failures.delete(key);
+    }
   }
 
   /** The clinician behind a login token, or null if it is unknown, revoked, idle too long or too old. */

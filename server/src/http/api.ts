@@ -54,8 +54,6 @@ const meOf = (c: ClinicianIdentity): Me => ({ id: c.account.id, email: c.account
 export function apiRouter(deps: ApiDeps): Router {
   const { config, auth, accounts, groups, board, origins, logger } = deps;
   const api = express.Router();
-  api.use(express.json({ limit: '32kb', strict: true }));
-
   // Cross-site requests are refused: browsers send Origin on every state-changing fetch.
   api.use((req, res, next) => {
     if (req.method !== 'GET' && req.method !== 'HEAD' && !origins.allows(req.get('origin'))) {
@@ -64,6 +62,8 @@ export function apiRouter(deps: ApiDeps): Router {
     res.set('Cache-Control', 'no-store');
     next();
   });
+  // Parsed after the origin check: a foreign request is refused before its body is read.
+  api.use(express.json({ limit: '32kb', strict: true }));
 
   const clinician = async (req: Request): Promise<ClinicianIdentity> => {
     const who = await auth.clinician(sessionToken(req.get('cookie')));

@@ -5,6 +5,7 @@ import {
   JoinRequest,
   LeaveRequest,
   MAX_COMMAND_BYTES,
+  PROTOCOL_VERSION,
   type ClientToServerEvents,
   type JoinResult,
   type Role,
@@ -23,8 +24,8 @@ import { parseCommand, validationMessage } from './parse.ts';
 
 export interface SocketData {
   identity: Identity;
-  /** The login token, kept to re-check a clinician's session while the socket lives. */
-  loginToken: string | undefined;
+  /** The credential the socket connected with, kept to re-check it while the socket lives. */
+  credential: string | undefined;
   checkedAt: number;
   /** Sessions this socket joined, with the role the server gave it in each. */
   joined: Map<string, Role>;
@@ -41,7 +42,8 @@ export const roleRoom = (sessionId: string, role: Role) => `board:${sessionId}:$
 export const authRoom = (authSessionId: string) => `auth:${authSessionId}`;
 export const memberRoom = (tokenId: string) => `member-token:${tokenId}`;
 
-// A clinician's login is re-checked this often while their socket stays open (logout, expiry).
+// A socket's credential is re-checked this often while it stays open, so a logout, an expiry or a
+// revoked member token ends the connection within this time even if the socket only listens.
 const RECHECK_MS = 30_000;
 
 const err = (code: ErrorCode, message: string): { ok: false; error: WireError } => ({ ok: false, error: { code, message } });
@@ -68,7 +70,7 @@ export function attachBoardSocket(io: BoardIo, deps: { auth: Auth; groups: Group
         return next(e);
       }
       socket.data.identity = identity;
-      socket.data.loginToken = identity.kind === 'clinician' ? loginToken : undefined;
+      socket.data.credential = identity.kind === 'clinician' ? loginToken : (memberToken as string);
       socket.data.checkedAt = Date.now();
       socket.data.joined = new Map();
       await socket.join(identity.kind === 'clinician' ? authRoom(identity.authSessionId) : memberRoom(identity.tokenId));
@@ -79,22 +81,29 @@ export function attachBoardSocket(io: BoardIo, deps: { auth: Auth; groups: Group
     });
   });
 
-  nsp.on('connection', (socket: BoardSocket) => {
-    /** Re-checks a clinician's login; a revoked or expired one ends the connection. */
-    const stillSignedIn = async (): Promise<boolean> => {
-      const { identity, loginToken, checkedAt } = socket.data;
-      if (identity.kind !== 'clinician' || Date.now() - checkedAt < RECHECK_MS) return true;
-      if (await auth.clinician(loginToken)) {
-        socket.data.checkedAt = Date.now();
-        return true;
-      }
-      socket.emit('revoked', { code: ErrorCode.UNAUTHENTICATED, message: 'Your sign-in has ended.' });
-      socket.disconnect(true);
-      return false;
-    };
+  /** Re-checks a socket's credential when due; a revoked or expired one ends the connection. */
+  const stillSignedIn = async (socket: BoardSocket): Promise<boolean> => {
+    const { identity, credential, checkedAt } = socket.data;
+    if (Date.now() - checkedAt < RECHECK_MS) return true;
+    const valid = identity.kind === 'clinician' ? await auth.clinician(credential) : await auth.member(credential);
+    if (valid) {
+      socket.data.checkedAt = Date.now();
+      return true;
+    }
+    socket.emit('revoked', { code: ErrorCode.UNAUTHENTICATED, message: 'Your access to this board has ended.' });
+    socket.disconnect(true);
+    return false;
+  };
+  const sweep = setInterval(() => {
+    for (const socket of nsp.sockets.values()) {
+      stillSignedIn(socket).catch((e: unknown) => logger.error('credential re-check failed', { error: errorMessage(e) }));
+    }
+  }, RECHECK_MS);
+  sweep.unref();
 
+  nsp.on('connection', (socket: BoardSocket) => {
     handle(socket, 'join', JoinRequest, async (req): Promise<JoinResult> => {
-      if (!(await stillSignedIn())) return err(ErrorCode.UNAUTHENTICATED, 'Your sign-in has ended.');
+      if (!(await stillSignedIn(socket))) return err(ErrorCode.UNAUTHENTICATED, 'Your sign-in has ended.');
       const access = await accessTo(groups, socket.data.identity, req.sessionId);
       if (!access.ok) return access;
       const { role } = access;
@@ -102,7 +111,7 @@ export function attachBoardSocket(io: BoardIo, deps: { auth: Auth; groups: Group
       // Join the room before reading the log, so no event falls between the answer and the room.
       await socket.join(roleRoom(req.sessionId, role));
       socket.data.joined.set(req.sessionId, role);
-      const base = { ok: true as const, sessionId: req.sessionId, role };
+      const base = { ok: true as const, protocol: PROTOCOL_VERSION, sessionId: req.sessionId, role };
       if (req.lastSeq !== undefined) {
         const resumed = await board.resume(req.sessionId, role, req.lastSeq);
         if (resumed) return { ...base, mode: 'resume', seq: resumed.seq, serverTime: Date.now(), events: resumed.events };
@@ -114,7 +123,7 @@ export function attachBoardSocket(io: BoardIo, deps: { auth: Auth; groups: Group
     handle(socket, 'command', CommandRequest, async (req) => {
       const role = socket.data.joined.get(req.sessionId);
       if (!role) return err(ErrorCode.NOT_JOINED, 'Join this session before sending commands.');
-      if (!(await stillSignedIn())) return err(ErrorCode.UNAUTHENTICATED, 'Your sign-in has ended.');
+      if (!(await stillSignedIn(socket))) return err(ErrorCode.UNAUTHENTICATED, 'Your sign-in has ended.');
       const parsed = parseCommand(req.command);
       if (!parsed.ok) return parsed;
       const { identity } = socket.data;
