@@ -1,0 +1,45 @@
+import type {
+  CommandResult,
+  Command,
+  CreateGroupRequest,
+  CreateSessionRequest,
+  GroupSummary,
+  InviteInfo,
+  Me,
+  MemberJoinResponse,
+  SessionSummary
+} from '@hearth/shared';
+import { request, type Fetch } from './request.ts';
+
+/**
+ * Answer of GET /api/sessions/:id. Not in @hearth/shared's api.ts, so it is spelled out here from
+ * the API description.
+ */
+export interface SessionInfo {
+  readonly session: SessionSummary;
+  readonly group: { readonly id: string; readonly name: string };
+  readonly role: 'facilitator' | 'supervisor';
+}
+
+/** Typed calls to Hearth's HTTP API, one per endpoint. */
+export const hearthApi = {
+  login: (email: string, password: string) =>
+    request<{ me: Me }>('/api/auth/login', { method: 'POST', body: { email, password } }),
+  logout: () => request<void>('/api/auth/logout', { method: 'POST' }),
+  me: (fetch?: Fetch) => request<{ me: Me }>('/api/me', { fetch }),
+  groups: (fetch?: Fetch) => request<{ groups: GroupSummary[] }>('/api/groups', { fetch }),
+  createGroup: (body: CreateGroupRequest) =>
+    request<{ group: GroupSummary }>('/api/groups', { method: 'POST', body }),
+  createSession: (groupId: string, body: CreateSessionRequest) =>
+    request<{ session: SessionSummary }>(`/api/groups/${encodeURIComponent(groupId)}/sessions`, { method: 'POST', body }),
+  session: (sessionId: string, fetch?: Fetch) =>
+    request<SessionInfo>(`/api/sessions/${encodeURIComponent(sessionId)}`, { fetch }),
+  command: (sessionId: string, id: string, command: Command) =>
+    request<CommandResult>(`/api/sessions/${encodeURIComponent(sessionId)}/commands`, {
+      method: 'POST',
+      body: { id, command }
+    }),
+  invite: (code: string, fetch?: Fetch) => request<InviteInfo>(`/api/invites/${encodeURIComponent(code)}`, { fetch }),
+  joinInvite: (code: string, alias: string) =>
+    request<MemberJoinResponse>(`/api/invites/${encodeURIComponent(code)}/join`, { method: 'POST', body: { alias } })
+};

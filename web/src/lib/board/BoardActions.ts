@@ -1,0 +1,72 @@
+import type { AgendaItem, BoardState, Command, ItemKind } from '@hearth/shared';
+import type { BoardConnection, SendOutcome } from '../live/BoardConnection.svelte.ts';
+import { newId } from '../newId.ts';
+
+/** Changes to an item's title, kind or planned minutes; only what differs is sent. */
+export interface ItemEdit {
+  readonly title: string;
+  readonly kind: ItemKind;
+  readonly plannedMinutes: number;
+}
+
+/** A new item as typed into the add form. */
+export type ItemDraft = ItemEdit;
+
+/**
+ * The facilitator's actions on the board, each one user action = one command with its own
+ * idempotency id (chosen by BoardConnection.send). Only facilitator views are given one, so
+ * read-only views have no way to change the board at all.
+ */
+export class BoardActions {
+  readonly #connection: BoardConnection;
+
+  constructor(connection: BoardConnection) {
+    this.#connection = connection;
+  }
+
+  #send(command: Command): Promise<SendOutcome> {
+    return this.#connection.send(command);
+  }
+
+  startSession = () => this.#send({ type: 'session.start' });
+  endSession = () => this.#send({ type: 'session.end' });
+  next = () => this.#send({ type: 'item.next' });
+  startItem = (itemId: string) => this.#send({ type: 'item.start', itemId });
+  pause = (itemId: string) => this.#send({ type: 'item.pause', itemId });
+  resume = (itemId: string) => this.#send({ type: 'item.resume', itemId });
+  extend = (itemId: string, minutes: number) => this.#send({ type: 'item.extend', itemId, minutes });
+  complete = (itemId: string) => this.#send({ type: 'item.complete', itemId });
+  skip = (itemId: string) => this.#send({ type: 'item.skip', itemId });
+  remove = (itemId: string) => this.#send({ type: 'agenda.remove', itemId });
+  setGuidance = (itemId: string, guidance: string) => this.#send({ type: 'agenda.set_guidance', itemId, guidance });
+
+  add = (draft: ItemDraft) =>
+    this.#send({ type: 'agenda.add', item: { itemId: newId(), ...draft } });
+
+  /** Sends only the fields that changed; nothing at all if none did. */
+  edit = (item: AgendaItem, next: ItemEdit): Promise<SendOutcome> => {
+    const title = next.title.trim();
+    const command: Command = {
+      type: 'agenda.edit',
+      itemId: item.id,
+      ...(title !== item.title && { title }),
+      ...(next.kind !== item.kind && { kind: next.kind }),
+      ...(next.plannedMinutes !== item.plannedMinutes && { plannedMinutes: next.plannedMinutes })
+    };
+    if (Object.keys(command).length === 2) return Promise.resolve({ ok: true, duplicate: false });
+    return this.#send(command);
+  };
+
+  /** Moves an item one place up (-1) or down (+1) by sending the whole new order. */
+  move = (board: BoardState, itemId: string, by: -1 | 1): Promise<SendOutcome> => {
+    const ids = board.items.map((i) => i.id);
+    const from = ids.indexOf(itemId);
+    const to = from + by;
+    if (from < 0 || to < 0 || to >= ids.length) return Promise.resolve({ ok: true, duplicate: false });
+    [ids[from], ids[to]] = [ids[to] as string, ids[from] as string];
+    return this.#send({ type: 'agenda.reorder', itemIds: ids });
+  };
+
+  /** Pauses a running item, resumes a paused one. */
+  toggle = (item: AgendaItem) => (item.runningSince === null ? this.resume(item.id) : this.pause(item.id));
+}

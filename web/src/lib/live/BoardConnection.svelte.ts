@@ -1,0 +1,397 @@
+import { untrack } from 'svelte';
+import { io, type Socket } from 'socket.io-client';
+import {
+  BOARD_NAMESPACE,
+  ErrorCode,
+  type BoardState,
+  type ClientToServerEvents,
+  type Command,
+  type CommandResult,
+  type EventMessage,
+  type JoinResult,
+  type JoinRequest,
+  type Role,
+  type ServerToClientEvents,
+  type WireError
+} from '@hearth/shared';
+import { newId } from '../newId.ts';
+import { BoardReplica } from './BoardReplica.svelte.ts';
+
+/** What the person sees about the live link. */
+export type ConnectionState = 'connecting' | 'connected' | 'reconnecting' | 'offline';
+
+/** How a command ended, from the sender's point of view. */
+export type SendOutcome =
+  | { readonly ok: true; readonly duplicate: boolean }
+  | { readonly ok: false; readonly error: { readonly code: string; readonly message: string } };
+
+/** A message for the person, with a serial so a repeated message is announced again. */
+export interface Notice {
+  readonly serial: number;
+  readonly message: string;
+}
+
+type BoardSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+interface PendingCommand {
+  readonly id: string;
+  readonly command: Command;
+  readonly queuedAt: number;
+  attempts: number;
+  inFlight: boolean;
+  readonly settle: (outcome: SendOutcome) => void;
+}
+
+const JOIN_TIMEOUT_MS = 10_000;
+const COMMAND_TIMEOUT_MS = 10_000;
+const MAX_ATTEMPTS = 5;
+/**
+ * A command still unsent after this long is dropped rather than applied late: a "next item" pressed
+ * two minutes ago would surprise the room. The person is told and can act again.
+ */
+const MAX_QUEUE_AGE_MS = 120_000;
+/** Codes that say "try again", not "no": the same id is retried, so it applies at most once. */
+const TRANSIENT: ReadonlySet<string> = new Set([ErrorCode.BUSY, ErrorCode.NOT_JOINED, ErrorCode.INTERNAL]);
+
+/**
+ * One live link to a session's board over Socket.IO: joins, keeps the board in step with the
+ * server's event log (resuming from the last seq after a drop, resyncing on a gap), sends commands
+ * with idempotency ids and retries them across reconnects, and estimates the server's clock.
+ */
+export class BoardConnection {
+  readonly sessionId: string;
+  readonly #memberToken: string | null;
+
+  #socket: BoardSocket | null = null;
+  readonly #replica = new BoardReplica();
+  #role = $state<Role | null>(null);
+  #joined = $state(false);
+  #everJoined = $state(false);
+  #online = $state(true);
+  #stopped = $state<WireError | null>(null);
+  #revoked = $state(false);
+  #offsetMs = $state(0);
+  #notice = $state<Notice | null>(null);
+  #pendingCount = $state(0);
+
+  #joining = false;
+  #resyncWanted = false;
+  #joinGeneration = 0;
+  #outbox = new Map<string, PendingCommand>();
+  #timers = new Set<ReturnType<typeof setTimeout>>();
+  #noticeSerial = 0;
+  #pausedForOffline = false;
+
+  constructor(sessionId: string, memberToken: string | null = null) {
+    this.sessionId = sessionId;
+    this.#memberToken = memberToken;
+  }
+
+  /** The board as this role sees it; null until the first join answer. */
+  get board(): BoardState | null {
+    return this.#replica.board;
+  }
+
+  /** The role the server assigned at join; null until then. */
+  get role(): Role | null {
+    return this.#role;
+  }
+
+  get state(): ConnectionState {
+    if (!this.#online || this.#stopped) return 'offline';
+    if (this.#joined) return 'connected';
+    return this.#everJoined ? 'reconnecting' : 'connecting';
+  }
+
+  /** Why the connection stopped for good (revoked, refused); null while it is alive. */
+  get stopped(): WireError | null {
+    return this.#stopped;
+  }
+
+  /** True when the server withdrew this connection's access (logout, expiry, revoked invite). */
+  get revoked(): boolean {
+    return this.#revoked;
+  }
+
+  /** Server clock minus local clock, in ms; add it to Date.now() to read the server's time. */
+  get offsetMs(): number {
+    return this.#offsetMs;
+  }
+
+  /** The latest rejection or problem to show, if any. */
+  get notice(): Notice | null {
+    return this.#notice;
+  }
+
+  /** Commands sent or waiting that the server has not yet answered. */
+  get pendingCount(): number {
+    return this.#pendingCount;
+  }
+
+  dismissNotice(): void {
+    this.#notice = null;
+  }
+
+  /**
+   * Opens the socket and starts following the board. Call once; pair with close(). Untracked, so an
+   * effect that calls it does not re-run (and reconnect) whenever the connection's own state changes.
+   */
+  open(): void {
+    untrack(() => this.#open());
+  }
+
+  #open(): void {
+    if (this.#socket) return;
+    this.#online = navigator.onLine;
+    window.addEventListener('online', this.#onOnline);
+    window.addEventListener('offline', this.#onOffline);
+
+    const socket: BoardSocket = io(BOARD_NAMESPACE, {
+      transports: ['websocket'],
+      auth: this.#memberToken ? { token: this.#memberToken } : {},
+      withCredentials: true,
+      // Its own manager, so closing this board never tears down or reuses another's handshake.
+      forceNew: true
+    });
+    this.#socket = socket;
+
+    socket.on('connect', () => void this.#join());
+    socket.on('disconnect', (reason) => {
+      this.#joined = false;
+      this.#joining = false;
+      this.#replica.release();
+      this.#joinGeneration++;
+      // A server-side disconnect (restart, deploy) is not retried by Socket.IO itself.
+      if (reason === 'io server disconnect' && !this.#stopped) this.#later(() => this.#socket?.connect(), 1500);
+    });
+    socket.on('connect_error', (err) => {
+      // Inactive after an error means the server refused the handshake (auth); retrying won't help.
+      if (!socket.active) this.#stop({ code: ErrorCode.UNAUTHENTICATED, message: err.message || 'The server refused the connection.' });
+    });
+    socket.on('event', (msg) => this.#onEvent(msg));
+    socket.on('revoked', (error) => {
+      this.#revoked = true;
+      this.#stop(error);
+    });
+    socket.on('protocol_error', (error) => this.#say(error.message));
+
+    if (!this.#online) {
+      // Start paused; the 'online' listener connects when the network returns.
+      this.#pausedForOffline = true;
+      socket.disconnect();
+    }
+  }
+
+  /** Leaves the board and releases the socket and listeners. */
+  close(): void {
+    untrack(() => this.#close());
+  }
+
+  #close(): void {
+    window.removeEventListener('online', this.#onOnline);
+    window.removeEventListener('offline', this.#onOffline);
+    for (const t of this.#timers) clearTimeout(t);
+    this.#timers.clear();
+    this.#socket?.removeAllListeners();
+    this.#socket?.disconnect();
+    this.#socket = null;
+    this.#joined = false;
+    for (const p of this.#outbox.values()) p.settle({ ok: false, error: { code: 'CLOSED', message: 'The board was closed.' } });
+    this.#outbox.clear();
+    this.#pendingCount = 0;
+  }
+
+  /**
+   * Sends one user action. A fresh idempotency id is chosen here, once; every retry of this action
+   * (after a timeout or a reconnect) reuses it, so the server applies it at most once.
+   */
+  send(command: Command): Promise<SendOutcome> {
+    if (this.#stopped) {
+      return Promise.resolve({ ok: false, error: { code: 'STOPPED', message: this.#stopped.message } });
+    }
+    return new Promise((resolve) => {
+      const pending: PendingCommand = {
+        id: newId(),
+        command,
+        queuedAt: Date.now(),
+        attempts: 0,
+        inFlight: false,
+        settle: resolve
+      };
+      this.#outbox.set(pending.id, pending);
+      this.#pendingCount = this.#outbox.size;
+      if (this.#joined && !this.#joining) void this.#transmit(pending);
+    });
+  }
+
+  #onOnline = (): void => {
+    this.#online = true;
+    if (this.#pausedForOffline && !this.#stopped) {
+      this.#pausedForOffline = false;
+      this.#socket?.connect();
+    }
+  };
+
+  /**
+   * The socket may not notice a dead network for its whole ping timeout; the browser knows at once.
+   * Dropping the socket now and reconnecting on 'online' resumes from the last seq without gaps.
+   */
+  #onOffline = (): void => {
+    this.#online = false;
+    if (this.#socket && !this.#stopped) {
+      this.#pausedForOffline = true;
+      this.#socket.disconnect();
+      this.#joined = false;
+    }
+  };
+
+  async #join(): Promise<void> {
+    const socket = this.#socket;
+    if (!socket || this.#stopped) return;
+    const generation = ++this.#joinGeneration;
+    this.#joining = true;
+    this.#resyncWanted = false;
+    this.#replica.hold();
+    const lastSeq = this.#replica.seq;
+    const request: JoinRequest = lastSeq === null ? { sessionId: this.sessionId } : { sessionId: this.sessionId, lastSeq };
+    const sentAt = Date.now();
+    let result: JoinResult;
+    try {
+      result = await socket.timeout(JOIN_TIMEOUT_MS).emitWithAck('join', request);
+    } catch {
+      // Timed out or dropped; a drop rejoins on 'connect', a timeout on a live socket tries again.
+      if (generation === this.#joinGeneration && socket.connected) this.#later(() => void this.#join(), 2000);
+      return;
+    }
+    if (generation !== this.#joinGeneration || socket !== this.#socket) return;
+    if (!result.ok) {
+      this.#joining = false;
+      this.#replica.release();
+      if (TRANSIENT.has(result.error.code) || result.error.code === ErrorCode.RATE_LIMITED) {
+        this.#later(() => void this.#join(), 3000);
+      } else {
+        this.#stop(result.error);
+      }
+      return;
+    }
+    this.#updateOffset(result.serverTime, sentAt);
+    this.#role = result.role;
+    const complete = this.#replica.applyJoin(result);
+    this.#joining = false;
+    this.#joined = true;
+    this.#everJoined = true;
+    if (!complete || this.#resyncWanted) {
+      void this.#join();
+      return;
+    }
+    this.#flushOutbox();
+  }
+
+  #onEvent(msg: EventMessage): void {
+    if (msg.sessionId !== this.sessionId) return;
+    if (this.#replica.receive(msg) === 'gap') this.#resync();
+  }
+
+  #resync(): void {
+    if (this.#joining) {
+      this.#resyncWanted = true;
+      return;
+    }
+    void this.#join();
+  }
+
+  #flushOutbox(): void {
+    const now = Date.now();
+    for (const pending of [...this.#outbox.values()]) {
+      if (now - pending.queuedAt > MAX_QUEUE_AGE_MS) {
+        this.#say('An action was not sent because the connection was lost for too long. Check the board and try again.');
+        this.#settle(pending, {
+          ok: false,
+          error: {
+            code: 'EXPIRED',
+            message: 'An action was not sent because the connection was lost for too long. Check the board and try again.'
+          }
+        });
+        continue;
+      }
+      void this.#transmit(pending);
+    }
+  }
+
+  async #transmit(pending: PendingCommand): Promise<void> {
+    const socket = this.#socket;
+    if (!socket || pending.inFlight || !this.#outbox.has(pending.id)) return;
+    pending.inFlight = true;
+    pending.attempts++;
+    const sentAt = Date.now();
+    let result: CommandResult;
+    try {
+      result = await socket
+        .timeout(COMMAND_TIMEOUT_MS)
+        .emitWithAck('command', { sessionId: this.sessionId, id: pending.id, command: pending.command });
+    } catch {
+      pending.inFlight = false;
+      // No answer: it may or may not have been applied. The same id is resent after the next join,
+      // or now if the socket is still up (the server answers a repeat as a duplicate).
+      if (pending.attempts >= MAX_ATTEMPTS) {
+        this.#say('Hearth did not confirm an action. Check the board and try again if needed.');
+        this.#settle(pending, {
+          ok: false,
+          error: { code: 'NO_ANSWER', message: 'Hearth did not confirm an action. Check the board and try again if needed.' }
+        });
+      } else if (this.#joined && socket.connected) {
+        this.#later(() => void this.#transmit(pending), 1000);
+      }
+      return;
+    }
+    pending.inFlight = false;
+    if (!this.#outbox.has(pending.id)) return;
+    if (result.ok) {
+      this.#updateOffset(result.serverTime, sentAt);
+      this.#settle(pending, { ok: true, duplicate: result.duplicate });
+      return;
+    }
+    if (TRANSIENT.has(result.error.code) && pending.attempts < MAX_ATTEMPTS) {
+      if (result.error.code === ErrorCode.NOT_JOINED) this.#resync();
+      this.#later(() => void this.#transmit(pending), 500 * pending.attempts);
+      return;
+    }
+    this.#say(result.error.message);
+    this.#settle(pending, { ok: false, error: result.error });
+  }
+
+  #settle(pending: PendingCommand, outcome: SendOutcome): void {
+    if (!this.#outbox.delete(pending.id)) return;
+    this.#pendingCount = this.#outbox.size;
+    pending.settle(outcome);
+  }
+
+  /** Takes the midpoint of the round trip as the moment the server read its clock. */
+  #updateOffset(serverTime: number, sentAt: number): void {
+    const receivedAt = Date.now();
+    this.#offsetMs = Math.round(serverTime - (sentAt + receivedAt) / 2);
+  }
+
+  #say(message: string): void {
+    this.#notice = { serial: ++this.#noticeSerial, message };
+  }
+
+  #stop(error: WireError): void {
+    this.#stopped = error;
+    this.#joined = false;
+    for (const t of this.#timers) clearTimeout(t);
+    this.#timers.clear();
+    this.#socket?.disconnect();
+    for (const p of [...this.#outbox.values()]) {
+      this.#settle(p, { ok: false, error: { code: 'STOPPED', message: error.message } });
+    }
+  }
+
+  #later(fn: () => void, ms: number): void {
+    const handle = setTimeout(() => {
+      this.#timers.delete(handle);
+      fn();
+    }, ms);
+    this.#timers.add(handle);
+  }
+}
