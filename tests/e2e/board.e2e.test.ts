@@ -78,7 +78,7 @@ describe('live board in the browser', () => {
     await member.getByLabel('Your alias').selectOption('Sparrow');
     await member.getByRole('button', { name: 'Join' }).click();
     for (const p of [b, sup, member]) await expect.poll(() => p.getByTestId('connection').getAttribute('data-state')).toBe('connected');
-    await expect.poll(() => member.getByTestId('session-status').textContent()).toMatch(/scheduled|waiting/i);
+    await member.getByText('Waiting for the session to start').waitFor();
 
     // Clinician-only guidance is set while everyone is connected: B must get it, the member must not.
     const second = (await (await aCtx.request.get('/api/groups')).json()) as { groups: GroupSummary[] };
@@ -131,6 +131,14 @@ describe('live board in the browser', () => {
     }
     // The co-facilitator did receive the clinician-only event: the member's silence is not an accident.
     expect(bFrames.some((f) => f.name === 'event' && (f.payload as { event: { type: string } }).event.type === 'agenda.guidance_set')).toBe(true);
+
+    // The co-facilitator runs the board from the keyboard: P pauses, N moves to the next item.
+    await b.locator('body').click({ position: { x: 5, y: 5 } });
+    await b.keyboard.press('p');
+    await member.getByText(/paused/i).first().waitFor({ timeout: 2000 });
+    const thirdTitle = await titleOf(a, 2);
+    await b.keyboard.press('n');
+    await Promise.all([a, member, sup].map((p) => showsCurrent(p, thirdTitle, 2000)));
 
     await member.screenshot({ path: `${SHOTS}member-phone.png`, fullPage: true });
     await a.screenshot({ path: `${SHOTS}facilitator-board.png`, fullPage: true });
