@@ -15,6 +15,7 @@ import { Origins } from './http/origins.ts';
 import { BoardService } from './live/BoardService.ts';
 import { attachBoardSocket, authRoom, roleRoom, type BoardIo } from './live/boardSocket.ts';
 import { attachRedisFanout } from './live/fanout.ts';
+import { InOrderDelivery } from './live/InOrderDelivery.ts';
 import type { Logger } from './log.ts';
 import { Accounts } from './store/Accounts.ts';
 import { openPglite, openPostgres, type Db } from './store/Db.ts';
@@ -77,9 +78,17 @@ export async function startServer(config: Config, logger: Logger, options: { db?
     serveClient: false,
     allowRequest: (req, cb) => cb(origins.allows(req.headers.origin) ? null : ErrorCode.BAD_ORIGIN, origins.allows(req.headers.origin))
   });
-  const stopFanout = config.redisUrl ? attachRedisFanout(io, config.redisUrl, logger) : async () => undefined;
   const boardNs = io.of('/board');
-  const board = new BoardService(log, (sessionId, role, message) => void boardNs.to(roleRoom(sessionId, role)).emit('event', message));
+  // Each instance hands events to its own sockets, in seq order, whichever instance appended them.
+  const delivery = new InOrderDelivery((sessionId, role, message) => void boardNs.local.to(roleRoom(sessionId, role)).emit('event', message));
+  const fanout = config.redisUrl ? attachRedisFanout(io, config.redisUrl, logger, (bundle) => delivery.receive(bundle)) : null;
+  const board = new BoardService(log, {
+    publish: (bundle) => {
+      delivery.receive(bundle);
+      fanout?.publish(bundle);
+    },
+    caughtUp: (sessionId, seq) => delivery.caughtUp(sessionId, seq)
+  });
   attachBoardSocket(io, { auth, groups, board, logger });
 
   if (config.demo && (await accounts.count()) === 0) {
@@ -111,7 +120,8 @@ export async function startServer(config: Config, logger: Logger, options: { db?
     origins,
     async close() {
       await new Promise<void>((resolve) => void io.close(() => resolve()));
-      await stopFanout();
+      delivery.close();
+      await fanout?.stop();
       await db.close();
     }
   };

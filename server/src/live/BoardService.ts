@@ -17,6 +17,7 @@ import {
 } from '@hearth/shared';
 import { AppendConflict, type EventLog } from '../store/EventLog.ts';
 import type { Queryable } from '../store/Db.ts';
+import type { EventBundle } from './InOrderDelivery.ts';
 
 const ROLES: readonly Role[] = ['facilitator', 'supervisor', 'member'];
 
@@ -30,8 +31,13 @@ interface SessionCache {
 
 const EMPTY: SessionCache = { state: initialState, seq: 0, lastSeqByRole: { facilitator: 0, supervisor: 0, member: 0 } };
 
-/** Sends one event to the sockets of one role in one session (on every instance). */
-export type Broadcast = (sessionId: string, role: Role, message: EventMessage) => void;
+/** Where the board sends what it appended: the sockets of every instance, each role its own messages. */
+export interface Broadcast {
+  /** Sends the messages of one appended command. */
+  publish(bundle: EventBundle): void;
+  /** This instance has read a session's log up to `seq`: where its delivery of that session starts. */
+  caughtUp(sessionId: string, seq: number): void;
+}
 
 // Another instance appending between our catch-up and our insert costs one retry; this many in a
 // row means the session is under a write storm, and the client is told to retry later.
@@ -84,6 +90,7 @@ export class BoardService {
       cache = advance(cache, seq, event, sessionId).cache;
     }
     this.remember(sessionId, cache);
+    this.broadcast.caughtUp(sessionId, cache.seq);
     return cache;
   }
 
@@ -110,6 +117,10 @@ export class BoardService {
   ): Promise<CommandResult> {
     return this.serial(sessionId, async () => {
       for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+        // Read the log before looking the id up: were it the other way round, the same id committed
+        // by another instance in between would be in the state but not found, and deciding it again
+        // could reject it (e.g. "unchanged") instead of answering it as a duplicate.
+        const cache = await this.catchUp(sessionId);
         const seen = await this.log.findCommand(sessionId, commandId);
         if (seen) {
           if (seen.actorId !== actor.id) {
@@ -117,7 +128,6 @@ export class BoardService {
           }
           return { ok: true, seq: seen.lastSeq, serverTime: this.now(), duplicate: true };
         }
-        const cache = await this.catchUp(sessionId);
         const decision = decide(cache.state, command, actor, this.now());
         if (!decision.ok) return { ok: false, error: decision.rejection };
         let next = cache;
@@ -146,7 +156,7 @@ export class BoardService {
           throw err;
         }
         this.remember(sessionId, next);
-        for (const { role, message } of outgoing) this.broadcast(sessionId, role, message);
+        this.broadcast.publish({ sessionId, afterSeq: cache.seq, seq: next.seq, messages: outgoing });
         return { ok: true, seq: next.seq, serverTime: this.now(), duplicate: false };
       }
       return { ok: false, error: { code: ErrorCode.BUSY, message: 'The board is busy; try again.' } };

@@ -1,20 +1,44 @@
 import { createAdapter } from '@socket.io/redis-adapter';
 import { Redis } from 'ioredis';
 import type { BoardIo } from './boardSocket.ts';
+import type { EventBundle } from './InOrderDelivery.ts';
 import { errorMessage, type Logger } from '../log.ts';
 
+/** The Redis channel that carries every appended command's events to every instance. */
+const EVENTS_CHANNEL = 'hearth:board-events';
+
+/** Cross-instance fan-out: board events out to other instances, and a way to stop. */
+export interface RedisFanout {
+  /** Sends one appended command's events to every instance (this one included; it drops the echo). */
+  publish(bundle: EventBundle): void;
+  stop(): Promise<void>;
+}
+
+function isBundle(v: unknown): v is EventBundle {
+  return (
+    typeof v === 'object' && v !== null &&
+    'sessionId' in v && typeof v.sessionId === 'string' &&
+    'afterSeq' in v && typeof v.afterSeq === 'number' &&
+    'seq' in v && typeof v.seq === 'number' &&
+    'messages' in v && Array.isArray(v.messages)
+  );
+}
+
 /**
- * Cross-instance fan-out through Redis pub/sub. Both connections have error listeners (an unhandled
- * 'error' would crash the process) and reconnect forever; ioredis resubscribes after a reconnect.
- * While Redis is down, events still commit to Postgres; clients that miss one see the gap in `prevSeq`
- * on the next event, or on reconnect, and resync.
+ * Cross-instance fan-out through Redis pub/sub: the Socket.IO Redis adapter for room operations
+ * (revoking a credential's sockets everywhere), and a channel of board events that each instance hands
+ * to its sockets in seq order. Every connection has an error listener (an unhandled 'error' would crash
+ * the process) and reconnects forever; ioredis resubscribes after a reconnect. While Redis is down,
+ * events still commit to Postgres but are not queued for later: clients that miss one see the gap in
+ * `prevSeq` on the next event, or on reconnect, and resync from the log.
  */
-export function attachRedisFanout(io: BoardIo, url: string, logger: Logger): () => Promise<void> {
+export function attachRedisFanout(io: BoardIo, url: string, logger: Logger, onBundle: (bundle: EventBundle) => void): RedisFanout {
   const options = { maxRetriesPerRequest: null, retryStrategy: (n: number) => Math.min(n * 200, 2000) };
   const pub = new Redis(url, options);
   const sub = pub.duplicate();
+  const events = pub.duplicate();
   let down = false;
-  for (const [name, client] of [['pub', pub], ['sub', sub]] as const) {
+  for (const [name, client] of [['pub', pub], ['sub', sub], ['events', events]] as const) {
     client.on('error', (e: unknown) => {
       if (!down) logger.error('redis connection error', { client: name, error: errorMessage(e) });
       down = true;
@@ -25,8 +49,29 @@ export function attachRedisFanout(io: BoardIo, url: string, logger: Logger): () 
     });
   }
   io.adapter(createAdapter(pub, sub));
-  return async () => {
-    pub.disconnect();
-    sub.disconnect();
+  events.subscribe(EVENTS_CHANNEL).catch((e: unknown) => logger.error('redis subscribe failed', { error: errorMessage(e) }));
+  events.on('message', (channel: string, text: string) => {
+    if (channel !== EVENTS_CHANNEL) return;
+    let bundle: unknown;
+    try {
+      bundle = JSON.parse(text);
+    } catch {
+      bundle = null;
+    }
+    if (isBundle(bundle)) onBundle(bundle);
+    else logger.error('malformed board event bundle on redis', { length: text.length });
+  });
+  return {
+    publish(bundle) {
+      // Not queued while Redis is down: a backlog of stale events would only grow, and clients
+      // resync from the log anyway.
+      if (pub.status !== 'ready') return;
+      pub.publish(EVENTS_CHANNEL, JSON.stringify(bundle)).catch((e: unknown) => logger.debug('redis publish failed', { error: errorMessage(e) }));
+    },
+    async stop() {
+      pub.disconnect();
+      sub.disconnect();
+      events.disconnect();
+    }
   };
 }
