@@ -59,6 +59,16 @@ async function webHandler(logger: Logger): Promise<RequestHandler> {
  */
 export async function startServer(config: Config, logger: Logger, options: { db?: Db } = {}): Promise<RunningServer> {
   const db = options.db ?? (await openDb(config));
+  try {
+    return await assemble(config, logger, db);
+  } catch (e) {
+    // A failed start releases the connections it opened, so the caller can report and exit cleanly.
+    if (!options.db) await db.close().catch(() => undefined);
+    throw e;
+  }
+}
+
+async function assemble(config: Config, logger: Logger, db: Db): Promise<RunningServer> {
   await migrate(db);
   const accounts = new Accounts(db);
   const groups = new Groups(db);
@@ -71,7 +81,7 @@ export async function startServer(config: Config, logger: Logger, options: { db?
 
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback');
+  app.set('trust proxy', config.trustProxy);
   const http: HttpServer = createServer(app);
   const io: BoardIo = new Server(http, {
     maxHttpBufferSize: 256 * 1024,
@@ -91,13 +101,14 @@ export async function startServer(config: Config, logger: Logger, options: { db?
   });
   attachBoardSocket(io, { auth, groups, board, logger });
 
-  if (config.demo && (await accounts.count()) === 0) {
-    await seedDemo({ db, accounts, groups, board });
-    logger.info('seeded the demo organization');
-  }
+  if (config.demo && (await seedDemo({ db, accounts, groups, board }))) logger.info('seeded the demo organization');
 
   app.use('/api', apiRouter({
     config, auth, accounts, groups, board, origins, logger,
+    health: async () => {
+      await db.query('select 1');
+      return { database: 'ok', redis: fanout ? (fanout.ready ? 'ok' : 'down') : 'off' };
+    },
     revokeSockets: (authSessionId) => {
       boardNs.to(authRoom(authSessionId)).emit('revoked', { code: ErrorCode.UNAUTHENTICATED, message: 'You signed out.' });
       boardNs.in(authRoom(authSessionId)).disconnectSockets(true);

@@ -26,7 +26,8 @@ const EnvSchema = z.object({
   SESSION_ABSOLUTE_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(12),
   MEMBER_TOKEN_HOURS: z.coerce.number().int().min(1).max(24 * 7).default(24),
   DEMO: bool.default('auto'),
-  LOG_LEVEL: z.enum(['silent', 'error', 'info', 'debug']).default('info')
+  LOG_LEVEL: z.enum(['silent', 'error', 'info', 'debug']).default('info'),
+  TRUST_PROXY: z.string().min(1).default('loopback')
 });
 
 /** The server's configuration: every setting, typed, with its default applied. */
@@ -45,6 +46,12 @@ export interface Config {
   /** Seed the demo organization into an empty database. */
   readonly demo: boolean;
   readonly logLevel: 'silent' | 'error' | 'info' | 'debug';
+  /**
+   * Which proxies' X-Forwarded-For to believe, as Express's `trust proxy` takes it: an address list,
+   * `loopback`, `uniquelocal`, a hop count, true or false. Client addresses feed the audit log and
+   * the sign-in lockout, so behind a proxy this must name it.
+   */
+  readonly trustProxy: string | number | boolean;
 }
 
 /** A bad environment: every offending variable with what is wrong with it. */
@@ -78,6 +85,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     memberTokenMs: e.MEMBER_TOKEN_HOURS * 3_600_000,
     // Demo accounts have published passwords: by default only on the embedded database.
     demo: e.DEMO === 'auto' ? e.DATABASE_URL === undefined : e.DEMO,
-    logLevel: e.LOG_LEVEL
+    logLevel: e.LOG_LEVEL,
+    trustProxy: /^\d+$/.test(e.TRUST_PROXY) ? Number(e.TRUST_PROXY) : e.TRUST_PROXY === 'true' ? true : e.TRUST_PROXY === 'false' ? false : e.TRUST_PROXY
   };
 }

@@ -9,6 +9,9 @@ import { randomBytes, randomUUID } from 'node:crypto';
 /** The demo password of every demo account: printed at start, published in the README. */
 export const DEMO_PASSWORD = 'hearth-demo';
 
+/** Arbitrary constant naming the demo seeding lock among Postgres advisory locks. */
+const DEMO_SEED_LOCK = 7_337_002;
+
 export const DEMO_ACCOUNTS = [
   { email: 'alex@demo.hearth', displayName: 'Alex Rivera', role: 'facilitator' },
   { email: 'sam@demo.hearth', displayName: 'Sam Okafor', role: 'facilitator' },
@@ -30,10 +33,14 @@ export const TYPICAL_AGENDA: readonly Omit<NewItem, 'itemId'>[] = [
  * Seeds the demo organization into an empty database: two facilitators, a supervisor, a group of
  * eight members known by alias, and a scheduled session with a typical agenda.
  */
-export async function seedDemo(deps: { db: Db; accounts: Accounts; groups: Groups; board: BoardService }): Promise<void> {
+export async function seedDemo(deps: { db: Db; accounts: Accounts; groups: Groups; board: BoardService }): Promise<boolean> {
   const { db, accounts, groups, board } = deps;
   const passwordHash = await hashPassword(DEMO_PASSWORD);
-  const { groupId, facilitatorId } = await db.transaction(async (tx) => {
+  const seeded = await db.transaction(async (tx) => {
+    // Instances starting together take turns here; only the first finds the database empty.
+    await tx.query('select pg_advisory_xact_lock($1)', [DEMO_SEED_LOCK]);
+    const [row] = await tx.query<{ n: number }>('select count(*)::int as n from accounts');
+    if (Number(row?.n ?? 0) > 0) return null;
     const organizationId = await accounts.createOrganization('Demo Counseling Practice', tx);
     const ids: { accountId: string; role: 'facilitator' | 'supervisor' }[] = [];
     for (const a of DEMO_ACCOUNTS) {
@@ -46,6 +53,8 @@ export async function seedDemo(deps: { db: Db; accounts: Accounts; groups: Group
     );
     return { groupId, facilitatorId: facilitator };
   });
+  if (!seeded) return false;
+  const { groupId, facilitatorId } = seeded;
   const sessionId = randomUUID();
   const scheduledFor = new Date(Date.now() + 60 * 60_000);
   scheduledFor.setMinutes(0, 0, 0);
@@ -71,4 +80,5 @@ export async function seedDemo(deps: { db: Db; accounts: Accounts; groups: Group
       })
   );
   if (!result.ok) throw new Error(`demo session: ${result.error.message}`);
+  return true;
 }

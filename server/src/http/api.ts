@@ -34,6 +34,8 @@ export interface ApiDeps {
   readonly board: BoardService;
   readonly origins: Origins;
   readonly logger: Logger;
+  /** Checks the database (throws when it is unreachable) and reports Redis. */
+  readonly health: () => Promise<{ database: 'ok'; redis: 'ok' | 'down' | 'off' }>;
   /** Ends the live connections of a login session that just logged out. */
   readonly revokeSockets: (authSessionId: string) => void;
 }
@@ -73,7 +75,15 @@ export function apiRouter(deps: ApiDeps): Router {
 
   const ip = (req: Request) => req.ip ?? '';
 
-  api.get('/health', (_req, res) => void res.json({ ok: true }));
+  // For load balancers: 200 while the database answers (Redis only degrades live fan-out), else 503.
+  api.get('/health', route(async (_req, res) => {
+    try {
+      res.json({ ok: true, ...(await deps.health()) });
+    } catch (e) {
+      logger.error('health check failed', { error: e instanceof Error ? e.message : String(e) });
+      sendError(res, ErrorCode.INTERNAL, 'The database is unreachable.', 503);
+    }
+  }));
 
   api.post('/auth/login', route(async (req, res) => {
     const body = parse(LoginRequest, req.body);

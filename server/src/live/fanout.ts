@@ -11,6 +11,8 @@ const EVENTS_CHANNEL = 'hearth:board-events';
 export interface RedisFanout {
   /** Sends one appended command's events to every instance (this one included; it drops the echo). */
   publish(bundle: EventBundle): void;
+  /** Whether the connection that publishes events is up. */
+  readonly ready: boolean;
   stop(): Promise<void>;
 }
 
@@ -62,6 +64,9 @@ export function attachRedisFanout(io: BoardIo, url: string, logger: Logger, onBu
     else logger.error('malformed board event bundle on redis', { length: text.length });
   });
   return {
+    get ready() {
+      return pub.status === 'ready';
+    },
     publish(bundle) {
       // Not queued while Redis is down: a backlog of stale events would only grow, and clients
       // resync from the log anyway.

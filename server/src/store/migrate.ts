@@ -11,8 +11,12 @@ const MIGRATION_LOCK = 7_337_001;
  * Several instances may start at once: an advisory lock lets one migrate while the others wait.
  */
 export async function migrate(db: Db): Promise<string[]> {
-  await db.exec(`create table if not exists schema_migrations (
-    name text primary key, applied_at timestamptz not null default now())`);
+  // Even "create table if not exists" races between instances starting together: take the lock first.
+  await db.transaction(async (tx) => {
+    await tx.query('select pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
+    await tx.query(`create table if not exists schema_migrations (
+      name text primary key, applied_at timestamptz not null default now())`);
+  });
   const files = (await readdir(MIGRATIONS_DIR)).filter((f) => f.endsWith('.sql')).sort();
   const applied: string[] = [];
   for (const name of files) {
