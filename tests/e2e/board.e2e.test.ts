@@ -136,6 +136,9 @@ describe('live board in the browser', () => {
     await b.locator('body').click({ position: { x: 5, y: 5 } });
     await b.keyboard.press('p');
     await member.getByText(/paused/i).first().waitFor({ timeout: 2000 });
+    // A key pressed while the previous action is still unacknowledged is ignored (no double "next"),
+    // so wait until B's own board has the pause acknowledged.
+    await expect.poll(() => b.getByRole('button', { name: 'Resume', exact: true }).isEnabled()).toBe(true);
     const thirdTitle = await titleOf(a, 2);
     await b.keyboard.press('n');
     await Promise.all([a, member, sup].map((p) => showsCurrent(p, thirdTitle, 2000)));
