@@ -43,7 +43,7 @@ const adapters: readonly Adapter[] = [
 
 const ACTOR: Actor = { role: 'facilitator', id: 'acct-1' };
 const AT = 1_700_000_000_000;
-const created: BoardEvent = { type: 'session.created', at: AT, title: 'Contract', scheduledFor: null };
+const created: BoardEvent = { type: 'session.created', at: AT, title: 'Contract', scheduledFor: null, roster: [] };
 const added = (itemId: string, position: number): BoardEvent => ({
   type: 'agenda.item_added', at: AT, itemId, title: `Item ${itemId}`, kind: 'check-in', plannedMinutes: 10, position
 });

@@ -4,7 +4,8 @@ import type { BoardService } from '../live/BoardService.ts';
 import type { Accounts } from '../store/Accounts.ts';
 import type { Db } from '../store/Db.ts';
 import type { Groups } from '../store/Groups.ts';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
+import { scheduleSession } from '../live/scheduleSession.ts';
 
 /** The demo password of every demo account: printed at start, published in the README. */
 export const DEMO_PASSWORD = 'hearth-demo';
@@ -55,29 +56,18 @@ export async function seedDemo(deps: { db: Db; accounts: Accounts; groups: Group
   });
   if (!seeded) return false;
   const { groupId, facilitatorId } = seeded;
-  const sessionId = randomUUID();
   const scheduledFor = new Date(Date.now() + 60 * 60_000);
   scheduledFor.setMinutes(0, 0, 0);
   const title = 'Week 6: Riding the wave of strong emotions';
-  const result = await board.execute(
-    sessionId,
-    randomUUID(),
+  const { result } = await scheduleSession(
+    { board, groups },
     {
-      type: 'session.create',
+      groupId,
+      createdBy: facilitatorId,
       title,
       scheduledFor: scheduledFor.toISOString(),
       agenda: TYPICAL_AGENDA.map((i) => ({ ...i, itemId: randomBytes(6).toString('base64url') }))
-    },
-    { role: 'facilitator', id: facilitatorId },
-    (tx) =>
-      groups.insertSession(tx, {
-        id: sessionId,
-        groupId,
-        inviteCode: randomBytes(9).toString('base64url'),
-        title,
-        scheduledFor: scheduledFor.toISOString(),
-        createdBy: facilitatorId
-      })
+    }
   );
   if (!result.ok) throw new Error(`demo session: ${result.error.message}`);
   return true;

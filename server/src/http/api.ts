@@ -1,4 +1,3 @@
-import { randomBytes, randomUUID } from 'node:crypto';
 import {
   CreateGroupRequest,
   CreateSessionRequest,
@@ -6,6 +5,7 @@ import {
   Id,
   JoinInviteRequest,
   LoginRequest,
+  ParticipationSettings,
   SessionId,
   type InviteInfo,
   type Me,
@@ -17,6 +17,7 @@ import { accessTo } from '../auth/access.ts';
 import { AuthError, type Auth, type ClinicianIdentity } from '../auth/Auth.ts';
 import type { Config } from '../config.ts';
 import type { BoardService } from '../live/BoardService.ts';
+import { scheduleSession } from '../live/scheduleSession.ts';
 import { parseCommand, validationMessage } from '../live/parse.ts';
 import type { Logger } from '../log.ts';
 import type { Accounts } from '../store/Accounts.ts';
@@ -146,19 +147,33 @@ export function apiRouter(deps: ApiDeps): Router {
     if ((await groups.roleInGroup(who.account.id, groupId)) !== 'facilitator') {
       throw new HttpError(403, ErrorCode.FORBIDDEN, 'Only a facilitator of this group can schedule its sessions.');
     }
-    const sessionId = randomUUID();
-    const inviteCode = randomBytes(9).toString('base64url');
-    const result = await board.execute(
-      sessionId,
-      randomUUID(),
-      { type: 'session.create', title: body.title, scheduledFor: body.scheduledFor, agenda: body.agenda },
-      { role: 'facilitator', id: who.account.id },
-      (tx) => groups.insertSession(tx, { id: sessionId, groupId, inviteCode, title: body.title, scheduledFor: body.scheduledFor, createdBy: who.account.id })
+    const { sessionId, result } = await scheduleSession(
+      { board, groups },
+      { groupId, createdBy: who.account.id, title: body.title, scheduledFor: body.scheduledFor, agenda: body.agenda }
     );
     if (!result.ok) throw new HttpError(statusOf(result.error.code), result.error.code, result.error.message);
     const session = await groups.session(sessionId);
     if (!session) throw new Error('session vanished after creation');
     res.status(201).json({ session: sessionSummary(session, 'facilitator') });
+  }));
+
+  api.get('/groups/:groupId/settings', route(async (req, res) => {
+    const who = await clinician(req);
+    const groupId = parse(SessionId, req.params['groupId']);
+    if (!(await groups.roleInGroup(who.account.id, groupId))) throw new HttpError(403, ErrorCode.FORBIDDEN, 'You are not on this group\'s staff.');
+    res.json({ settings: await groups.participationSettings(groupId) });
+  }));
+
+  api.put('/groups/:groupId/settings', route(async (req, res) => {
+    const who = await clinician(req);
+    const groupId = parse(SessionId, req.params['groupId']);
+    const settings = parse(ParticipationSettings, req.body);
+    if ((await groups.roleInGroup(who.account.id, groupId)) !== 'facilitator') {
+      throw new HttpError(403, ErrorCode.FORBIDDEN, 'Only a facilitator of this group can change its settings.');
+    }
+    await groups.setParticipationSettings(groupId, settings);
+    await accounts.audit({ actorRole: 'facilitator', actorId: who.account.id, action: 'group.settings', target: groupId, ip: ip(req) });
+    res.json({ settings });
   }));
 
   api.get('/sessions/:sessionId', route(async (req, res) => {

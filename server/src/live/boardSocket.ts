@@ -12,6 +12,7 @@ import {
   type ServerToClientEvents,
   type WireError
 } from '@hearth/shared';
+import { randomUUID } from 'node:crypto';
 import type { Namespace, Server, Socket } from 'socket.io';
 import type { z } from 'zod';
 import { accessTo } from '../auth/access.ts';
@@ -111,6 +112,11 @@ export function attachBoardSocket(io: BoardIo, deps: { auth: Auth; groups: Group
       // Join the room before reading the log, so no event falls between the answer and the room.
       await socket.join(roleRoom(req.sessionId, role));
       socket.data.joined.set(req.sessionId, role);
+      const { identity } = socket.data;
+      if (identity.kind === 'member') {
+        // A member's device joining is their arrival; joining again changes nothing (NOTHING_CHANGED).
+        await board.execute(req.sessionId, `arrive-${randomUUID()}`, { type: 'member.arrive' }, { role, id: identity.memberId });
+      }
       const base = { ok: true as const, protocol: PROTOCOL_VERSION, sessionId: req.sessionId, role };
       if (req.lastSeq !== undefined) {
         const resumed = await board.resume(req.sessionId, role, req.lastSeq);

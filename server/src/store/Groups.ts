@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { GroupSummary, SessionSummary } from '@hearth/shared';
+import { DEFAULT_PARTICIPATION_SETTINGS, ParticipationSettings, type GroupSummary, type RosterEntry, type SessionSummary } from '@hearth/shared';
 import type { Db, Queryable } from './Db.ts';
 
 export type StaffRole = 'facilitator' | 'supervisor';
@@ -113,6 +113,23 @@ export class Groups {
 
   async roster(groupId: string): Promise<RosterMember[]> {
     return this.db.query<RosterMember>('select id, alias from roster_members where group_id = $1 order by position', [groupId]);
+  }
+
+  /** The session roster of a group: every member by alias, in roster order. */
+  async rosterEntries(groupId: string, tx: Queryable = this.db): Promise<RosterEntry[]> {
+    const rows = await tx.query<RosterMember>('select id, alias from roster_members where group_id = $1 order by position', [groupId]);
+    return rows.map((m) => ({ memberId: m.id, alias: m.alias }));
+  }
+
+  /** When to nudge in this group's sessions; the defaults until a facilitator changes them. */
+  async participationSettings(groupId: string, tx: Queryable = this.db): Promise<ParticipationSettings> {
+    const [row] = await tx.query<{ participation_settings: unknown }>('select participation_settings from groups where id = $1', [groupId]);
+    const stored = ParticipationSettings.safeParse(row?.participation_settings);
+    return stored.success ? stored.data : DEFAULT_PARTICIPATION_SETTINGS;
+  }
+
+  async setParticipationSettings(groupId: string, settings: ParticipationSettings): Promise<void> {
+    await this.db.query('update groups set participation_settings = $2::text::jsonb where id = $1', [groupId, JSON.stringify(settings)]);
   }
 
   async byId(groupId: string): Promise<{ id: string; name: string; organizationId: string } | null> {

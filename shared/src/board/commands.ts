@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Id } from '../roles.ts';
+import { ParticipationSettings, Speaker } from '../participation/types.ts';
 
 /** Kinds of agenda item a group session is usually built from. */
 export const ItemKind = z.enum([
@@ -20,8 +21,14 @@ export const LIMITS = {
   maxPlannedMinutes: 240,
   maxExtendMinutes: 60,
   maxTotalExtension: 240,
-  sessionTitleLength: 120
+  sessionTitleLength: 120,
+  maxRoster: 30,
+  aliasLength: 40
 } as const;
+
+/** A member of the session's roster: known by alias only, never by name. */
+export const RosterEntry = z.object({ memberId: Id, alias: z.string().min(1).max(LIMITS.aliasLength) }).strict();
+export type RosterEntry = z.infer<typeof RosterEntry>;
 
 const Title = z.string().trim().min(1, 'a title is required').max(LIMITS.titleLength);
 const Minutes = z.number().int().min(1).max(LIMITS.maxPlannedMinutes);
@@ -44,7 +51,9 @@ export const Command = z.discriminatedUnion('type', [
       type: z.literal('session.create'),
       title: z.string().trim().min(1).max(LIMITS.sessionTitleLength),
       scheduledFor: z.string().datetime({ offset: true }).nullable(),
-      agenda: z.array(NewItem).max(LIMITS.maxItems)
+      agenda: z.array(NewItem).max(LIMITS.maxItems),
+      roster: z.array(RosterEntry).max(LIMITS.maxRoster),
+      settings: ParticipationSettings
     })
     .strict(),
   z.object({ type: z.literal('session.start') }).strict(),
@@ -72,7 +81,18 @@ export const Command = z.discriminatedUnion('type', [
     .object({ type: z.literal('item.extend'), itemId: Id, minutes: z.number().int().min(1).max(LIMITS.maxExtendMinutes) })
     .strict(),
   item('item.complete'),
-  item('item.skip')
+  item('item.skip'),
+  // Participation: who holds the floor, hands, who is here.
+  z.object({ type: z.literal('turn.start'), speaker: Speaker }).strict(),
+  z.object({ type: z.literal('turn.end') }).strict(),
+  z.object({ type: z.literal('hand.raise') }).strict(),
+  /** A member lowers their own hand (no memberId); a facilitator names the member. */
+  z.object({ type: z.literal('hand.lower'), memberId: Id.optional() }).strict(),
+  z.object({ type: z.literal('floor.give_first_hand') }).strict(),
+  /** Sent by the server for a member when their device first joins the board. */
+  z.object({ type: z.literal('member.arrive') }).strict(),
+  z.object({ type: z.literal('attendance.mark'), memberId: Id, present: z.boolean() }).strict(),
+  z.object({ type: z.literal('participation.configure'), settings: ParticipationSettings }).strict()
 ]);
 export type Command = z.infer<typeof Command>;
 export type CommandType = Command['type'];

@@ -1,15 +1,14 @@
-import { ErrorCode, type WireError } from '../errors.ts';
+import { ErrorCode } from '../errors.ts';
 import type { Actor, Role } from '../roles.ts';
 import { LIMITS, type Command, type CommandType } from './commands.ts';
 import type { BoardEvent } from './events.ts';
 import type { AgendaItem, BoardState } from './state.ts';
-
-/** The outcome of a decision: the events to append, or why nothing happens. */
-export type Decision = { ok: true; events: BoardEvent[] } | { ok: false; rejection: WireError };
+import { decideParticipation, isParticipationCommand } from './decideParticipation.ts';
+import { accept, findItem, liveSession, openSession, reject, type Decision } from './decision.ts';
 
 /**
- * Which roles may issue each command. Both co-facilitators are equal; supervisors watch and members
- * follow — neither may change the board. (Participation and flags add member and supervisor commands.)
+ * Which roles may issue each command. Both co-facilitators are equal; supervisors watch; members act
+ * only on their own hand and arrival.
  */
 export const COMMAND_ROLES: Record<CommandType, readonly Role[]> = {
   'session.create': ['facilitator'],
@@ -26,29 +25,16 @@ export const COMMAND_ROLES: Record<CommandType, readonly Role[]> = {
   'item.resume': ['facilitator'],
   'item.extend': ['facilitator'],
   'item.complete': ['facilitator'],
-  'item.skip': ['facilitator']
+  'item.skip': ['facilitator'],
+  'turn.start': ['facilitator'],
+  'turn.end': ['facilitator'],
+  'hand.raise': ['member'],
+  'hand.lower': ['member', 'facilitator'],
+  'floor.give_first_hand': ['facilitator'],
+  'member.arrive': ['member'],
+  'attendance.mark': ['facilitator'],
+  'participation.configure': ['facilitator']
 };
-
-const reject = (code: ErrorCode, message: string): Decision => ({ ok: false, rejection: { code, message } });
-const accept = (...events: BoardEvent[]): Decision => ({ ok: true, events });
-
-function findItem(state: BoardState, itemId: string): AgendaItem | undefined {
-  return state.items.find((i) => i.id === itemId);
-}
-
-/** Guards shared by commands that act on the agenda of an existing, not yet ended session. */
-function openSession(state: BoardState): Decision | null {
-  if (state.status === 'new') return reject(ErrorCode.SESSION_NOT_FOUND, 'This session does not exist yet.');
-  if (state.status === 'ended') return reject(ErrorCode.SESSION_ENDED, 'The session has ended; the agenda is closed.');
-  return null;
-}
-
-function liveSession(state: BoardState): Decision | null {
-  const closed = openSession(state);
-  if (closed) return closed;
-  if (state.status !== 'live') return reject(ErrorCode.SESSION_NOT_LIVE, 'Start the session first.');
-  return null;
-}
 
 function existingItem(state: BoardState, itemId: string): AgendaItem | Decision {
   return findItem(state, itemId) ?? reject(ErrorCode.ITEM_NOT_FOUND, `No agenda item ${itemId}.`);
@@ -75,13 +61,17 @@ export function decide(state: BoardState, command: Command, actor: Actor, now: n
     return reject(ErrorCode.FORBIDDEN, `A ${actor.role} may not ${command.type}.`);
   }
   const at = now;
+  if (isParticipationCommand(command)) return decideParticipation(state, command, actor, at);
   switch (command.type) {
     case 'session.create': {
       if (state.status !== 'new') return reject(ErrorCode.SESSION_EXISTS, 'This session already exists.');
       const ids = new Set(command.agenda.map((i) => i.itemId));
       if (ids.size !== command.agenda.length) return reject(ErrorCode.ITEM_EXISTS, 'Agenda item ids must be unique.');
+      const members = new Set(command.roster.map((r) => r.memberId));
+      if (members.size !== command.roster.length) return reject(ErrorCode.MEMBER_NOT_FOUND, 'Roster member ids must be unique.');
       return accept(
-        { type: 'session.created', at, title: command.title, scheduledFor: command.scheduledFor },
+        { type: 'session.created', at, title: command.title, scheduledFor: command.scheduledFor, roster: command.roster },
+        { type: 'participation.configured', at, settings: command.settings },
         ...command.agenda.map((i, position): BoardEvent => ({ type: 'agenda.item_added', at, ...i, position }))
       );
     }
@@ -92,7 +82,15 @@ export function decide(state: BoardState, command: Command, actor: Actor, now: n
       }
       return accept({ type: 'session.started', at });
     case 'session.end':
-      return liveSession(state) ?? accept(...closeCurrent(state, at), { type: 'session.ended', at });
+      return (
+        liveSession(state) ??
+        accept(
+          ...closeCurrent(state, at),
+          // Nobody holds the floor once the group is over.
+          ...(state.floor ? [{ type: 'turn.ended', at } as const, { type: 'floor.changed', at, speaker: null } as const] : []),
+          { type: 'session.ended', at }
+        )
+      );
     case 'agenda.add': {
       const closed = openSession(state);
       if (closed) return closed;

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { Id } from '../roles.ts';
-import { ItemKind } from './commands.ts';
+import { ItemKind, RosterEntry } from './commands.ts';
+import { ParticipationSettings, Speaker } from '../participation/types.ts';
 
 /** Server time in epoch milliseconds at which the event happened. */
 const At = z.number().int().nonnegative();
@@ -14,7 +15,7 @@ const ev = <T extends string, S extends z.ZodRawShape>(type: T, shape: S) =>
  * audience, such as facilitator guidance, travels in an event of its own.
  */
 export const BoardEvent = z.discriminatedUnion('type', [
-  ev('session.created', { title: z.string(), scheduledFor: z.string().nullable() }),
+  ev('session.created', { title: z.string(), scheduledFor: z.string().nullable(), roster: z.array(RosterEntry) }),
   ev('session.started', {}),
   ev('session.ended', {}),
   ev('agenda.item_added', {
@@ -38,7 +39,17 @@ export const BoardEvent = z.discriminatedUnion('type', [
   ev('item.resumed', { itemId: Id }),
   ev('item.extended', { itemId: Id, minutes: z.number().int() }),
   ev('item.completed', { itemId: Id }),
-  ev('item.skipped', { itemId: Id })
+  ev('item.skipped', { itemId: Id }),
+  // Turns carry the history the measures are computed from: clinicians only. The floor as everyone
+  // sees it travels in floor.changed, so a member's device never accumulates others' talk time.
+  ev('turn.started', { speaker: Speaker, itemId: Id.nullable() }),
+  ev('turn.ended', {}),
+  ev('floor.changed', { speaker: Speaker.nullable() }),
+  ev('hand.raised', { memberId: Id }),
+  ev('hand.lowered', { memberId: Id }),
+  ev('member.arrived', { memberId: Id }),
+  ev('attendance.marked', { memberId: Id, present: z.boolean() }),
+  ev('participation.configured', { settings: ParticipationSettings })
 ]);
 export type BoardEvent = z.infer<typeof BoardEvent>;
 export type BoardEventType = BoardEvent['type'];

@@ -1,5 +1,6 @@
 import type { BoardEvent } from './events.ts';
 import type { AgendaItem, BoardState } from './state.ts';
+import type { Turn } from '../participation/types.ts';
 
 type Patch = Partial<AgendaItem>;
 
@@ -21,6 +22,22 @@ function finish(state: BoardState, itemId: string, at: number, status: 'done' | 
   return next.currentItemId === itemId ? { ...next, currentItemId: null } : next;
 }
 
+/** Sets whether a member is present, keeping `present` in roster order. */
+function withPresence(state: BoardState, memberId: string, present: boolean): BoardState {
+  const set = new Set(state.present);
+  if (present === set.has(memberId) || !state.roster.some((r) => r.memberId === memberId)) return state;
+  if (present) set.add(memberId);
+  else set.delete(memberId);
+  return { ...state, present: state.roster.map((r) => r.memberId).filter((id) => set.has(id)) };
+}
+
+/** Closes the turn in progress, if any, at `at`. */
+function endTurn(turns: readonly Turn[], at: number): readonly Turn[] {
+  const last = turns[turns.length - 1];
+  if (!last || last.end !== null) return turns;
+  return [...turns.slice(0, -1), { ...last, end: Math.max(last.start, at) }];
+}
+
 /**
  * Applies one event to the board. Pure and total: events are facts already decided, so an event
  * that names an unknown item changes nothing rather than throwing.
@@ -28,7 +45,7 @@ function finish(state: BoardState, itemId: string, at: number, status: 'done' | 
 export function evolve(state: BoardState, event: BoardEvent): BoardState {
   switch (event.type) {
     case 'session.created':
-      return { ...state, status: 'scheduled', title: event.title, scheduledFor: event.scheduledFor };
+      return { ...state, status: 'scheduled', title: event.title, scheduledFor: event.scheduledFor, roster: event.roster };
     case 'session.started':
       return { ...state, status: 'live', startedAt: event.at };
     case 'session.ended':
@@ -99,6 +116,27 @@ export function evolve(state: BoardState, event: BoardEvent): BoardState {
       return finish(state, event.itemId, event.at, 'done');
     case 'item.skipped':
       return finish(state, event.itemId, event.at, 'skipped');
+    case 'turn.started': {
+      const turns = [...endTurn(state.turns, event.at), { speaker: event.speaker, start: event.at, end: null, itemId: event.itemId }];
+      // Whoever speaks is here.
+      const next = { ...state, turns };
+      return event.speaker.kind === 'member' ? withPresence(next, event.speaker.memberId, true) : next;
+    }
+    case 'turn.ended':
+      return { ...state, turns: endTurn(state.turns, event.at) };
+    case 'floor.changed':
+      return { ...state, floor: event.speaker ? { speaker: event.speaker, since: event.at } : null };
+    case 'hand.raised':
+      if (state.hands.some((h) => h.memberId === event.memberId)) return state;
+      return { ...state, hands: [...state.hands, { memberId: event.memberId, at: event.at }] };
+    case 'hand.lowered':
+      return { ...state, hands: state.hands.filter((h) => h.memberId !== event.memberId) };
+    case 'member.arrived':
+      return withPresence(state, event.memberId, true);
+    case 'attendance.marked':
+      return withPresence(state, event.memberId, event.present);
+    case 'participation.configured':
+      return { ...state, settings: event.settings };
   }
 }
 

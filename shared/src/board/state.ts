@@ -1,4 +1,5 @@
-import type { ItemKind } from './commands.ts';
+import type { ItemKind, RosterEntry } from './commands.ts';
+import { DEFAULT_PARTICIPATION_SETTINGS, type ParticipationSettings, type Speaker, type Turn } from '../participation/types.ts';
 
 /** Where a session is in its life. `new` exists only before the `session.created` event. */
 export type SessionStatus = 'new' | 'scheduled' | 'live' | 'ended';
@@ -35,6 +36,18 @@ export interface BoardState {
   readonly endedAt: number | null;
   readonly items: readonly AgendaItem[];
   readonly currentItemId: string | null;
+  /** The group's members for this session, in roster order (keys 1–9 follow it). */
+  readonly roster: readonly RosterEntry[];
+  /** Members known to be here: arrived on a device, spoke, or marked present. Clinicians only. */
+  readonly present: readonly string[];
+  /** Who holds the floor now, and since when. */
+  readonly floor: { readonly speaker: Speaker; readonly since: number } | null;
+  /** Every speaking turn so far, in order. Clinicians only. */
+  readonly turns: readonly Turn[];
+  /** Raised hands, first raised first. */
+  readonly hands: readonly { readonly memberId: string; readonly at: number }[];
+  /** When to nudge about balance. Clinicians only. */
+  readonly settings: ParticipationSettings;
 }
 
 /** The state before a session's first event. */
@@ -45,7 +58,13 @@ export const initialState: BoardState = {
   startedAt: null,
   endedAt: null,
   items: [],
-  currentItemId: null
+  currentItemId: null,
+  roster: [],
+  present: [],
+  floor: null,
+  turns: [],
+  hands: [],
+  settings: DEFAULT_PARTICIPATION_SETTINGS
 };
 
 /** The item currently in progress, if any. */

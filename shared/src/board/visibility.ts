@@ -1,6 +1,7 @@
 import type { Role } from '../roles.ts';
 import type { BoardEvent, BoardEventType } from './events.ts';
 import type { AgendaItem, BoardState } from './state.ts';
+import { DEFAULT_PARTICIPATION_SETTINGS } from '../participation/types.ts';
 
 const CLINICIANS: readonly Role[] = ['facilitator', 'supervisor'];
 const EVERYONE: readonly Role[] = ['facilitator', 'supervisor', 'member'];
@@ -23,7 +24,15 @@ export const EVENT_AUDIENCE: Record<BoardEventType, readonly Role[]> = {
   'item.resumed': EVERYONE,
   'item.extended': EVERYONE,
   'item.completed': EVERYONE,
-  'item.skipped': EVERYONE
+  'item.skipped': EVERYONE,
+  'turn.started': CLINICIANS,
+  'turn.ended': CLINICIANS,
+  'floor.changed': EVERYONE,
+  'hand.raised': EVERYONE,
+  'hand.lowered': EVERYONE,
+  'member.arrived': CLINICIANS,
+  'attendance.marked': CLINICIANS,
+  'participation.configured': CLINICIANS
 };
 
 /** Whether a role may receive an event (in whole: events are never partially redacted). */
@@ -37,8 +46,17 @@ export type MemberAgendaItem = Omit<AgendaItem, 'guidance'>;
 /** The board as a role sees it. Folding only the events visible to a role yields the same view. */
 export type BoardView = Omit<BoardState, 'items'> & { readonly items: readonly (AgendaItem | MemberAgendaItem)[] };
 
-/** Projects the board for a role: members get no clinician-only fields. */
+/**
+ * Projects the board for a role: members get no clinician-only fields — no guidance, no turn history
+ * (from which talk time could be derived), no attendance, no nudge settings.
+ */
 export function project(state: BoardState, role: Role): BoardView {
   if (role !== 'member') return state;
-  return { ...state, items: state.items.map(({ guidance: _guidance, ...rest }) => rest) };
+  return {
+    ...state,
+    items: state.items.map(({ guidance: _guidance, ...rest }) => rest),
+    present: [],
+    turns: [],
+    settings: DEFAULT_PARTICIPATION_SETTINGS
+  };
 }

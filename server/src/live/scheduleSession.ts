@@ -1,0 +1,42 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { CommandResult, NewItem } from '@hearth/shared';
+import type { Groups } from '../store/Groups.ts';
+import type { BoardService } from './BoardService.ts';
+
+export interface ScheduleInput {
+  readonly groupId: string;
+  readonly createdBy: string;
+  readonly title: string;
+  readonly scheduledFor: string | null;
+  readonly agenda: readonly NewItem[];
+}
+
+/**
+ * Schedules a session of a group: its row (with a fresh invite code) and its first events — title,
+ * agenda, the roster as it stands today, and the group's nudge settings — in one transaction.
+ */
+export async function scheduleSession(
+  deps: { board: BoardService; groups: Groups },
+  input: ScheduleInput
+): Promise<{ sessionId: string; result: CommandResult }> {
+  const { board, groups } = deps;
+  const sessionId = randomUUID();
+  const [roster, settings] = await Promise.all([groups.rosterEntries(input.groupId), groups.participationSettings(input.groupId)]);
+  const result = await board.execute(
+    sessionId,
+    randomUUID(),
+    { type: 'session.create', title: input.title, scheduledFor: input.scheduledFor, agenda: [...input.agenda], roster, settings },
+    { role: 'facilitator', id: input.createdBy },
+    (tx) =>
+      groups.insertSession(tx, {
+        id: sessionId,
+        groupId: input.groupId,
+        // 72 random bits: an invite code cannot be guessed.
+        inviteCode: randomBytes(9).toString('base64url'),
+        title: input.title,
+        scheduledFor: input.scheduledFor,
+        createdBy: input.createdBy
+      })
+  );
+  return { sessionId, result };
+}
