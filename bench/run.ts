@@ -2,6 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { boardBenchmarks } from './board.ts';
+import { participationBenchmarks } from './participation.ts';
 import type { BenchResult } from './stats.ts';
 import { createTestDatabase } from '../tests/support/services.ts';
 
@@ -11,6 +12,8 @@ import { createTestDatabase } from '../tests/support/services.ts';
  */
 async function main(): Promise<void> {
   const results: Record<string, BenchResult> = {};
+  // In process and first, before a server competes for the CPU.
+  Object.assign(results, participationBenchmarks());
   if (process.env['DATABASE_URL']) {
     const db = await createTestDatabase();
     try {

@@ -1,3 +1,5 @@
+import { normalizedEntropy } from './entropy.ts';
+
 /**
  * The two evenness figures over the members present: the balance index (normalized entropy) and the
  * Gini coefficient. Both take talk times (or shares — only proportions matter) and ignore order: the
@@ -11,12 +13,12 @@
  * zero); 1 for a single value above zero, since one member present holds exactly the fair share.
  */
 export function balanceIndex(values: ArrayLike<number>): number | null {
-  return indexOfSorted(sortedCopy(values));
+  return normalizedEntropy(sortedCopy(values));
 }
 
 /**
  * Gini coefficient, Σᵢ Σⱼ |xᵢ − xⱼ| / (2 n² mean): 0 when even, rising to (n − 1)/n when one value
- * holds everything. Shown beside the balance index because clinicians and papers quote it.
+ * holds everything. Shown beside the balance index as the familiar inequality figure.
  * `null` when there are no values or all are zero (the mean is 0).
  */
 export function gini(values: ArrayLike<number>): number | null {
@@ -26,22 +28,6 @@ export function gini(values: ArrayLike<number>): number | null {
 /** The values ascending in a typed array (numeric sort); negative or NaN values count as 0. */
 function sortedCopy(values: ArrayLike<number>): Float64Array {
   return Float64Array.from(values, (v) => (v > 0 ? v : 0)).sort();
-}
-
-function indexOfSorted(sorted: Float64Array): number | null {
-  const n = sorted.length;
-  let total = 0;
-  for (let i = 0; i < n; i++) total += sorted[i]!;
-  if (n === 0 || !(total > 0)) return null;
-  if (n === 1) return 1;
-  let h = 0;
-  for (let i = 0; i < n; i++) {
-    // 0·ln 0 = 0; testing p rather than x also covers a tiny x whose share underflows to 0.
-    const p = sorted[i]! / total;
-    if (p > 0) h -= p * Math.log(p);
-  }
-  // Rounding can leave an even split a hair above 1 (or a single voice a hair below 0).
-  return clamp(h / Math.log(n), 0, 1);
 }
 
 /** Over values sorted ascending, by the rank form Σ (2i − n − 1) xᵢ / (n Σx): O(n) after the sort. */

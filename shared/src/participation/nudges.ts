@@ -34,7 +34,8 @@ export function nudges(measures: Measures, aliasOf: (memberId: string) => string
 
   const out: Nudge[] = [];
   for (const m of dominant) {
-    out.push({ kind: 'dominant', memberId: m.memberId, text: `${aliasOf(m.memberId)} holds ${percent(m.share)} of the talk — fair share is ${fair}` });
+    const text = `${aliasOf(m.memberId)} holds ${percent(m.share)} of the talk — fair share is ${fair}`;
+    out.push({ kind: 'dominant', memberId: m.memberId, text });
   }
   for (const m of silent) {
     const text =

@@ -1,4 +1,4 @@
-import { balanceIndex } from './balance.ts';
+import { normalizedEntropy } from './entropy.ts';
 import type { Turn } from './types.ts';
 
 /** The balance index of all member talk up to `at`; null while no present member has spoken. */
@@ -12,55 +12,46 @@ export interface TrendInput {
   /** The roster the index is taken over, held fixed for the whole line (as in `computeMeasures`). */
   readonly present: readonly string[];
   readonly from: number;
-  /** The last moment; pass `now` or earlier, since a running turn is taken to last through every point. */
+  /**
+   * The last moment; pass `now` or earlier, since a running turn is taken to last through every point.
+   * A `to` before `from` is taken as `from`.
+   */
   readonly to: number;
-  /** How many evenly spaced moments from `from` to `to`, both included; one point is taken at `to`. */
+  /** How many evenly spaced moments (to the ms) from `from` to `to`, both included; one point is taken at `to`. */
   readonly points: number;
 }
 
 /**
  * The balance index over the session, for the trend line: at each point, the index of the members'
  * cumulative talk up to that moment (the same figure `computeMeasures` gives with `now` at that point).
- * Facilitator turns and turns of members not present are left out.
+ * Facilitator turns and turns of members not present are left out. Memory is O(points × members).
  *
  * Cost O(turns + points × members), with no sort: a turn's talk up to moment a is
  * ramp(a − start) − ramp(a − end), with ramp(x) = max(x, 0), so per member it is
- * (starts seen − ends seen) · a − (Σ starts seen − Σ ends seen). Each start and end is bucketed to the
- * first point at or after it (a counting sort over the points), then one sweep keeps those four sums.
+ * (starts seen − ends seen) · a − (Σ starts seen − Σ ends seen). Each start and end is added to the
+ * first point at or after it, then one sweep over the points keeps those two running sums per member.
  */
 export function balanceTrend(input: TrendInput): TrendPoint[] {
   const { turns, from } = input;
-  const points = Math.max(0, Math.floor(input.points));
+  const points = Number.isFinite(input.points) ? Math.max(0, Math.floor(input.points)) : 0;
   if (points === 0) return [];
   const to = Math.max(input.to, from);
   const span = to - from;
 
-  // Moments relative to `from`, so the sums stay small and exact for whole milliseconds.
+  // Moments relative to `from`, rounded to whole milliseconds like the event times, so the sums stay
+  // exact and each point reads the same talk as computeMeasures at that moment.
   const rel = new Float64Array(points);
   if (points === 1) rel[0] = span;
-  else for (let k = 0; k < points; k++) rel[k] = k === points - 1 ? span : (span * k) / (points - 1);
+  else for (let k = 0; k < points; k++) rel[k] = k === points - 1 ? span : Math.round((span * k) / (points - 1));
 
   const slot = new Map<string, number>();
   for (const id of input.present) if (!slot.has(id)) slot.set(id, slot.size);
   const n = slot.size;
 
-  // Each turn gives a +1 event at its start and, once ended, a −1 event at its end.
-  const evMember = new Int32Array(turns.length * 2);
-  const evTime = new Float64Array(turns.length * 2);
-  const evSign = new Int8Array(turns.length * 2);
-  const evBucket = new Int32Array(turns.length * 2);
-  const perBucket = new Int32Array(points + 1);
-  let events = 0;
-  const push = (m: number, t: number, sign: number): void => {
-    const b = firstPointAtOrAfter(rel, t, span);
-    if (b === points) return; // after the last point: never counted
-    evMember[events] = m;
-    evTime[events] = t;
-    evSign[events] = sign;
-    evBucket[events] = b;
-    perBucket[b] = perBucket[b]! + 1;
-    events++;
-  };
+  // Per point and member: turns begun minus turns ended since the previous point, and the same for
+  // their (relative) times. O(points × members) memory, the same order as the work of the sweep.
+  const dOpen = new Float64Array(points * n);
+  const dSum = new Float64Array(points * n);
   for (let i = 0; i < turns.length; i++) {
     const turn = turns[i]!;
     if (turn.speaker.kind !== 'member') continue;
@@ -68,36 +59,31 @@ export function balanceTrend(input: TrendInput): TrendPoint[] {
     if (m === undefined) continue;
     // A turn of no length (or a clock glitch, end before start) adds nothing: leave it out whole.
     if (turn.end !== null && turn.end <= turn.start) continue;
-    push(m, turn.start - from, 1);
-    if (turn.end !== null) push(m, turn.end - from, -1);
+    const start = turn.start - from;
+    const b = firstPointAtOrAfter(rel, start, span);
+    if (b === points) continue; // begins after the last point
+    dOpen[b * n + m] = dOpen[b * n + m]! + 1;
+    dSum[b * n + m] = dSum[b * n + m]! + start;
+    if (turn.end === null) continue;
+    const end = turn.end - from;
+    const e = firstPointAtOrAfter(rel, end, span);
+    if (e === points) continue;
+    dOpen[e * n + m] = dOpen[e * n + m]! - 1;
+    dSum[e * n + m] = dSum[e * n + m]! - end;
   }
 
-  // Counting sort of the events by bucket.
-  const firstOf = new Int32Array(points + 1);
-  for (let b = 1; b <= points; b++) firstOf[b] = firstOf[b - 1]! + perBucket[b - 1]!;
-  const order = new Int32Array(events);
-  const fill = firstOf.slice();
-  for (let e = 0; e < events; e++) {
-    const b = evBucket[e]!;
-    order[fill[b]!] = e;
-    fill[b] = fill[b]! + 1;
-  }
-
-  const open = new Float64Array(n); // starts seen − ends seen
-  const sum = new Float64Array(n); // Σ starts seen − Σ ends seen
+  const open = new Float64Array(n);
+  const sum = new Float64Array(n);
   const talk = new Float64Array(n);
   const line: TrendPoint[] = [];
   for (let k = 0; k < points; k++) {
-    for (let o = firstOf[k]!; o < firstOf[k + 1]!; o++) {
-      const e = order[o]!;
-      const m = evMember[e]!;
-      const sign = evSign[e]!;
-      open[m] = open[m]! + sign;
-      sum[m] = sum[m]! + sign * evTime[e]!;
-    }
     const a = rel[k]!;
-    for (let m = 0; m < n; m++) talk[m] = open[m]! * a - sum[m]!;
-    line.push({ at: points === 1 || k === points - 1 ? to : from + a, index: balanceIndex(talk) });
+    for (let m = 0, j = k * n; m < n; m++, j++) {
+      open[m] = open[m]! + dOpen[j]!;
+      sum[m] = sum[m]! + dSum[j]!;
+      talk[m] = open[m]! * a - sum[m]!;
+    }
+    line.push({ at: points === 1 || k === points - 1 ? to : from + a, index: normalizedEntropy(talk) });
   }
   return line;
 }
