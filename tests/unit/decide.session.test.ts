@@ -1,11 +1,38 @@
 import { describe, expect, it } from 'vitest';
-import { ErrorCode, LIMITS } from '@hearth/shared';
-import { MIN, T0, added, coFacilitator, created, given, itemCompleted, itemPaused, itemStarted, live, liveOnA, over, scheduled, started } from './givenWhenThen.ts';
+import { ErrorCode, LIMITS, type ParticipationSettings, type RosterEntry } from '@hearth/shared';
+import {
+  MIN,
+  ROSTER,
+  SETTINGS,
+  STRICT_SETTINGS,
+  T0,
+  added,
+  coFacilitator,
+  created,
+  facilitatorSpeaker,
+  floorChanged,
+  given,
+  handRaised,
+  itemCompleted,
+  itemPaused,
+  itemStarted,
+  live,
+  liveOnA,
+  memberSpeaker,
+  over,
+  scheduled,
+  started,
+  turnEnded,
+  turnStarted
+} from './givenWhenThen.ts';
+
+/** The participation part of a create with nobody on the roster yet. */
+const noRoster = (): { roster: RosterEntry[]; settings: ParticipationSettings } => ({ roster: [], settings: SETTINGS });
 
 /** The session's life: scheduled → live → ended, and the guards between. */
 describe('session.create', () => {
-  it('creates the session and its agenda, items in the order given', () => {
-    given()
+  it('creates the session, its roster and settings, then its agenda, items in the order given', () => {
+    const state = given()
       .when(
         {
           type: 'session.create',
@@ -14,24 +41,59 @@ describe('session.create', () => {
           agenda: [
             { itemId: 'in', title: 'Check-in', kind: 'check-in', plannedMinutes: 10 },
             { itemId: 'out', title: 'Check-out', kind: 'check-out', plannedMinutes: 5 }
-          ]
+          ],
+          roster: [...ROSTER],
+          settings: STRICT_SETTINGS
         },
         undefined,
         T0
       )
       .then(
-        { type: 'session.created', at: T0, title: 'Tuesday group', scheduledFor: '2025-01-07T18:00:00+01:00' },
+        { type: 'session.created', at: T0, title: 'Tuesday group', scheduledFor: '2025-01-07T18:00:00+01:00', roster: [...ROSTER] },
+        { type: 'participation.configured', at: T0, settings: STRICT_SETTINGS },
         { type: 'agenda.item_added', at: T0, itemId: 'in', title: 'Check-in', kind: 'check-in', plannedMinutes: 10, position: 0 },
         { type: 'agenda.item_added', at: T0, itemId: 'out', title: 'Check-out', kind: 'check-out', plannedMinutes: 5, position: 1 }
       );
+    expect(state.roster).toEqual(ROSTER);
+    expect(state.settings).toEqual(STRICT_SETTINGS);
+    // Nobody is here, speaking or waiting until the session says so.
+    expect(state).toMatchObject({ present: [], floor: null, turns: [], hands: [] });
   });
 
-  it('creates an unscheduled session with an empty agenda', () => {
+  it('creates an unscheduled session with an empty agenda and an empty roster', () => {
     const state = given()
-      .when({ type: 'session.create', title: 'Drop-in', scheduledFor: null, agenda: [] }, coFacilitator, T0)
-      .then({ type: 'session.created', at: T0, title: 'Drop-in', scheduledFor: null });
+      .when({ type: 'session.create', title: 'Drop-in', scheduledFor: null, agenda: [], ...noRoster() }, coFacilitator, T0)
+      .then(
+        { type: 'session.created', at: T0, title: 'Drop-in', scheduledFor: null, roster: [] },
+        { type: 'participation.configured', at: T0, settings: SETTINGS }
+      );
     expect(state.status).toBe('scheduled');
     expect(state.items).toEqual([]);
+    expect(state.roster).toEqual([]);
+  });
+
+  it('keeps the roster in the order given', () => {
+    const roster = [...ROSTER].reverse();
+    const state = given()
+      .when({ type: 'session.create', title: 'Group', scheduledFor: null, agenda: [], roster, settings: SETTINGS }, undefined, T0)
+      .then(created(T0, 'Group', null, roster), { type: 'participation.configured', at: T0, settings: SETTINGS });
+    expect(state.roster.map((r) => r.alias)).toEqual(['Fay', 'Eli', 'Dev']);
+  });
+
+  it('rejects a member listed twice on the roster: MEMBER_NOT_FOUND', () => {
+    given()
+      .when({
+        type: 'session.create',
+        title: 'Dup',
+        scheduledFor: null,
+        agenda: [],
+        roster: [
+          { memberId: 'mem-dev', alias: 'Dev' },
+          { memberId: 'mem-dev', alias: 'Devon' }
+        ],
+        settings: SETTINGS
+      })
+      .rejects(ErrorCode.MEMBER_NOT_FOUND);
   });
 
   it.each([
@@ -40,7 +102,7 @@ describe('session.create', () => {
     ['ended', over]
   ])('rejects a second create when the session is %s: SESSION_EXISTS', (_name, history) => {
     given(...history)
-      .when({ type: 'session.create', title: 'Again', scheduledFor: null, agenda: [] })
+      .when({ type: 'session.create', title: 'Again', scheduledFor: null, agenda: [], ...noRoster() })
       .rejects(ErrorCode.SESSION_EXISTS);
   });
 
@@ -53,7 +115,8 @@ describe('session.create', () => {
         agenda: [
           { itemId: 'x', title: 'One', kind: 'other', plannedMinutes: 5 },
           { itemId: 'x', title: 'Two', kind: 'other', plannedMinutes: 5 }
-        ]
+        ],
+        ...noRoster()
       })
       .rejects(ErrorCode.ITEM_EXISTS);
   });
@@ -65,8 +128,16 @@ describe('session.create', () => {
       kind: 'other' as const,
       plannedMinutes: 1
     }));
-    const { decision } = given().when({ type: 'session.create', title: 'Full', scheduledFor: null, agenda });
-    expect(decision.ok && decision.events.length).toBe(LIMITS.maxItems + 1);
+    const { decision } = given().when({ type: 'session.create', title: 'Full', scheduledFor: null, agenda, ...noRoster() });
+    expect(decision.ok && decision.events.length).toBe(LIMITS.maxItems + 2);
+  });
+
+  it('accepts the largest roster the schema allows', () => {
+    const roster = Array.from({ length: LIMITS.maxRoster }, (_, n) => ({ memberId: `m${n}`, alias: `Member ${n}` }));
+    const state = given()
+      .when({ type: 'session.create', title: 'Full', scheduledFor: null, agenda: [], roster, settings: SETTINGS }, undefined, T0)
+      .then(created(T0, 'Full', null, roster), { type: 'participation.configured', at: T0, settings: SETTINGS });
+    expect(state.roster.length).toBe(LIMITS.maxRoster);
   });
 });
 
@@ -108,6 +179,30 @@ describe('session.end', () => {
     given(...liveOnA, itemPaused('a', T0 + 5 * MIN))
       .when({ type: 'session.end' }, undefined, T0 + 20 * MIN)
       .then(itemCompleted('a', T0 + 20 * MIN), { type: 'session.ended', at: T0 + 20 * MIN });
+  });
+
+  it('closes the open turn and clears the floor before the session ends', () => {
+    const at = T0 + 40 * MIN;
+    const state = given(...liveOnA, turnStarted(memberSpeaker('mem-eli'), T0 + 30 * MIN, 'a'), floorChanged(memberSpeaker('mem-eli'), T0 + 30 * MIN))
+      .when({ type: 'session.end' }, undefined, at)
+      .then(itemCompleted('a', at), turnEnded(at), floorChanged(null, at), { type: 'session.ended', at });
+    expect(state.floor).toBeNull();
+    expect(state.turns).toEqual([{ speaker: memberSpeaker('mem-eli'), start: T0 + 30 * MIN, end: at, itemId: 'a' }]);
+  });
+
+  it('closes a facilitator\u2019s open turn too, with no item current', () => {
+    const at = T0 + 40 * MIN;
+    given(...live, turnStarted(facilitatorSpeaker, T0 + 5 * MIN), floorChanged(facilitatorSpeaker, T0 + 5 * MIN))
+      .when({ type: 'session.end' }, undefined, at)
+      .then(turnEnded(at), floorChanged(null, at), { type: 'session.ended', at });
+  });
+
+  it('emits no turn events when nobody holds the floor, and leaves raised hands as they are', () => {
+    const at = T0 + 40 * MIN;
+    const state = given(...live, turnStarted(facilitatorSpeaker, T0 + 5 * MIN), floorChanged(facilitatorSpeaker, T0 + 5 * MIN), turnEnded(T0 + 6 * MIN), floorChanged(null, T0 + 6 * MIN), handRaised('mem-dev', T0 + 7 * MIN))
+      .when({ type: 'session.end' }, undefined, at)
+      .then({ type: 'session.ended', at });
+    expect(state.hands).toEqual([{ memberId: 'mem-dev', at: T0 + 7 * MIN }]);
   });
 
   it('rejects before the session exists: SESSION_NOT_FOUND', () => {

@@ -4,6 +4,15 @@ import {
   MIN,
   T0,
   added,
+  arrived,
+  attendanceMarked,
+  facilitatorSpeaker,
+  floorChanged,
+  handLowered,
+  handRaised,
+  memberSpeaker,
+  turnEnded,
+  turnStarted,
   guidanceSet,
   itemCompleted,
   itemExtended,
@@ -80,5 +89,90 @@ describe('evolve', () => {
   it('fold is evolve applied in order', () => {
     const events = [...liveOnA, itemPaused('a', T0 + 2 * MIN), itemSkipped('b', T0 + 3 * MIN)];
     expect(fold(initialState, events)).toEqual(events.reduce(evolve, initialState));
+  });
+});
+
+/** Participation events: facts too, applied without checks, keeping the turn and presence invariants. */
+describe('evolve, participation', () => {
+  const dev = memberSpeaker('mem-dev');
+  const eli = memberSpeaker('mem-eli');
+
+  it('a turn started while another is open closes the open one where the new one begins', () => {
+    const state = stateOf(...liveOnA, turnStarted(eli, T0 + 2 * MIN, 'a'), turnStarted(dev, T0 + 5 * MIN, 'a'));
+    expect(state.turns).toEqual([
+      { speaker: eli, start: T0 + 2 * MIN, end: T0 + 5 * MIN, itemId: 'a' },
+      { speaker: dev, start: T0 + 5 * MIN, end: null, itemId: 'a' }
+    ]);
+  });
+
+  it('a turn never ends before it began, even when the clock stepped back', () => {
+    const ended = stateOf(...liveOnA, turnStarted(eli, T0 + 5 * MIN), turnEnded(T0 + 3 * MIN));
+    expect(ended.turns).toEqual([{ speaker: eli, start: T0 + 5 * MIN, end: T0 + 5 * MIN, itemId: null }]);
+  });
+
+  it('turns stay in order and never overlap, even when the clock stepped back', () => {
+    // Eli's open turn is closed where it began, and Dev's starts there, not two minutes before.
+    const replaced = stateOf(...liveOnA, turnStarted(eli, T0 + 5 * MIN), turnStarted(dev, T0 + 3 * MIN));
+    expect(replaced.turns).toEqual([
+      { speaker: eli, start: T0 + 5 * MIN, end: T0 + 5 * MIN, itemId: null },
+      { speaker: dev, start: T0 + 5 * MIN, end: null, itemId: null }
+    ]);
+    // A turn after one already ended starts no earlier than that end, so no talk is counted twice.
+    const after = stateOf(...liveOnA, turnStarted(eli, T0 + 10 * MIN), turnEnded(T0 + 20 * MIN), turnStarted(dev, T0 + 15 * MIN));
+    expect(after.turns).toEqual([
+      { speaker: eli, start: T0 + 10 * MIN, end: T0 + 20 * MIN, itemId: null },
+      { speaker: dev, start: T0 + 20 * MIN, end: null, itemId: null }
+    ]);
+  });
+
+  it('a turn.ended with no open turn changes nothing', () => {
+    const before = stateOf(...liveOnA, turnStarted(eli, T0 + 2 * MIN), turnEnded(T0 + 3 * MIN));
+    expect(evolve(before, turnEnded(T0 + 4 * MIN))).toEqual(before);
+    const empty = stateOf(...liveOnA);
+    expect(evolve(empty, turnEnded(T0 + 4 * MIN))).toEqual(empty);
+  });
+
+  it('a member who speaks becomes present; the facilitators never do', () => {
+    expect(stateOf(...live, turnStarted(dev, T0)).present).toEqual(['mem-dev']);
+    expect(stateOf(...live, turnStarted(facilitatorSpeaker, T0)).present).toEqual([]);
+  });
+
+  it('floor.changed sets and clears the floor on its own, turns untouched', () => {
+    const held = stateOf(...live, floorChanged(eli, T0 + MIN));
+    expect(held.floor).toEqual({ speaker: eli, since: T0 + MIN });
+    expect(held.turns).toEqual([]);
+    expect(evolve(held, floorChanged(null, T0 + 2 * MIN)).floor).toBeNull();
+  });
+
+  it('a hand raised twice is queued once, at its first raising', () => {
+    const state = stateOf(...live, handRaised('mem-eli', T0 + MIN), handRaised('mem-dev', T0 + 2 * MIN), handRaised('mem-eli', T0 + 3 * MIN));
+    expect(state.hands).toEqual([
+      { memberId: 'mem-eli', at: T0 + MIN },
+      { memberId: 'mem-dev', at: T0 + 2 * MIN }
+    ]);
+  });
+
+  it('lowering a hand that is not up changes nothing', () => {
+    const before = stateOf(...live, handRaised('mem-eli', T0 + MIN));
+    expect(evolve(before, handLowered('mem-dev', T0 + 2 * MIN))).toEqual(before);
+  });
+
+  it('presence keeps roster order and ignores members not on the roster', () => {
+    const state = stateOf(...live, arrived('mem-fay', T0), attendanceMarked('mem-dev', true, T0), arrived('mem-zed', T0), attendanceMarked('mem-zed', true, T0));
+    expect(state.present).toEqual(['mem-dev', 'mem-fay']);
+    expect(evolve(state, arrived('mem-dev', T0 + MIN))).toEqual(state);
+    expect(evolve(state, attendanceMarked('mem-eli', false, T0 + MIN))).toEqual(state);
+    expect(evolve(state, attendanceMarked('mem-fay', false, T0 + MIN)).present).toEqual(['mem-dev']);
+  });
+
+  it('never mutates the state it is given', () => {
+    const before = stateOf(...liveOnA, turnStarted(eli, T0 + 2 * MIN, 'a'), floorChanged(eli, T0 + 2 * MIN), handRaised('mem-dev', T0 + 3 * MIN));
+    const copy = structuredClone(before);
+    evolve(before, turnStarted(dev, T0 + 4 * MIN, 'a'));
+    evolve(before, turnEnded(T0 + 4 * MIN));
+    evolve(before, handLowered('mem-dev', T0 + 4 * MIN));
+    evolve(before, handRaised('mem-fay', T0 + 4 * MIN));
+    evolve(before, attendanceMarked('mem-fay', true, T0 + 4 * MIN));
+    expect(before).toEqual(copy);
   });
 });

@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import {
   BoardEvent,
   Command,
+  DEFAULT_PARTICIPATION_SETTINGS,
   decide,
   fold,
   initialState,
@@ -10,7 +11,10 @@ import {
   type BoardState,
   type Decision,
   type ErrorCode,
-  type ItemKind
+  type ItemKind,
+  type ParticipationSettings,
+  type RosterEntry,
+  type Speaker
 } from '@hearth/shared';
 
 /** A fixed, whole-minute instant so expected event times read as offsets from it. */
@@ -21,6 +25,21 @@ export const facilitator: Actor = { role: 'facilitator', id: 'fac-ana' };
 export const coFacilitator: Actor = { role: 'facilitator', id: 'fac-ben' };
 export const supervisor: Actor = { role: 'supervisor', id: 'sup-cleo' };
 export const member: Actor = { role: 'member', id: 'mem-dev' };
+/** Two more members of the roster, for tests about someone other than `member`. */
+export const memberEli: Actor = { role: 'member', id: 'mem-eli' };
+export const memberFay: Actor = { role: 'member', id: 'mem-fay' };
+/** A member signed in to the group but not on this session's roster. */
+export const outsider: Actor = { role: 'member', id: 'mem-zed' };
+
+/** The session's roster: `member` first, then Eli and Fay. Keys 1–3 on the board follow this order. */
+export const ROSTER: readonly RosterEntry[] = [
+  { memberId: member.id, alias: 'Dev' },
+  { memberId: memberEli.id, alias: 'Eli' },
+  { memberId: memberFay.id, alias: 'Fay' }
+];
+export const SETTINGS: ParticipationSettings = DEFAULT_PARTICIPATION_SETTINGS;
+/** Settings other than the defaults, so a test can tell them apart. */
+export const STRICT_SETTINGS: ParticipationSettings = { quietFraction: 0.25, quietAfterMinutes: 10, silentMinutes: 12, dominanceMultiple: 1.5 };
 
 /** A command as a client writes it; `when` parses it, so a test cannot use a shape the edge refuses. */
 export type CommandInput = z.input<typeof Command>;
@@ -79,11 +98,23 @@ export function given(...history: BoardEvent[]): Given {
 
 // ---- Event builders: short names for the facts tests start from. ----
 
-export const created = (at = T0, title = 'Tuesday DBT skills group', scheduledFor: string | null = null): BoardEvent => ({
+export const created = (
+  at = T0,
+  title = 'Tuesday DBT skills group',
+  scheduledFor: string | null = null,
+  roster: readonly RosterEntry[] = ROSTER
+): BoardEvent => ({
   type: 'session.created',
   at,
   title,
-  scheduledFor
+  scheduledFor,
+  roster: [...roster]
+});
+/** The settings event `session.create` emits right after `session.created`. */
+export const configured = (settings: ParticipationSettings = SETTINGS, at = T0): BoardEvent => ({
+  type: 'participation.configured',
+  at,
+  settings
 });
 export const started = (at = T0): BoardEvent => ({ type: 'session.started', at });
 export const ended = (at: number): BoardEvent => ({ type: 'session.ended', at });
@@ -110,8 +141,37 @@ export const itemExtended = (itemId: string, minutes: number, at: number): Board
 export const itemCompleted = (itemId: string, at: number): BoardEvent => ({ type: 'item.completed', at, itemId });
 export const itemSkipped = (itemId: string, at: number): BoardEvent => ({ type: 'item.skipped', at, itemId });
 
-/** A created session with agenda items a, b, c (10 minutes each), not yet started. */
-export const scheduled: readonly BoardEvent[] = [created(), added('a', 0), added('b', 1), added('c', 2)];
+/** Speakers: a member of the roster by id, or the facilitators. */
+export const memberSpeaker = (memberId: string): Speaker => ({ kind: 'member', memberId });
+export const facilitatorSpeaker: Speaker = { kind: 'facilitator' };
+export const turnStarted = (speaker: Speaker, at: number, itemId: string | null = null): BoardEvent => ({
+  type: 'turn.started',
+  at,
+  speaker,
+  itemId
+});
+export const turnEnded = (at: number): BoardEvent => ({ type: 'turn.ended', at });
+export const floorChanged = (speaker: Speaker | null, at: number): BoardEvent => ({ type: 'floor.changed', at, speaker });
+/** What `turn.start` emits when nobody's hand needs lowering: the turn (clinicians) and the floor (everyone). */
+export const gaveFloor = (speaker: Speaker, at: number, itemId: string | null = null): BoardEvent[] => [
+  turnStarted(speaker, at, itemId),
+  floorChanged(speaker, at)
+];
+export const handRaised = (memberId: string, at: number): BoardEvent => ({ type: 'hand.raised', at, memberId });
+export const handLowered = (memberId: string, at: number): BoardEvent => ({ type: 'hand.lowered', at, memberId });
+export const arrived = (memberId: string, at: number): BoardEvent => ({ type: 'member.arrived', at, memberId });
+export const attendanceMarked = (memberId: string, present: boolean, at: number): BoardEvent => ({
+  type: 'attendance.marked',
+  at,
+  memberId,
+  present
+});
+
+/**
+ * A created session with the ROSTER, default settings and agenda items a, b, c (10 minutes each), not
+ * yet started: the events `session.create` emits, in its order.
+ */
+export const scheduled: readonly BoardEvent[] = [created(), configured(), added('a', 0), added('b', 1), added('c', 2)];
 /** The same session, started at T0 with no item current yet. */
 export const live: readonly BoardEvent[] = [...scheduled, started(T0)];
 /** Live, with item a current and running since T0 + 1 min. */

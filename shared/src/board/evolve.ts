@@ -117,7 +117,12 @@ export function evolve(state: BoardState, event: BoardEvent): BoardState {
     case 'item.skipped':
       return finish(state, event.itemId, event.at, 'skipped');
     case 'turn.started': {
-      const turns = [...endTurn(state.turns, event.at), { speaker: event.speaker, start: event.at, end: null, itemId: event.itemId }];
+      const closed = endTurn(state.turns, event.at);
+      // One floor, so turns never overlap: a server clock stepped back must not start this turn
+      // before the last one ended (as endTurn never ends a turn before it began).
+      const prev = closed[closed.length - 1];
+      const start = prev ? Math.max(event.at, prev.end ?? prev.start) : event.at;
+      const turns = [...closed, { speaker: event.speaker, start, end: null, itemId: event.itemId }];
       // Whoever speaks is here.
       const next = { ...state, turns };
       return event.speaker.kind === 'member' ? withPresence(next, event.speaker.memberId, true) : next;
