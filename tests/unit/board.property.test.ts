@@ -132,12 +132,27 @@ const clockStep = fc.oneof(
 /**
  * `aim` re-targets a command at what exists when it runs: commands are drawn before the state
  * exists. An item command goes to the current item (pause, resume, extend and complete only do
- * something to it); a hand.lower to the first hand up, and a member's to their own.
+ * something to it); a hand.lower to the first hand up, and a member's to their own; a member's
+ * hand.raise with their hand already up becomes its lowering.
  */
 const step = fc.record({ command, actor, dt: clockStep, aim: fc.boolean() });
 
+/**
+ * A member's hand command is aimed at a member whose hand is up: hands are often lowered by the
+ * facilitators first, so a member lowering their own would otherwise almost never be drawn.
+ */
+function aimedActor(who: Actor, command: Command, state: BoardState): Actor {
+  const up = state.hands[0];
+  return who.role === 'member' && command.type.startsWith('hand.') && up ? { role: 'member', id: up.memberId } : who;
+}
+
 function aimed(command: Command, state: BoardState, who: Actor): Command {
   if ('itemId' in command && state.currentItemId !== null) return { ...command, itemId: state.currentItemId };
+  // A member whose hand is up puts it down: session.end lowers every hand, so a hand.lower that finds
+  // its hand still up would otherwise be rare.
+  if (command.type === 'hand.raise' && who.role === 'member' && state.hands.some((h) => h.memberId === who.id)) {
+    return { type: 'hand.lower' };
+  }
   if (command.type === 'hand.lower') {
     if (who.role === 'member') return { type: 'hand.lower' };
     if (state.hands[0]) return { type: 'hand.lower', memberId: state.hands[0].memberId };
@@ -253,8 +268,9 @@ describe('the board under random command sequences', () => {
         let clock = T0;
         const log: BoardEvent[] = [];
         const all = [...opening.map((c) => ({ command: c, actor: facilitator, dt: 0, aim: false })), ...steps];
-        for (const { command: raw, actor: who, dt, aim } of all) {
+        for (const { command: raw, actor: drawn, dt, aim } of all) {
           clock = Math.max(0, clock + dt);
+          const who = aim ? aimedActor(drawn, raw, state) : drawn;
           // Commands reach decide parsed at the edge, as the server does.
           const cmd = Command.parse(aim ? aimed(raw, state, who) : raw);
           const before = structuredClone(state);

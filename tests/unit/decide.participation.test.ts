@@ -304,6 +304,14 @@ describe('floor.give_first_hand', () => {
       .then(...gaveFloor(dev, NOW, 'a'), handLowered(member.id, NOW));
   });
 
+  it('only lowers the hand of a member who already holds the floor: their turn goes on', () => {
+    const state = given(...eliSpeaking, handRaised(memberEli.id, T0 + 4 * MIN))
+      .when({ type: 'floor.give_first_hand' }, undefined, NOW)
+      .then(handLowered(memberEli.id, NOW));
+    expect(state.turns.filter((t) => t.end === null)).toHaveLength(1);
+    expect(state.floor?.speaker).toEqual(eli);
+  });
+
   it('rejects when no hand is up: NO_HANDS', () => {
     given(...liveOnA).when({ type: 'floor.give_first_hand' }).rejects(ErrorCode.NO_HANDS);
     given(...handsUp, handLowered(memberEli.id, T0 + 4 * MIN), handLowered(member.id, T0 + 4 * MIN))
@@ -401,6 +409,12 @@ describe('participation.configure', () => {
     given(...scheduled, configured(STRICT_SETTINGS, T0 + MIN))
       .when({ type: 'participation.configure', settings: SETTINGS }, coFacilitator, NOW)
       .then({ type: 'participation.configured', at: NOW, settings: SETTINGS });
+  });
+
+  it('rejects settings equal to the current ones: NOTHING_CHANGED', () => {
+    given(...liveOnA, configured(STRICT_SETTINGS, T0 + MIN))
+      .when({ type: 'participation.configure', settings: { ...STRICT_SETTINGS } })
+      .rejects(ErrorCode.NOTHING_CHANGED);
   });
 
   openSessionGuards({ type: 'participation.configure', settings: STRICT_SETTINGS });

@@ -197,12 +197,12 @@ describe('session.end', () => {
       .then(turnEnded(at), floorChanged(null, at), { type: 'session.ended', at });
   });
 
-  it('emits no turn events when nobody holds the floor, and leaves raised hands as they are', () => {
+  it('emits no turn events when nobody holds the floor, and lowers every raised hand', () => {
     const at = T0 + 40 * MIN;
     const state = given(...live, turnStarted(facilitatorSpeaker, T0 + 5 * MIN), floorChanged(facilitatorSpeaker, T0 + 5 * MIN), turnEnded(T0 + 6 * MIN), floorChanged(null, T0 + 6 * MIN), handRaised('mem-dev', T0 + 7 * MIN))
       .when({ type: 'session.end' }, undefined, at)
-      .then({ type: 'session.ended', at });
-    expect(state.hands).toEqual([{ memberId: 'mem-dev', at: T0 + 7 * MIN }]);
+      .then({ type: 'hand.lowered', at, memberId: 'mem-dev' }, { type: 'session.ended', at });
+    expect(state.hands).toEqual([]);
   });
 
   it('rejects before the session exists: SESSION_NOT_FOUND', () => {

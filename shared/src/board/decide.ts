@@ -86,8 +86,9 @@ export function decide(state: BoardState, command: Command, actor: Actor, now: n
         liveSession(state) ??
         accept(
           ...closeCurrent(state, at),
-          // Nobody holds the floor once the group is over.
+          // Nobody holds the floor and no hand stays up once the group is over.
           ...(state.floor ? [{ type: 'turn.ended', at } as const, { type: 'floor.changed', at, speaker: null } as const] : []),
+          ...state.hands.map((h) => ({ type: 'hand.lowered', at, memberId: h.memberId }) as const),
           { type: 'session.ended', at }
         )
       );

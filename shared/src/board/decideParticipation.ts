@@ -33,10 +33,14 @@ const sameSpeaker = (a: Speaker, b: Speaker) =>
 
 /** The events that give the floor to `speaker`: a new turn, the floor change, and their hand lowered. */
 function giveFloor(state: BoardState, speaker: Speaker, at: number): BoardEvent[] {
-  const events: BoardEvent[] = [
-    { type: 'turn.started', at, speaker, itemId: state.currentItemId },
-    { type: 'floor.changed', at, speaker }
-  ];
+  // Already speaking (their hand went up again mid-turn): the turn goes on, only the hand comes down.
+  const speaking = state.floor !== null && sameSpeaker(state.floor.speaker, speaker);
+  const events: BoardEvent[] = speaking
+    ? []
+    : [
+        { type: 'turn.started', at, speaker, itemId: state.currentItemId },
+        { type: 'floor.changed', at, speaker }
+      ];
   if (speaker.kind === 'member' && state.hands.some((h) => h.memberId === speaker.memberId)) {
     events.push({ type: 'hand.lowered', at, memberId: speaker.memberId });
   }
@@ -107,6 +111,8 @@ export function decideParticipation(state: BoardState, command: ParticipationCom
     case 'participation.configure': {
       const closed = openSession(state);
       if (closed) return closed;
+      const same = (Object.keys(command.settings) as (keyof typeof command.settings)[]).every((k) => command.settings[k] === state.settings[k]);
+      if (same) return reject(ErrorCode.NOTHING_CHANGED, 'The settings are unchanged.');
       return accept({ type: 'participation.configured', at, settings: command.settings });
     }
   }
