@@ -7,6 +7,7 @@ import type {
   InviteInfo,
   Me,
   MemberJoinResponse,
+  ParticipationSettings,
   SessionSummary
 } from '@hearth/shared';
 import { request, type Fetch } from './request.ts';
@@ -32,6 +33,14 @@ export const hearthApi = {
     request<{ group: GroupSummary }>('/api/groups', { method: 'POST', body }),
   createSession: (groupId: string, body: CreateSessionRequest) =>
     request<{ session: SessionSummary }>(`/api/groups/${encodeURIComponent(groupId)}/sessions`, { method: 'POST', body }),
+  groupSettings: (groupId: string, fetch?: Fetch) =>
+    request<{ settings: ParticipationSettings }>(`/api/groups/${encodeURIComponent(groupId)}/settings`, { fetch }),
+  /** Facilitators only: the nudge settings new sessions of the group start with. */
+  saveGroupSettings: (groupId: string, settings: ParticipationSettings) =>
+    request<{ settings: ParticipationSettings }>(`/api/groups/${encodeURIComponent(groupId)}/settings`, {
+      method: 'PUT',
+      body: settings
+    }),
   session: (sessionId: string, fetch?: Fetch) =>
     request<SessionInfo>(`/api/sessions/${encodeURIComponent(sessionId)}`, { fetch }),
   command: (sessionId: string, id: string, command: Command) =>

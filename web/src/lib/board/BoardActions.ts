@@ -1,4 +1,4 @@
-import type { AgendaItem, BoardState, Command, ItemKind } from '@hearth/shared';
+import type { AgendaItem, BoardState, Command, ItemKind, ParticipationSettings, Speaker } from '@hearth/shared';
 import type { BoardConnection, SendOutcome } from '../live/BoardConnection.svelte.ts';
 import { newId } from '../newId.ts';
 
@@ -39,6 +39,14 @@ export class BoardActions {
   skip = (itemId: string) => this.#send({ type: 'item.skip', itemId });
   remove = (itemId: string) => this.#send({ type: 'agenda.remove', itemId });
   setGuidance = (itemId: string, guidance: string) => this.#send({ type: 'agenda.set_guidance', itemId, guidance });
+
+  // Participation: the floor, hands, who is here, when to nudge.
+  giveFloor = (speaker: Speaker) => this.#send({ type: 'turn.start', speaker });
+  endTurn = () => this.#send({ type: 'turn.end' });
+  giveFirstHand = () => this.#send({ type: 'floor.give_first_hand' });
+  lowerHand = (memberId: string) => this.#send({ type: 'hand.lower', memberId });
+  markAttendance = (memberId: string, present: boolean) => this.#send({ type: 'attendance.mark', memberId, present });
+  configure = (settings: ParticipationSettings) => this.#send({ type: 'participation.configure', settings });
 
   add = (draft: ItemDraft) =>
     this.#send({ type: 'agenda.add', item: { itemId: newId(), ...draft } });
