@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   DEFAULT_PARTICIPATION_SETTINGS,
+  boardFromView,
   EVENT_AUDIENCE,
   fold,
   initialState,
@@ -164,18 +165,23 @@ describe('project', () => {
     expect(JSON.stringify(view)).not.toContain('crisis last week');
   });
 
-  it('gives members no turn history, no attendance and only the default settings', () => {
+  it('gives members no turn history, no attendance and no settings: the fields are not there at all', () => {
     const view = project(full, 'member');
-    expect(view.turns).toEqual([]);
-    expect(view.present).toEqual([]);
-    expect(view.settings).toEqual(DEFAULT_PARTICIPATION_SETTINGS);
+    for (const field of ['turns', 'present', 'settings']) expect(Object.keys(view)).not.toContain(field);
+    expect(JSON.stringify(view)).not.toContain('quietFraction');
+    // On the client the view becomes a full board again with those fields empty.
+    const board = boardFromView(view);
+    expect(board.turns).toEqual([]);
+    expect(board.present).toEqual([]);
+    expect(board.settings).toEqual(DEFAULT_PARTICIPATION_SETTINGS);
+    expect(board.items.every((i) => i.guidance === '')).toBe(true);
   });
 
   it('hides the turn history while a turn is running too, but shows who holds the floor', () => {
     const during = fold(initialState, HISTORY.slice(0, HISTORY.findIndex((e) => e.type === 'item.paused')));
     expect(during.turns.length).toBe(2);
     const view = project(during, 'member');
-    expect(view.turns).toEqual([]);
+    expect('turns' in view).toBe(false);
     expect(view.floor).toEqual({ speaker: facilitatorSpeaker, since: T0 + 3 * MIN });
     expect(view.hands).toEqual([{ memberId: 'mem-dev', at: T0 + 2 * MIN }]);
   });

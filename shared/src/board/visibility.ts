@@ -43,20 +43,36 @@ export function visibleTo(event: BoardEvent, role: Role): boolean {
 /** An agenda item as a member sees it: without the clinicians' guidance. */
 export type MemberAgendaItem = Omit<AgendaItem, 'guidance'>;
 
+/** Board fields that never leave the server for a member. */
+type ClinicianOnlyField = 'turns' | 'present' | 'settings';
+
+/** The board as a member sees it: no guidance, no turn history, no attendance, no nudge settings. */
+export type MemberBoardView = Omit<BoardState, 'items' | ClinicianOnlyField> & { readonly items: readonly MemberAgendaItem[] };
+
 /** The board as a role sees it. Folding only the events visible to a role yields the same view. */
-export type BoardView = Omit<BoardState, 'items'> & { readonly items: readonly (AgendaItem | MemberAgendaItem)[] };
+export type BoardView = BoardState | MemberBoardView;
 
 /**
- * Projects the board for a role: members get no clinician-only fields — no guidance, no turn history
- * (from which talk time could be derived), no attendance, no nudge settings.
+ * Projects the board for a role. A member's view leaves the clinician-only fields out entirely —
+ * guidance, the turn history (from which talk time could be derived), attendance and nudge settings —
+ * so nothing of them, not even their shape, reaches a member's device.
  */
 export function project(state: BoardState, role: Role): BoardView {
   if (role !== 'member') return state;
+  const { turns: _turns, present: _present, settings: _settings, ...shared } = state;
+  return { ...shared, items: state.items.map(({ guidance: _guidance, ...rest }) => rest) };
+}
+
+/**
+ * A view as a full board again, with the fields a member's view leaves out set empty, so that one
+ * `evolve` serves every role on the client.
+ */
+export function boardFromView(view: BoardView): BoardState {
   return {
-    ...state,
-    items: state.items.map(({ guidance: _guidance, ...rest }) => rest),
-    present: [],
     turns: [],
-    settings: DEFAULT_PARTICIPATION_SETTINGS
+    present: [],
+    settings: DEFAULT_PARTICIPATION_SETTINGS,
+    ...view,
+    items: view.items.map((item) => ('guidance' in item ? item : { ...item, guidance: '' }))
   };
 }

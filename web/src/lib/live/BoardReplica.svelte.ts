@@ -1,15 +1,10 @@
-import { evolve, type BoardState, type BoardView, type EventMessage, type JoinResult } from '@hearth/shared';
+import { boardFromView, evolve, type BoardState, type EventMessage, type JoinResult } from '@hearth/shared';
 
 /** A successful join answer. */
 export type JoinedResult = Extract<JoinResult, { ok: true }>;
 
 /** What became of one event message. */
 export type Receipt = 'applied' | 'ignored' | 'held' | 'gap';
-
-/** A member's view lacks guidance; filling it in lets one `evolve` serve every role. */
-function toBoardState(view: BoardView): BoardState {
-  return { ...view, items: view.items.map((item) => ('guidance' in item ? item : { ...item, guidance: '' })) };
-}
 
 /**
  * The board as this client holds it: the last snapshot plus the events applied since, in log
@@ -47,7 +42,7 @@ export class BoardReplica {
    */
   applyJoin(result: JoinedResult): boolean {
     if (result.mode === 'snapshot') {
-      this.#board = toBoardState(result.state);
+      this.#board = boardFromView(result.state);
     } else {
       let board = this.#board;
       for (const msg of result.events) {

@@ -8,14 +8,17 @@ const DONE: SendOutcome = { ok: true, duplicate: false };
 
 /**
  * The facilitator's floor controls, shared by the Floor panel's buttons and the 0–9 / Esc keys.
- * One floor action is in flight at a time, so a double tap is not two turns; a tap that would change
- * nothing (giving the floor to whoever already holds it) is not sent, so it cannot raise a "not done"
- * notice in the middle of a session.
+ * One floor action is in flight at a time, so a double tap is not two turns; a tap made meanwhile is
+ * kept (the latest one wins) and sent once the first is answered, so quick taps on a slow connection
+ * are not lost. A tap that would change nothing (giving the floor to whoever already holds it) is not
+ * sent, so it cannot raise a "not done" notice in the middle of a session.
  */
 export class FloorDesk {
   readonly #actions: BoardActions;
   readonly #board: () => BoardState | null;
   #busy = $state(false);
+  /** The latest tap made while another was in flight. */
+  #next: (() => Promise<SendOutcome>) | null = null;
 
   constructor(actions: BoardActions, board: () => BoardState | null) {
     this.#actions = actions;
@@ -32,11 +35,13 @@ export class FloorDesk {
     return this.#board()?.status === 'live';
   }
 
-  give = (speaker: Speaker): Promise<SendOutcome> => {
-    const floor = this.#board()?.floor;
-    if (floor && sameSpeaker(floor.speaker, speaker)) return Promise.resolve(DONE);
-    return this.#once(() => this.#actions.giveFloor(speaker));
-  };
+  give = (speaker: Speaker): Promise<SendOutcome> =>
+    this.#once(() => {
+      // Checked when sent, not when tapped: a kept tap meets the floor as it is by then.
+      const floor = this.#board()?.floor;
+      if (floor && sameSpeaker(floor.speaker, speaker)) return Promise.resolve(DONE);
+      return this.#actions.giveFloor(speaker);
+    });
 
   /** Keys 1–9: the roster member in that place; 0: the facilitator. */
   giveByKey = (key: number): Promise<SendOutcome> => {
@@ -46,25 +51,29 @@ export class FloorDesk {
   };
 
   /** Nobody: ends the turn in progress, leaving the floor open. */
-  end = (): Promise<SendOutcome> => {
-    if (!this.#board()?.floor) return Promise.resolve(DONE);
-    return this.#once(this.#actions.endTurn);
-  };
+  end = (): Promise<SendOutcome> => this.#once(() => (this.#board()?.floor ? this.#actions.endTurn() : Promise.resolve(DONE)));
 
-  giveFirstHand = (): Promise<SendOutcome> => {
-    if (!this.#board()?.hands.length) return Promise.resolve(DONE);
-    return this.#once(this.#actions.giveFirstHand);
-  };
+  giveFirstHand = (): Promise<SendOutcome> =>
+    this.#once(() => (this.#board()?.hands.length ? this.#actions.giveFirstHand() : Promise.resolve(DONE)));
 
   lowerHand = (memberId: string): Promise<SendOutcome> => this.#actions.lowerHand(memberId);
 
   markAttendance = (memberId: string, present: boolean): Promise<SendOutcome> => this.#actions.markAttendance(memberId, present);
 
   async #once(action: () => Promise<SendOutcome>): Promise<SendOutcome> {
-    if (this.#busy || !this.live) return DONE;
+    if (!this.live) return DONE;
+    if (this.#busy) {
+      this.#next = action;
+      return DONE;
+    }
     this.#busy = true;
     try {
-      return await action();
+      let outcome = await action();
+      for (let next = this.#next; next; next = this.#next) {
+        this.#next = null;
+        if (this.live) outcome = await next();
+      }
+      return outcome;
     } finally {
       this.#busy = false;
     }

@@ -1,0 +1,144 @@
+import { EVENT_AUDIENCE, type BoardEventType, type GroupSummary } from '@hearth/shared';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunningServer } from '../../server/src/app.ts';
+import { desktopContext, launchBrowser, phoneContext, recordFrames, signIn, type ReceivedFrame } from '../support/browser.ts';
+import { createTestDatabase, type TestDatabase } from '../support/services.ts';
+import { DEMO_PASSWORD, FACILITATOR_A, FACILITATOR_B, SUPERVISOR, startTestServer } from '../support/testServer.ts';
+
+const CLINICIAN_ONLY = (Object.keys(EVENT_AUDIENCE) as BoardEventType[]).filter((t) => !EVENT_AUDIENCE[t].includes('member'));
+const SHOTS = new URL('../../test-results/', import.meta.url).pathname;
+
+/**
+ * Participation in the browser: a facilitator gives the floor by tap and by key, members raise hands
+ * from phones, the floor goes to the first hand, and the balance panel of the co-facilitator and the
+ * supervisor follows within a second — while the members' sockets receive no measures at all.
+ */
+describe('participation balance in the browser', () => {
+  let db: TestDatabase;
+  let server: RunningServer;
+  let browser: Browser;
+  const contexts: BrowserContext[] = [];
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    server = await startTestServer({ DATABASE_URL: db.url });
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    for (const c of contexts) await c.close();
+    await browser?.close();
+    await server?.close();
+    await db?.drop();
+  });
+
+  const open = async (kind: 'desktop' | 'phone') => {
+    const c = kind === 'phone' ? await phoneContext(browser, server.url) : await desktopContext(browser, server.url);
+    contexts.push(c);
+    return c.newPage();
+  };
+  const text = (page: Page, testId: string) => page.getByTestId(testId).first().textContent().then((t) => t?.trim() ?? '');
+  /** Waits, bounded by `ms`, until the page's element with `testId` reads `expected`. */
+  const reads = (page: Page, testId: string, expected: string | RegExp, ms: number) =>
+    page.waitForFunction(
+      ([id, src, flags]) => {
+        const t = document.querySelector(`[data-testid="${id}"]`)?.textContent?.trim() ?? '';
+        return flags === null ? t === src : new RegExp(src, flags).test(t);
+      },
+      [testId, typeof expected === 'string' ? expected : expected.source, typeof expected === 'string' ? null : expected.flags] as const,
+      { timeout: ms }
+    );
+
+  /** A member joins from a phone through the invite link; every frame their socket receives is kept. */
+  const memberJoins = async (invite: string, alias: string): Promise<{ page: Page; frames: ReceivedFrame[] }> => {
+    const page = await open('phone');
+    const frames = recordFrames(page);
+    await page.goto(invite);
+    await page.getByLabel('Your alias').selectOption(alias);
+    await page.getByRole('button', { name: 'Join' }).click();
+    await expect.poll(() => page.getByTestId('connection').getAttribute('data-state')).toBe('connected');
+    return { page, frames };
+  };
+
+  it('gives the floor by tap, key and raised hand, and keeps the balance live for clinicians only', async () => {
+    const a = await open('desktop');
+    await signIn(a, FACILITATOR_A, DEMO_PASSWORD);
+    const { groups } = (await (await a.context().request.get('/api/groups')).json()) as { groups: GroupSummary[] };
+    const session = groups[0]!.sessions[0]!;
+    const invite = `${server.url}/join/${session.inviteCode}`;
+    await a.goto(`/sessions/${session.id}`);
+    await a.getByRole('button', { name: 'Start session' }).click();
+
+    const b = await open('desktop');
+    await signIn(b, FACILITATOR_B, DEMO_PASSWORD);
+    await b.goto(`/sessions/${session.id}`);
+    const sup = await open('desktop');
+    await signIn(sup, SUPERVISOR, DEMO_PASSWORD);
+    await sup.goto(`/sessions/${session.id}`);
+    const maple = await memberJoins(invite, 'Maple');
+    const river = await memberJoins(invite, 'River');
+    for (const p of [a, b, sup]) await expect.poll(() => text(p, 'balance-index')).toBe('—');
+
+    // A taps Maple: the floor and the balance follow on B's and the supervisor's boards within a second.
+    await a.getByTestId('floor-member').filter({ hasText: 'Maple' }).click();
+    await Promise.all([b, sup, maple.page, river.page].map((p) => reads(p, 'floor-holder', 'Maple', 1000)));
+    // Two members are here and only Maple has spoken: one voice, index 0.
+    await Promise.all([b, sup].map((p) => reads(p, 'balance-index', '0.00', 1000)));
+
+    // Keys: 2 is River (roster order), 0 a facilitator, Esc nobody.
+    await a.locator('body').click({ position: { x: 5, y: 5 } });
+    await a.keyboard.press('2');
+    await Promise.all([b, sup, maple.page].map((p) => reads(p, 'floor-holder', 'River', 1000)));
+    // Two voices now: the index rises above 0 on the co-facilitator's and supervisor's panels.
+    await Promise.all([b, sup].map((p) => reads(p, 'balance-index', /^0\.(0[1-9]|[1-9]\d)$|^1\.00$/, 1500)));
+    await a.keyboard.press('0');
+    await Promise.all([b, sup, river.page].map((p) => reads(p, 'floor-holder', 'A facilitator', 1000)));
+    await expect.poll(() => text(b, 'facilitator-talk')).toMatch(/Facilitators/);
+    await a.keyboard.press('Escape');
+    await Promise.all([b, sup, maple.page].map((p) => reads(p, 'floor-holder', 'Open floor', 1000)));
+
+    // Members raise hands from their phones: River first, then Maple, who is told she is 2nd.
+    await river.page.getByTestId('hand-toggle').click();
+    await reads(river.page, 'hands-count', /1st/, 1000);
+    await maple.page.getByTestId('hand-toggle').click();
+    await reads(maple.page, 'hands-count', /Hands up: 2.*2nd/, 1000);
+    await expect.poll(() => a.getByTestId('hand').count()).toBe(2);
+
+    // A gives the floor to the first hand: River speaks, River's hand comes down, Maple moves up.
+    await a.getByRole('button', { name: 'Give the floor to River' }).click();
+    await Promise.all([b, sup, maple.page, river.page].map((p) => reads(p, 'floor-holder', 'River', 1000)));
+    await reads(maple.page, 'hands-count', /Hands up: 1.*1st/, 1000);
+    await expect.poll(() => river.page.getByTestId('hand-toggle').getAttribute('aria-pressed')).toBe('false');
+    // Both clinicians' tables count River's second turn.
+    for (const p of [b, sup]) {
+      const riverRow = p.getByTestId('talk-table').locator('tr', { hasText: 'River' });
+      await expect.poll(() => riverRow.getByTestId('turn-count').textContent(), { timeout: 1000 }).toBe('2');
+    }
+
+    // The supervisor watches: no floor controls.
+    expect(await sup.getByTestId('floor-member').count()).toBe(0);
+    expect(await sup.getByRole('button', { name: /Give the floor/ }).count()).toBe(0);
+
+    // What each member's socket received: floor and hands, never turns, attendance, settings or measures.
+    for (const { frames } of [maple, river]) {
+      const events = frames.filter((f) => f.name === 'event');
+      expect(events.length).toBeGreaterThan(4);
+      for (const f of events) expect(CLINICIAN_ONLY).not.toContain((f.payload as { event: { type: BoardEventType } }).event.type);
+      const all = frames.map((f) => f.raw).join('\n');
+      for (const word of ['turn.started', 'talkMs', 'share', 'balance', 'gini', 'nudge', 'fair share', "hasn't spoken", 'quietFraction', 'member.arrived']) {
+        expect(all).not.toContain(word);
+      }
+      // The snapshot a member got on joining has no turn history, attendance or settings at all.
+      const acks = frames.filter((f) => f.name === 'ack' && typeof f.payload === 'object' && f.payload !== null && 'state' in f.payload);
+      expect(acks.length).toBeGreaterThanOrEqual(1);
+      for (const ack of acks) {
+        const state = (ack.payload as { state: Record<string, unknown> }).state;
+        for (const field of ['turns', 'present', 'settings']) expect(Object.keys(state)).not.toContain(field);
+        expect(Object.keys(state)).toContain('floor');
+      }
+    }
+
+    await b.screenshot({ path: `${SHOTS}participation-cofacilitator.png`, fullPage: true });
+    await maple.page.screenshot({ path: `${SHOTS}participation-member.png`, fullPage: true });
+  });
+});
