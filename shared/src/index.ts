@@ -10,9 +10,21 @@ export type { Decision } from './board/decision.ts';
 export * from './board/visibility.ts';
 export * from './board/decideParticipation.ts';
 export * from './participation/types.ts';
+export * from './safety/types.ts';
+export * from './board/decideSafety.ts';
 export * from './participation/measures.ts';
 export * from './participation/nudges.ts';
 export * from './participation/trend.ts';
 export { JoinRequest, CommandRequest, LeaveRequest, SessionId, PROTOCOL_VERSION, BOARD_NAMESPACE, MAX_COMMAND_BYTES, MAX_RESUME_EVENTS } from './protocol.ts';
-export type { EventMessage, JoinResult, CommandResult, LeaveResult, ClientToServerEvents, ServerToClientEvents } from './protocol.ts';
+export type {
+  EventMessage,
+  JoinResult,
+  CommandResult,
+  LeaveResult,
+  ClientToServerEvents,
+  ServerToClientEvents,
+  PresenceView,
+  PresencePerson,
+  PresenceState
+} from './protocol.ts';
 export * from './api.ts';

@@ -78,9 +78,38 @@ export interface ClientToServerEvents {
   leave: (req: LeaveRequest, ack: (res: LeaveResult) => void) => void;
 }
 
+/** Whether a connection is up, or dropped and expected back (within the reconnect grace). */
+export type PresenceState = 'connected' | 'reconnecting';
+
+/** One person connected to a session's board, as clinicians see them. */
+export interface PresencePerson {
+  /** Stable per person: an account id, or a roster member id. */
+  readonly key: string;
+  readonly role: Role;
+  /** A clinician's display name, or a member's alias. */
+  readonly name: string;
+  readonly state: PresenceState;
+}
+
+/**
+ * Who is at the board now. Clinicians see everyone; members see other members by alias only, and that
+ * an observer is present (consent) but never who, nor any clinician's name.
+ */
+export type PresenceView =
+  | { readonly sessionId: string; readonly audience: 'clinician'; readonly people: readonly PresencePerson[] }
+  | {
+      readonly sessionId: string;
+      readonly audience: 'member';
+      readonly members: readonly { readonly alias: string; readonly state: PresenceState }[];
+      readonly facilitators: number;
+      readonly observed: boolean;
+    };
+
 /** Socket.IO event map, server → client. */
 export interface ServerToClientEvents {
   event: (msg: EventMessage) => void;
+  /** Who is connected now; sent on every change and on join. Not part of the event log. */
+  presence: (view: PresenceView) => void;
   /** A message the server could not answer through an ack (none was given). */
   protocol_error: (error: WireError) => void;
   /** The server ends this connection's access (logout, expiry, revoked invite). */

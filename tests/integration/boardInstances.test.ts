@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { DEFAULT_PARTICIPATION_SETTINGS, type Actor, type CommandResult, type EventMessage, type Role } from '@hearth/shared';
+import { DEFAULT_CRISIS_PROTOCOL, DEFAULT_PARTICIPATION_SETTINGS, type Actor, type CommandResult, type EventMessage, type Role } from '@hearth/shared';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { BoardService, type Broadcast } from '../../server/src/live/BoardService.ts';
 import { InOrderDelivery, type EventBundle } from '../../server/src/live/InOrderDelivery.ts';
@@ -35,7 +35,7 @@ describe('several board instances on one log', () => {
     const r = await board.execute(
       sessionId,
       randomUUID(),
-      { type: 'session.create', title: 'Race', scheduledFor: null, agenda: [{ itemId: 'a1', title: 'Check-in', kind: 'check-in', plannedMinutes: 10 }], roster: [], settings: DEFAULT_PARTICIPATION_SETTINGS },
+      { type: 'session.create', title: 'Race', scheduledFor: null, agenda: [{ itemId: 'a1', title: 'Check-in', kind: 'check-in', plannedMinutes: 10 }], roster: [], settings: DEFAULT_PARTICIPATION_SETTINGS, crisis: DEFAULT_CRISIS_PROTOCOL },
       FACILITATOR,
       async (tx) => {
         await tx.query(`insert into sessions (id, group_id, invite_code, title, status) values ($1, $2, $3, 'Race', 'scheduled')`, [

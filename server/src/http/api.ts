@@ -1,5 +1,6 @@
 import {
   CreateGroupRequest,
+  CrisisProtocol,
   CreateSessionRequest,
   ErrorCode,
   Id,
@@ -176,13 +177,34 @@ export function apiRouter(deps: ApiDeps): Router {
     res.json({ settings });
   }));
 
+  api.get('/organization/crisis-protocol', route(async (req, res) => {
+    const who = await clinician(req);
+    res.json({ protocol: await groups.crisisProtocol(who.account.organizationId) });
+  }));
+
+  // Any clinician of the organization may keep its crisis protocol current; sessions scheduled
+  // afterwards carry the new one.
+  api.put('/organization/crisis-protocol', route(async (req, res) => {
+    const who = await clinician(req);
+    const protocol = parse(CrisisProtocol, req.body);
+    await groups.setCrisisProtocol(who.account.organizationId, protocol);
+    await accounts.audit({ actorRole: 'clinician', actorId: who.account.id, action: 'organization.crisis-protocol', ip: ip(req) });
+    res.json({ protocol });
+  }));
+
   api.get('/sessions/:sessionId', route(async (req, res) => {
     const who = await clinician(req);
     const access = await accessTo(groups, who, parse(SessionId, req.params['sessionId']));
     if (!access.ok) throw new HttpError(statusOf(access.error.code), access.error.code, access.error.message);
     if (access.role === 'member') throw new HttpError(403, ErrorCode.FORBIDDEN, 'Members have no access here.');
     const { session, role } = access;
-    res.json({ session: sessionSummary(session, role), group: { id: session.groupId, name: session.groupName }, role });
+    res.json({
+      session: sessionSummary(session, role),
+      group: { id: session.groupId, name: session.groupName },
+      role,
+      // Clinicians put names to the account ids in flags and cues; members never get this.
+      staff: await groups.staff(session.groupId)
+    });
   }));
 
   api.post('/sessions/:sessionId/commands', route(async (req, res) => {

@@ -114,8 +114,8 @@ export function attachBoardSocket(io: BoardIo, deps: { auth: Auth; groups: Group
       socket.data.joined.set(req.sessionId, role);
       const { identity } = socket.data;
       if (identity.kind === 'member') {
-        // A member's device joining is their arrival; joining again changes nothing (NOTHING_CHANGED).
-        await board.execute(req.sessionId, `arrive-${randomUUID()}`, { type: 'member.arrive' }, { role, id: identity.memberId });
+        // A member's device joining is their connection; a second device changes nothing (NOTHING_CHANGED).
+        await board.execute(req.sessionId, `connect-${randomUUID()}`, { type: 'member.connect' }, { role, id: identity.memberId });
       }
       const base = { ok: true as const, protocol: PROTOCOL_VERSION, sessionId: req.sessionId, role };
       if (req.lastSeq !== undefined) {

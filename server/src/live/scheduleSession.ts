@@ -13,7 +13,8 @@ export interface ScheduleInput {
 
 /**
  * Schedules a session of a group: its row (with a fresh invite code) and its first events — title,
- * agenda, the roster as it stands today, and the group's nudge settings — in one transaction.
+ * agenda, the roster as it stands today, the group's nudge settings and the organization's crisis
+ * protocol — in one transaction.
  */
 export async function scheduleSession(
   deps: { board: BoardService; groups: Groups },
@@ -21,11 +22,15 @@ export async function scheduleSession(
 ): Promise<{ sessionId: string; result: CommandResult }> {
   const { board, groups } = deps;
   const sessionId = randomUUID();
-  const [roster, settings] = await Promise.all([groups.rosterEntries(input.groupId), groups.participationSettings(input.groupId)]);
+  const [roster, settings, crisis] = await Promise.all([
+    groups.rosterEntries(input.groupId),
+    groups.participationSettings(input.groupId),
+    groups.crisisProtocolOfGroup(input.groupId)
+  ]);
   const result = await board.execute(
     sessionId,
     randomUUID(),
-    { type: 'session.create', title: input.title, scheduledFor: input.scheduledFor, agenda: [...input.agenda], roster, settings },
+    { type: 'session.create', title: input.title, scheduledFor: input.scheduledFor, agenda: [...input.agenda], roster, settings, crisis },
     { role: 'facilitator', id: input.createdBy },
     (tx) =>
       groups.insertSession(tx, {

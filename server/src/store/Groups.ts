@@ -1,5 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { DEFAULT_PARTICIPATION_SETTINGS, ParticipationSettings, type GroupSummary, type RosterEntry, type SessionSummary } from '@hearth/shared';
+import {
+  CrisisProtocol,
+  DEFAULT_CRISIS_PROTOCOL,
+  DEFAULT_PARTICIPATION_SETTINGS,
+  ParticipationSettings,
+  type GroupSummary,
+  type RosterEntry,
+  type SessionSummary
+} from '@hearth/shared';
 import type { Db, Queryable } from './Db.ts';
 
 export type StaffRole = 'facilitator' | 'supervisor';
@@ -132,6 +140,34 @@ export class Groups {
     await this.db.query('update groups set participation_settings = $2::text::jsonb where id = $1', [groupId, JSON.stringify(settings)]);
   }
 
+  /** The crisis protocol of the organization a group belongs to; the defaults until it is set. */
+  async crisisProtocolOfGroup(groupId: string): Promise<CrisisProtocol> {
+    const [row] = await this.db.query<{ crisis_protocol: unknown }>(
+      'select o.crisis_protocol from groups g join organizations o on o.id = g.organization_id where g.id = $1',
+      [groupId]
+    );
+    return parseProtocol(row?.crisis_protocol);
+  }
+
+  async crisisProtocol(organizationId: string): Promise<CrisisProtocol> {
+    const [row] = await this.db.query<{ crisis_protocol: unknown }>('select crisis_protocol from organizations where id = $1', [organizationId]);
+    return parseProtocol(row?.crisis_protocol);
+  }
+
+  async setCrisisProtocol(organizationId: string, protocol: CrisisProtocol): Promise<void> {
+    await this.db.query('update organizations set crisis_protocol = $2::text::jsonb where id = $1', [organizationId, JSON.stringify(protocol)]);
+  }
+
+  /** The clinicians of a session's group: ids, names and roles, for clinicians to put names to ids. */
+  async staff(groupId: string): Promise<{ id: string; displayName: string; role: StaffRole }[]> {
+    const rows = await this.db.query<{ id: string; display_name: string; role: StaffRole }>(
+      `select a.id, a.display_name, s.role from group_staff s join accounts a on a.id = s.account_id
+        where s.group_id = $1 order by s.role, a.display_name`,
+      [groupId]
+    );
+    return rows.map((r) => ({ id: r.id, displayName: r.display_name, role: r.role }));
+  }
+
   async byId(groupId: string): Promise<{ id: string; name: string; organizationId: string } | null> {
     const [row] = await this.db.query<{ id: string; name: string; organization_id: string }>(
       'select id, name, organization_id from groups where id = $1',
@@ -167,6 +203,11 @@ export class Groups {
     const rows = await this.db.query<SessionDbRow>(`${SESSION_SELECT} where s.status <> 'ended' order by s.created_at`);
     return rows.map(toSession);
   }
+}
+
+function parseProtocol(stored: unknown): CrisisProtocol {
+  const parsed = CrisisProtocol.safeParse(stored);
+  return parsed.success ? parsed.data : DEFAULT_CRISIS_PROTOCOL;
 }
 
 /** A session as a clinician lists it; only facilitators get the invite code. */

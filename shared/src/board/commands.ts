@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { Id } from '../roles.ts';
 import { ParticipationSettings, Speaker } from '../participation/types.ts';
+import { AttendanceStatus, CrisisProtocol, FlagCategory, FlagSeverity, SAFETY_LIMITS } from '../safety/types.ts';
 
 /** Kinds of agenda item a group session is usually built from. */
 export const ItemKind = z.enum([
@@ -53,7 +54,8 @@ export const Command = z.discriminatedUnion('type', [
       scheduledFor: z.string().datetime({ offset: true }).nullable(),
       agenda: z.array(NewItem).max(LIMITS.maxItems),
       roster: z.array(RosterEntry).max(LIMITS.maxRoster),
-      settings: ParticipationSettings
+      settings: ParticipationSettings,
+      crisis: CrisisProtocol
     })
     .strict(),
   z.object({ type: z.literal('session.start') }).strict(),
@@ -89,10 +91,35 @@ export const Command = z.discriminatedUnion('type', [
   /** A member lowers their own hand (no memberId); a facilitator names the member. */
   z.object({ type: z.literal('hand.lower'), memberId: Id.optional() }).strict(),
   z.object({ type: z.literal('floor.give_first_hand') }).strict(),
-  /** Sent by the server for a member when their device first joins the board. */
-  z.object({ type: z.literal('member.arrive') }).strict(),
-  z.object({ type: z.literal('attendance.mark'), memberId: Id, present: z.boolean() }).strict(),
-  z.object({ type: z.literal('participation.configure'), settings: ParticipationSettings }).strict()
+  /** Sent by the server for a member when presence sees their first connection come or their last go. */
+  z.object({ type: z.literal('member.connect') }).strict(),
+  z.object({ type: z.literal('member.disconnect') }).strict(),
+  z
+    .object({
+      type: z.literal('attendance.correct'),
+      memberId: Id,
+      status: AttendanceStatus,
+      reason: z.string().trim().max(SAFETY_LIMITS.reasonLength)
+    })
+    .strict(),
+  z.object({ type: z.literal('participation.configure'), settings: ParticipationSettings }).strict(),
+  // Flags, the crisis checklist and supervisor cues: clinicians only, never members.
+  z
+    .object({
+      type: z.literal('flag.raise'),
+      flagId: Id,
+      category: FlagCategory,
+      severity: FlagSeverity,
+      memberIds: z.array(Id).max(LIMITS.maxRoster),
+      note: z.string().trim().max(SAFETY_LIMITS.noteLength)
+    })
+    .strict(),
+  z.object({ type: z.literal('flag.acknowledge'), flagId: Id }).strict(),
+  z.object({ type: z.literal('flag.follow_up'), flagId: Id, note: z.string().trim().min(1).max(SAFETY_LIMITS.noteLength) }).strict(),
+  z.object({ type: z.literal('flag.check_step'), flagId: Id, stepId: Id }).strict(),
+  z.object({ type: z.literal('flag.resolve'), flagId: Id, outcome: z.string().trim().min(1).max(SAFETY_LIMITS.noteLength) }).strict(),
+  z.object({ type: z.literal('cue.send'), cueId: Id, text: z.string().trim().min(1).max(SAFETY_LIMITS.cueLength) }).strict(),
+  z.object({ type: z.literal('cue.acknowledge'), cueId: Id }).strict()
 ]);
 export type Command = z.infer<typeof Command>;
 export type CommandType = Command['type'];

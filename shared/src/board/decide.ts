@@ -4,11 +4,12 @@ import { LIMITS, type Command, type CommandType } from './commands.ts';
 import type { BoardEvent } from './events.ts';
 import type { AgendaItem, BoardState } from './state.ts';
 import { decideParticipation, isParticipationCommand } from './decideParticipation.ts';
+import { decideSafety, isSafetyCommand } from './decideSafety.ts';
 import { accept, findItem, liveSession, openSession, reject, type Decision } from './decision.ts';
 
 /**
- * Which roles may issue each command. Both co-facilitators are equal; supervisors watch; members act
- * only on their own hand and arrival.
+ * Which roles may issue each command. Both co-facilitators are equal; supervisors watch, send cues and
+ * acknowledge flags; members act only on their own hand (and the server on their connection).
  */
 export const COMMAND_ROLES: Record<CommandType, readonly Role[]> = {
   'session.create': ['facilitator'],
@@ -31,9 +32,19 @@ export const COMMAND_ROLES: Record<CommandType, readonly Role[]> = {
   'hand.raise': ['member'],
   'hand.lower': ['member', 'facilitator'],
   'floor.give_first_hand': ['facilitator'],
-  'member.arrive': ['member'],
-  'attendance.mark': ['facilitator'],
-  'participation.configure': ['facilitator']
+  'member.connect': ['member'],
+  'member.disconnect': ['member'],
+  'attendance.correct': ['facilitator'],
+  'participation.configure': ['facilitator'],
+  'flag.raise': ['facilitator'],
+  // The co-facilitator or the supervisor acknowledges; follow-ups come from either too.
+  'flag.acknowledge': ['facilitator', 'supervisor'],
+  'flag.follow_up': ['facilitator', 'supervisor'],
+  'flag.check_step': ['facilitator'],
+  'flag.resolve': ['facilitator'],
+  // The supervisor's one channel into the session: private cues to the facilitators.
+  'cue.send': ['supervisor'],
+  'cue.acknowledge': ['facilitator']
 };
 
 function existingItem(state: BoardState, itemId: string): AgendaItem | Decision {
@@ -62,6 +73,7 @@ export function decide(state: BoardState, command: Command, actor: Actor, now: n
   }
   const at = now;
   if (isParticipationCommand(command)) return decideParticipation(state, command, actor, at);
+  if (isSafetyCommand(command)) return decideSafety(state, command, actor, at);
   switch (command.type) {
     case 'session.create': {
       if (state.status !== 'new') return reject(ErrorCode.SESSION_EXISTS, 'This session already exists.');
@@ -72,6 +84,7 @@ export function decide(state: BoardState, command: Command, actor: Actor, now: n
       return accept(
         { type: 'session.created', at, title: command.title, scheduledFor: command.scheduledFor, roster: command.roster },
         { type: 'participation.configured', at, settings: command.settings },
+        { type: 'crisis.configured', at, protocol: command.crisis },
         ...command.agenda.map((i, position): BoardEvent => ({ type: 'agenda.item_added', at, ...i, position }))
       );
     }

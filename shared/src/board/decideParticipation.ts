@@ -12,8 +12,9 @@ const PARTICIPATION_TYPES = [
   'hand.raise',
   'hand.lower',
   'floor.give_first_hand',
-  'member.arrive',
-  'attendance.mark',
+  'member.connect',
+  'member.disconnect',
+  'attendance.correct',
   'participation.configure'
 ] as const;
 
@@ -94,19 +95,24 @@ export function decideParticipation(state: BoardState, command: ParticipationCom
       if (!first) return reject(ErrorCode.NO_HANDS, 'No hand is up.');
       return accept(...giveFloor(state, { kind: 'member', memberId: first.memberId }, at));
     }
-    case 'member.arrive': {
+    case 'member.connect':
+    case 'member.disconnect': {
       const closed = openSession(state);
       if (closed) return closed;
       if (!aliasOf(state, actor.id)) return reject(ErrorCode.MEMBER_NOT_FOUND, 'You are not on this session\'s roster.');
-      if (state.present.includes(actor.id)) return reject(ErrorCode.NOTHING_CHANGED, 'Already here.');
-      return accept({ type: 'member.arrived', at, memberId: actor.id });
+      const connected = state.attendance[actor.id]?.intervals.some((i) => i.to === null) ?? false;
+      if (connected === (command.type === 'member.connect')) return reject(ErrorCode.NOTHING_CHANGED, 'Presence is already so.');
+      return accept({ type: command.type === 'member.connect' ? 'member.connected' : 'member.disconnected', at, memberId: actor.id });
     }
-    case 'attendance.mark': {
-      const closed = openSession(state);
-      if (closed) return closed;
+    case 'attendance.correct': {
+      if (state.status === 'new') return reject(ErrorCode.SESSION_NOT_FOUND, 'This session does not exist yet.');
+      // Attendance is corrected after the group too: that is when it is reviewed.
       if (!aliasOf(state, command.memberId)) return reject(ErrorCode.MEMBER_NOT_FOUND, 'That member is not on this session\'s roster.');
-      if (state.present.includes(command.memberId) === command.present) return reject(ErrorCode.NOTHING_CHANGED, 'Attendance is already so.');
-      return accept({ type: 'attendance.marked', at, memberId: command.memberId, present: command.present });
+      const current = state.attendance[command.memberId]?.correction;
+      if (current && current.status === command.status && current.reason === command.reason) {
+        return reject(ErrorCode.NOTHING_CHANGED, 'Attendance is already so.');
+      }
+      return accept({ type: 'attendance.corrected', at, memberId: command.memberId, status: command.status, reason: command.reason, by: actor.id });
     }
     case 'participation.configure': {
       const closed = openSession(state);

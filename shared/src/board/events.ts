@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { Id } from '../roles.ts';
 import { ItemKind, RosterEntry } from './commands.ts';
 import { ParticipationSettings, Speaker } from '../participation/types.ts';
+import { AttendanceStatus, CrisisProtocol, FlagCategory, FlagSeverity } from '../safety/types.ts';
 
 /** Server time in epoch milliseconds at which the event happened. */
 const At = z.number().int().nonnegative();
@@ -47,9 +48,27 @@ export const BoardEvent = z.discriminatedUnion('type', [
   ev('floor.changed', { speaker: Speaker.nullable() }),
   ev('hand.raised', { memberId: Id }),
   ev('hand.lowered', { memberId: Id }),
-  ev('member.arrived', { memberId: Id }),
-  ev('attendance.marked', { memberId: Id, present: z.boolean() }),
-  ev('participation.configured', { settings: ParticipationSettings })
+  ev('member.connected', { memberId: Id }),
+  ev('member.disconnected', { memberId: Id }),
+  ev('attendance.corrected', { memberId: Id, status: AttendanceStatus, reason: z.string(), by: z.string() }),
+  ev('participation.configured', { settings: ParticipationSettings }),
+  ev('crisis.configured', { protocol: CrisisProtocol }),
+  // `by` is the clinician's account id (never a name): clinicians map it to names themselves.
+  ev('flag.raised', {
+    flagId: Id,
+    category: FlagCategory,
+    severity: FlagSeverity,
+    memberIds: z.array(Id),
+    note: z.string(),
+    itemId: Id.nullable(),
+    by: z.string()
+  }),
+  ev('flag.acknowledged', { flagId: Id, by: z.string() }),
+  ev('flag.followed_up', { flagId: Id, note: z.string(), by: z.string() }),
+  ev('flag.step_checked', { flagId: Id, stepId: Id, label: z.string(), by: z.string() }),
+  ev('flag.resolved', { flagId: Id, outcome: z.string(), by: z.string() }),
+  ev('cue.sent', { cueId: Id, text: z.string(), by: z.string() }),
+  ev('cue.acknowledged', { cueId: Id, by: z.string() })
 ]);
 export type BoardEvent = z.infer<typeof BoardEvent>;
 export type BoardEventType = BoardEvent['type'];

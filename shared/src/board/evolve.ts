@@ -1,6 +1,7 @@
 import type { BoardEvent } from './events.ts';
 import type { AgendaItem, BoardState } from './state.ts';
 import type { Turn } from '../participation/types.ts';
+import type { Flag, MemberAttendance } from '../safety/types.ts';
 
 type Patch = Partial<AgendaItem>;
 
@@ -22,13 +23,33 @@ function finish(state: BoardState, itemId: string, at: number, status: 'done' | 
   return next.currentItemId === itemId ? { ...next, currentItemId: null } : next;
 }
 
-/** Sets whether a member is present, keeping `present` in roster order. */
-function withPresence(state: BoardState, memberId: string, present: boolean): BoardState {
-  const set = new Set(state.present);
-  if (present === set.has(memberId) || !state.roster.some((r) => r.memberId === memberId)) return state;
-  if (present) set.add(memberId);
-  else set.delete(memberId);
-  return { ...state, present: state.roster.map((r) => r.memberId).filter((id) => set.has(id)) };
+/**
+ * Recomputes who attended, in roster order: a facilitator's correction decides; without one, a member
+ * attended if they connected at some point or spoke.
+ */
+function withPresent(state: BoardState): BoardState {
+  const spoke = new Set(state.turns.flatMap((t) => (t.speaker.kind === 'member' ? [t.speaker.memberId] : [])));
+  const present = state.roster
+    .map((r) => r.memberId)
+    .filter((id) => {
+      const a = state.attendance[id];
+      if (a?.correction) return a.correction.status !== 'absent';
+      return (a?.intervals.length ?? 0) > 0 || spoke.has(id);
+    });
+  const same = present.length === state.present.length && present.every((id, n) => state.present[n] === id);
+  return same ? state : { ...state, present };
+}
+
+const NO_ATTENDANCE: MemberAttendance = { intervals: [], correction: null };
+
+function patchAttendance(state: BoardState, memberId: string, patch: (a: MemberAttendance) => MemberAttendance): BoardState {
+  if (!state.roster.some((r) => r.memberId === memberId)) return state;
+  const attendance = { ...state.attendance, [memberId]: patch(state.attendance[memberId] ?? NO_ATTENDANCE) };
+  return withPresent({ ...state, attendance });
+}
+
+function patchFlag(state: BoardState, flagId: string, patch: (f: Flag) => Flag): BoardState {
+  return { ...state, flags: state.flags.map((f) => (f.id === flagId ? patch(f) : f)) };
 }
 
 /** Closes the turn in progress, if any, at `at`. */
@@ -124,8 +145,7 @@ export function evolve(state: BoardState, event: BoardEvent): BoardState {
       const start = prev ? Math.max(event.at, prev.end ?? prev.start) : event.at;
       const turns = [...closed, { speaker: event.speaker, start, end: null, itemId: event.itemId }];
       // Whoever speaks is here.
-      const next = { ...state, turns };
-      return event.speaker.kind === 'member' ? withPresence(next, event.speaker.memberId, true) : next;
+      return withPresent({ ...state, turns });
     }
     case 'turn.ended':
       return { ...state, turns: endTurn(state.turns, event.at) };
@@ -136,12 +156,62 @@ export function evolve(state: BoardState, event: BoardEvent): BoardState {
       return { ...state, hands: [...state.hands, { memberId: event.memberId, at: event.at }] };
     case 'hand.lowered':
       return { ...state, hands: state.hands.filter((h) => h.memberId !== event.memberId) };
-    case 'member.arrived':
-      return withPresence(state, event.memberId, true);
-    case 'attendance.marked':
-      return withPresence(state, event.memberId, event.present);
+    case 'member.connected':
+      return patchAttendance(state, event.memberId, (a) =>
+        a.intervals.some((i) => i.to === null) ? a : { ...a, intervals: [...a.intervals, { from: event.at, to: null }] }
+      );
+    case 'member.disconnected':
+      return patchAttendance(state, event.memberId, (a) => ({
+        ...a,
+        intervals: a.intervals.map((i) => (i.to === null ? { ...i, to: Math.max(i.from, event.at) } : i))
+      }));
+    case 'attendance.corrected':
+      return patchAttendance(state, event.memberId, (a) => ({
+        ...a,
+        correction: { status: event.status, reason: event.reason, by: event.by, at: event.at }
+      }));
     case 'participation.configured':
       return { ...state, settings: event.settings };
+    case 'crisis.configured':
+      return { ...state, crisis: event.protocol };
+    case 'flag.raised': {
+      if (state.flags.some((f) => f.id === event.flagId)) return state;
+      const flag: Flag = {
+        id: event.flagId,
+        category: event.category,
+        severity: event.severity,
+        memberIds: event.memberIds,
+        note: event.note,
+        itemId: event.itemId,
+        raisedBy: event.by,
+        raisedAt: event.at,
+        acknowledged: null,
+        followUps: [],
+        steps: [],
+        resolved: null
+      };
+      return { ...state, flags: [...state.flags, flag] };
+    }
+    case 'flag.acknowledged':
+      return patchFlag(state, event.flagId, (f) => ({ ...f, acknowledged: f.acknowledged ?? { by: event.by, at: event.at } }));
+    case 'flag.followed_up':
+      return patchFlag(state, event.flagId, (f) => ({ ...f, followUps: [...f.followUps, { note: event.note, by: event.by, at: event.at }] }));
+    case 'flag.step_checked':
+      return patchFlag(state, event.flagId, (f) =>
+        f.steps.some((s) => s.stepId === event.stepId)
+          ? f
+          : { ...f, steps: [...f.steps, { stepId: event.stepId, label: event.label, by: event.by, at: event.at }] }
+      );
+    case 'flag.resolved':
+      return patchFlag(state, event.flagId, (f) => ({ ...f, resolved: f.resolved ?? { outcome: event.outcome, by: event.by, at: event.at } }));
+    case 'cue.sent':
+      if (state.cues.some((c) => c.id === event.cueId)) return state;
+      return { ...state, cues: [...state.cues, { id: event.cueId, text: event.text, by: event.by, at: event.at, acknowledged: null }] };
+    case 'cue.acknowledged':
+      return {
+        ...state,
+        cues: state.cues.map((c) => (c.id === event.cueId && !c.acknowledged ? { ...c, acknowledged: { by: event.by, at: event.at } } : c))
+      };
   }
 }
 

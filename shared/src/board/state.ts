@@ -1,5 +1,6 @@
 import type { ItemKind, RosterEntry } from './commands.ts';
 import { DEFAULT_PARTICIPATION_SETTINGS, type ParticipationSettings, type Speaker, type Turn } from '../participation/types.ts';
+import { DEFAULT_CRISIS_PROTOCOL, type CrisisProtocol, type Cue, type Flag, type MemberAttendance } from '../safety/types.ts';
 
 /** Where a session is in its life. `new` exists only before the `session.created` event. */
 export type SessionStatus = 'new' | 'scheduled' | 'live' | 'ended';
@@ -38,7 +39,10 @@ export interface BoardState {
   readonly currentItemId: string | null;
   /** The group's members for this session, in roster order (keys 1–9 follow it). */
   readonly roster: readonly RosterEntry[];
-  /** Members known to be here: arrived on a device, spoke, or marked present. Clinicians only. */
+  /**
+   * Members who attended, in roster order: connected at some point or spoke, unless a facilitator
+   * corrected them to absent (or to present, late or left early without either). Clinicians only.
+   */
   readonly present: readonly string[];
   /** Who holds the floor now, and since when. */
   readonly floor: { readonly speaker: Speaker; readonly since: number } | null;
@@ -48,6 +52,14 @@ export interface BoardState {
   readonly hands: readonly { readonly memberId: string; readonly at: number }[];
   /** When to nudge about balance. Clinicians only. */
   readonly settings: ParticipationSettings;
+  /** Each member's connected intervals and any correction, by member id. Clinicians only. */
+  readonly attendance: Readonly<Record<string, MemberAttendance>>;
+  /** Conflict and risk flags, in the order raised. Clinicians only. */
+  readonly flags: readonly Flag[];
+  /** Supervisor cues, in the order sent. Clinicians only. */
+  readonly cues: readonly Cue[];
+  /** The organization's crisis checklist and referral resources for this session. Clinicians only. */
+  readonly crisis: CrisisProtocol;
 }
 
 /** The state before a session's first event. */
@@ -64,7 +76,11 @@ export const initialState: BoardState = {
   floor: null,
   turns: [],
   hands: [],
-  settings: DEFAULT_PARTICIPATION_SETTINGS
+  settings: DEFAULT_PARTICIPATION_SETTINGS,
+  attendance: {},
+  flags: [],
+  cues: [],
+  crisis: DEFAULT_CRISIS_PROTOCOL
 };
 
 /** The item currently in progress, if any. */

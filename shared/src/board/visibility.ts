@@ -2,6 +2,7 @@ import type { Role } from '../roles.ts';
 import type { BoardEvent, BoardEventType } from './events.ts';
 import type { AgendaItem, BoardState } from './state.ts';
 import { DEFAULT_PARTICIPATION_SETTINGS } from '../participation/types.ts';
+import { DEFAULT_CRISIS_PROTOCOL } from '../safety/types.ts';
 
 const CLINICIANS: readonly Role[] = ['facilitator', 'supervisor'];
 const EVERYONE: readonly Role[] = ['facilitator', 'supervisor', 'member'];
@@ -30,9 +31,18 @@ export const EVENT_AUDIENCE: Record<BoardEventType, readonly Role[]> = {
   'floor.changed': EVERYONE,
   'hand.raised': EVERYONE,
   'hand.lowered': EVERYONE,
-  'member.arrived': CLINICIANS,
-  'attendance.marked': CLINICIANS,
-  'participation.configured': CLINICIANS
+  'member.connected': CLINICIANS,
+  'member.disconnected': CLINICIANS,
+  'attendance.corrected': CLINICIANS,
+  'participation.configured': CLINICIANS,
+  'crisis.configured': CLINICIANS,
+  'flag.raised': CLINICIANS,
+  'flag.acknowledged': CLINICIANS,
+  'flag.followed_up': CLINICIANS,
+  'flag.step_checked': CLINICIANS,
+  'flag.resolved': CLINICIANS,
+  'cue.sent': CLINICIANS,
+  'cue.acknowledged': CLINICIANS
 };
 
 /** Whether a role may receive an event (in whole: events are never partially redacted). */
@@ -44,9 +54,9 @@ export function visibleTo(event: BoardEvent, role: Role): boolean {
 export type MemberAgendaItem = Omit<AgendaItem, 'guidance'>;
 
 /** Board fields that never leave the server for a member. */
-type ClinicianOnlyField = 'turns' | 'present' | 'settings';
+type ClinicianOnlyField = 'turns' | 'present' | 'settings' | 'attendance' | 'flags' | 'cues' | 'crisis';
 
-/** The board as a member sees it: no guidance, no turn history, no attendance, no nudge settings. */
+/** The board as a member sees it: no guidance, turn history, attendance, nudge settings, flags, cues or crisis protocol. */
 export type MemberBoardView = Omit<BoardState, 'items' | ClinicianOnlyField> & { readonly items: readonly MemberAgendaItem[] };
 
 /** The board as a role sees it. Folding only the events visible to a role yields the same view. */
@@ -59,7 +69,16 @@ export type BoardView = BoardState | MemberBoardView;
  */
 export function project(state: BoardState, role: Role): BoardView {
   if (role !== 'member') return state;
-  const { turns: _turns, present: _present, settings: _settings, ...shared } = state;
+  const {
+    turns: _turns,
+    present: _present,
+    settings: _settings,
+    attendance: _attendance,
+    flags: _flags,
+    cues: _cues,
+    crisis: _crisis,
+    ...shared
+  } = state;
   return { ...shared, items: state.items.map(({ guidance: _guidance, ...rest }) => rest) };
 }
 
@@ -72,6 +91,10 @@ export function boardFromView(view: BoardView): BoardState {
     turns: [],
     present: [],
     settings: DEFAULT_PARTICIPATION_SETTINGS,
+    attendance: {},
+    flags: [],
+    cues: [],
+    crisis: DEFAULT_CRISIS_PROTOCOL,
     ...view,
     items: view.items.map((item) => ('guidance' in item ? item : { ...item, guidance: '' }))
   };

@@ -45,7 +45,8 @@ export class BoardActions {
   endTurn = () => this.#send({ type: 'turn.end' });
   giveFirstHand = () => this.#send({ type: 'floor.give_first_hand' });
   lowerHand = (memberId: string) => this.#send({ type: 'hand.lower', memberId });
-  markAttendance = (memberId: string, present: boolean) => this.#send({ type: 'attendance.mark', memberId, present });
+  markAttendance = (memberId: string, present: boolean) =>
+    this.#send({ type: 'attendance.correct', memberId, status: present ? 'present' : 'absent', reason: '' });
   configure = (settings: ParticipationSettings) => this.#send({ type: 'participation.configure', settings });
 
   add = (draft: ItemDraft) =>
