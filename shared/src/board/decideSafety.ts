@@ -24,7 +24,8 @@ export function isSafetyCommand(command: Command): command is SafetyCommand {
 
 /** A flag that exists (after the group too: flags are followed up and resolved when it is over). */
 function existingFlag(state: BoardState, flagId: string): Flag | Decision {
-  if (state.status === 'new' || state.status === 'scheduled') return reject(ErrorCode.SESSION_NOT_LIVE, 'Start the session first.');
+  if (state.status === 'new') return reject(ErrorCode.SESSION_NOT_FOUND, 'This session does not exist yet.');
+  if (state.status === 'scheduled') return reject(ErrorCode.SESSION_NOT_LIVE, 'Start the session first.');
   return state.flags.find((f) => f.id === flagId) ?? reject(ErrorCode.FLAG_NOT_FOUND, 'No such flag.');
 }
 

@@ -157,9 +157,13 @@ export function evolve(state: BoardState, event: BoardEvent): BoardState {
     case 'hand.lowered':
       return { ...state, hands: state.hands.filter((h) => h.memberId !== event.memberId) };
     case 'member.connected':
-      return patchAttendance(state, event.memberId, (a) =>
-        a.intervals.some((i) => i.to === null) ? a : { ...a, intervals: [...a.intervals, { from: event.at, to: null }] }
-      );
+      return patchAttendance(state, event.memberId, (a) => {
+        if (a.intervals.some((i) => i.to === null)) return a;
+        // As with turns: a server clock stepped back must not start this interval before the last one
+        // ended, or connected time would be counted twice.
+        const last = a.intervals[a.intervals.length - 1];
+        return { ...a, intervals: [...a.intervals, { from: Math.max(event.at, last?.to ?? event.at), to: null }] };
+      });
     case 'member.disconnected':
       return patchAttendance(state, event.memberId, (a) => ({
         ...a,
