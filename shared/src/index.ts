@@ -11,6 +11,7 @@ export * from './board/visibility.ts';
 export * from './board/decideParticipation.ts';
 export * from './participation/types.ts';
 export * from './safety/types.ts';
+export * from './safety/attendance.ts';
 export * from './board/decideSafety.ts';
 export * from './participation/measures.ts';
 export * from './participation/nudges.ts';

@@ -1,13 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { COMMAND_ROLES, COMMAND_TYPES, ErrorCode, type Actor, type BoardEvent, type CommandType, type Role } from '@hearth/shared';
 import {
+  CRISIS,
   MIN,
   SETTINGS,
   STRICT_SETTINGS,
   T0,
   coFacilitator,
+  connected,
+  cueSent,
   facilitator,
   facilitatorSpeaker,
+  flagRaised,
   floorChanged,
   given,
   handRaised,
@@ -34,13 +38,24 @@ const busy: readonly BoardEvent[] = [
 ];
 
 /**
+ * Live on item a, with a crisis flag about Dev raised by a third facilitator (so that either
+ * co-facilitator and the supervisor may acknowledge it), a cue from the supervisor, and Dev connected.
+ */
+const safety: readonly BoardEvent[] = [
+  ...liveOnA,
+  flagRaised('f1', T0 + 2 * MIN, { severity: 'crisis', category: 'safety-risk', by: 'fac-cy', itemId: 'a' }),
+  cueSent('q1', 'Slow down the round', T0 + 3 * MIN),
+  connected(member.id, T0 + 4 * MIN)
+];
+
+/**
  * One command of every type, with a history in which it is accepted from every role allowed to send
  * it: so the FORBIDDEN below is about the role, never about a command that would have failed anyway.
  * `member` is Dev, on the roster, with their hand up in `busy`.
  */
 const SAMPLES: { [K in CommandType]: Sample<K> } = {
   'session.create': {
-    command: { type: 'session.create', title: 'Group', scheduledFor: null, agenda: [], roster: [{ memberId: 'mem-dev', alias: 'Dev' }], settings: SETTINGS },
+    command: { type: 'session.create', title: 'Group', scheduledFor: null, agenda: [], roster: [{ memberId: 'mem-dev', alias: 'Dev' }], settings: SETTINGS, crisis: CRISIS },
     acceptedAfter: []
   },
   'session.start': { command: { type: 'session.start' }, acceptedAfter: scheduled },
@@ -66,24 +81,63 @@ const SAMPLES: { [K in CommandType]: Sample<K> } = {
   // Dev's own id: a member may name their own hand, a facilitator must name one.
   'hand.lower': { command: { type: 'hand.lower', memberId: 'mem-dev' }, acceptedAfter: busy },
   'floor.give_first_hand': { command: { type: 'floor.give_first_hand' }, acceptedAfter: busy },
-  'member.arrive': { command: { type: 'member.arrive' }, acceptedAfter: liveOnA },
-  'attendance.mark': { command: { type: 'attendance.mark', memberId: 'mem-dev', present: true }, acceptedAfter: liveOnA },
-  'participation.configure': { command: { type: 'participation.configure', settings: STRICT_SETTINGS }, acceptedAfter: liveOnA }
+  'member.connect': { command: { type: 'member.connect' }, acceptedAfter: liveOnA },
+  'member.disconnect': { command: { type: 'member.disconnect' }, acceptedAfter: safety },
+  'attendance.correct': { command: { type: 'attendance.correct', memberId: 'mem-dev', status: 'late', reason: 'Joined after check-in' }, acceptedAfter: liveOnA },
+  'participation.configure': { command: { type: 'participation.configure', settings: STRICT_SETTINGS }, acceptedAfter: liveOnA },
+  'flag.raise': {
+    command: { type: 'flag.raise', flagId: 'f2', category: 'distress', severity: 'high', memberIds: ['mem-dev'], note: 'Left the call abruptly' },
+    acceptedAfter: safety
+  },
+  'flag.acknowledge': { command: { type: 'flag.acknowledge', flagId: 'f1' }, acceptedAfter: safety },
+  'flag.follow_up': { command: { type: 'flag.follow_up', flagId: 'f1', note: 'Called after the group' }, acceptedAfter: safety },
+  'flag.check_step': { command: { type: 'flag.check_step', flagId: 'f1', stepId: 'safety' }, acceptedAfter: safety },
+  'flag.resolve': { command: { type: 'flag.resolve', flagId: 'f1', outcome: 'Safety plan reviewed' }, acceptedAfter: safety },
+  'cue.send': { command: { type: 'cue.send', cueId: 'q2', text: 'Invite Fay in' }, acceptedAfter: safety },
+  'cue.acknowledge': { command: { type: 'cue.acknowledge', cueId: 'q1' }, acceptedAfter: safety }
 };
 
 /**
  * Who may send what, written out rather than read from COMMAND_ROLES so that a change to the table
- * is a deliberate change here too. Members act only on their own hand and their own arrival;
- * supervisors watch and send nothing.
+ * is a deliberate change here too. Members act only on their own hand and their own presence (the
+ * server sends the latter for them); supervisors acknowledge and follow up flags and send cues, and
+ * are the only ones who send cues; nothing else changes the board but the facilitators.
  */
-const MEMBER_COMMANDS: ReadonlySet<CommandType> = new Set(['hand.raise', 'hand.lower', 'member.arrive']);
-const FACILITATOR_BARRED: ReadonlySet<CommandType> = new Set(['hand.raise', 'member.arrive']);
-function allowed(type: CommandType): readonly Role[] {
-  const roles: Role[] = [];
-  if (!FACILITATOR_BARRED.has(type)) roles.push('facilitator');
-  if (MEMBER_COMMANDS.has(type)) roles.push('member');
-  return roles;
-}
+const F: readonly Role[] = ['facilitator'];
+const ALLOWED: Record<CommandType, readonly Role[]> = {
+  'session.create': F,
+  'session.start': F,
+  'session.end': F,
+  'agenda.add': F,
+  'agenda.edit': F,
+  'agenda.remove': F,
+  'agenda.reorder': F,
+  'agenda.set_guidance': F,
+  'item.start': F,
+  'item.next': F,
+  'item.pause': F,
+  'item.resume': F,
+  'item.extend': F,
+  'item.complete': F,
+  'item.skip': F,
+  'turn.start': F,
+  'turn.end': F,
+  'hand.raise': ['member'],
+  'hand.lower': ['member', 'facilitator'],
+  'floor.give_first_hand': F,
+  'member.connect': ['member'],
+  'member.disconnect': ['member'],
+  'attendance.correct': F,
+  'participation.configure': F,
+  'flag.raise': F,
+  'flag.acknowledge': ['facilitator', 'supervisor'],
+  'flag.follow_up': ['facilitator', 'supervisor'],
+  'flag.check_step': F,
+  'flag.resolve': F,
+  'cue.send': ['supervisor'],
+  'cue.acknowledge': F
+};
+const allowed = (type: CommandType): readonly Role[] => ALLOWED[type];
 
 const ACTORS: Record<Role, readonly Actor[]> = { facilitator: [facilitator, coFacilitator], supervisor: [supervisor], member: [member] };
 const ROLES: readonly Role[] = ['facilitator', 'supervisor', 'member'];
@@ -94,6 +148,7 @@ const HISTORIES: ReadonlyArray<readonly [string, readonly BoardEvent[]]> = [
   ['live', live],
   ['live with a current item', liveOnA],
   ['live with a hand up and the floor held', busy],
+  ['live with a flag, a cue and a member connected', safety],
   ['ended', over]
 ];
 
@@ -106,8 +161,15 @@ describe('who may change the board', () => {
     for (const type of COMMAND_TYPES) expect([...COMMAND_ROLES[type]].sort(), type).toEqual([...allowed(type)].sort());
   });
 
-  it('supervisors may send nothing at all', () => {
-    for (const type of COMMAND_TYPES) expect(COMMAND_ROLES[type], type).not.toContain('supervisor');
+  it('supervisors may only acknowledge and follow up flags and send cues', () => {
+    const theirs = COMMAND_TYPES.filter((type) => COMMAND_ROLES[type].includes('supervisor'));
+    expect([...theirs].sort()).toEqual(['cue.send', 'flag.acknowledge', 'flag.follow_up']);
+  });
+
+  it('members may only act on their own hand and presence; nobody but members sends their presence', () => {
+    const theirs = COMMAND_TYPES.filter((type) => COMMAND_ROLES[type].includes('member'));
+    expect([...theirs].sort()).toEqual(['hand.lower', 'hand.raise', 'member.connect', 'member.disconnect']);
+    for (const type of ['member.connect', 'member.disconnect', 'hand.raise'] as const) expect(COMMAND_ROLES[type]).toEqual(['member']);
   });
 
   describe.each(COMMAND_TYPES.map((type) => [type, SAMPLES[type]] as const))('%s', (type, sample) => {

@@ -5,11 +5,12 @@ import {
   SETTINGS,
   STRICT_SETTINGS,
   T0,
-  arrived,
-  attendanceMarked,
   coFacilitator,
   configured,
+  connected,
+  corrected,
   created,
+  disconnected,
   facilitator,
   facilitatorSpeaker,
   floorChanged,
@@ -103,7 +104,7 @@ describe('turn.start', () => {
   });
 
   it('makes a member who speaks present, in roster order', () => {
-    const state = given(...liveOnA, arrived(memberFay.id, T0 + 2 * MIN))
+    const state = given(...liveOnA, connected(memberFay.id, T0 + 2 * MIN))
       .when({ type: 'turn.start', speaker: dev }, undefined, NOW)
       .then(...gaveFloor(dev, NOW, 'a'));
     expect(state.present).toEqual([member.id, memberFay.id]);
@@ -323,78 +324,143 @@ describe('floor.give_first_hand', () => {
   forbiddenTo({ type: 'floor.give_first_hand' }, [member, supervisor], handsUp);
 });
 
-describe('member.arrive', () => {
-  it('marks the sending member present during the session', () => {
-    const state = given(...liveOnA).when({ type: 'member.arrive' }, member, NOW).then(arrived(member.id, NOW));
+describe('member.connect', () => {
+  it('opens a connected interval for the sending member and makes them present', () => {
+    const state = given(...liveOnA).when({ type: 'member.connect' }, member, NOW).then(connected(member.id, NOW));
+    expect(state.attendance[member.id]).toEqual({ intervals: [{ from: NOW, to: null }], correction: null });
     expect(state.present).toEqual([member.id]);
   });
 
-  it('marks a member present who joins before the session starts', () => {
-    given(...scheduled).when({ type: 'member.arrive' }, memberFay, NOW).then(arrived(memberFay.id, NOW));
+  it('records a member who joins before the session starts', () => {
+    const state = given(...scheduled).when({ type: 'member.connect' }, memberFay, NOW).then(connected(memberFay.id, NOW));
+    expect(state.present).toEqual([memberFay.id]);
   });
 
-  it('keeps present in roster order, whatever the order of arrival', () => {
-    const state = given(...liveOnA, arrived(memberFay.id, T0 + MIN))
-      .when({ type: 'member.arrive' }, member, NOW)
-      .then(arrived(member.id, NOW));
+  it('keeps present in roster order, whatever the order of connection', () => {
+    const state = given(...liveOnA, connected(memberFay.id, T0 + MIN))
+      .when({ type: 'member.connect' }, member, NOW)
+      .then(connected(member.id, NOW));
     expect(state.present).toEqual([member.id, memberFay.id]);
   });
 
-  it('rejects a member already present, however they came to be: NOTHING_CHANGED', () => {
-    given(...liveOnA, arrived(member.id, T0 + MIN)).when({ type: 'member.arrive' }, member).rejects(ErrorCode.NOTHING_CHANGED);
-    given(...liveOnA, attendanceMarked(member.id, true, T0 + MIN)).when({ type: 'member.arrive' }, member).rejects(ErrorCode.NOTHING_CHANGED);
-    given(...eliSpeaking).when({ type: 'member.arrive' }, memberEli).rejects(ErrorCode.NOTHING_CHANGED);
+  it('opens a second interval for a member who left and came back', () => {
+    const state = given(...liveOnA, connected(member.id, T0 + MIN), disconnected(member.id, T0 + 5 * MIN))
+      .when({ type: 'member.connect' }, member, NOW)
+      .then(connected(member.id, NOW));
+    expect(state.attendance[member.id]?.intervals).toEqual([
+      { from: T0 + MIN, to: T0 + 5 * MIN },
+      { from: NOW, to: null }
+    ]);
   });
 
-  it('accepts a member marked absent who then arrives', () => {
-    given(...liveOnA, arrived(member.id, T0 + MIN), attendanceMarked(member.id, false, T0 + 2 * MIN))
-      .when({ type: 'member.arrive' }, member, NOW)
-      .then(arrived(member.id, NOW));
+  it('rejects a member already connected: NOTHING_CHANGED', () => {
+    given(...liveOnA, connected(member.id, T0 + MIN)).when({ type: 'member.connect' }, member).rejects(ErrorCode.NOTHING_CHANGED);
+  });
+
+  it('accepts a member who is present without a connection: speaking or a correction is not a connection', () => {
+    given(...liveOnA, corrected(member.id, 'present', T0 + MIN)).when({ type: 'member.connect' }, member, NOW).then(connected(member.id, NOW));
+    given(...eliSpeaking).when({ type: 'member.connect' }, memberEli, NOW).then(connected(memberEli.id, NOW));
+  });
+
+  it('leaves a member corrected to absent absent: the correction decides', () => {
+    const state = given(...liveOnA, corrected(member.id, 'absent', T0 + MIN, 'Camera off, no answer'))
+      .when({ type: 'member.connect' }, member, NOW)
+      .then(connected(member.id, NOW));
+    expect(state.present).toEqual([]);
   });
 
   it('rejects a member not on the roster: MEMBER_NOT_FOUND', () => {
-    given(...liveOnA).when({ type: 'member.arrive' }, outsider).rejects(ErrorCode.MEMBER_NOT_FOUND);
+    given(...liveOnA).when({ type: 'member.connect' }, outsider).rejects(ErrorCode.MEMBER_NOT_FOUND);
   });
 
-  openSessionGuards({ type: 'member.arrive' }, member);
-  forbiddenTo({ type: 'member.arrive' }, [facilitator, coFacilitator, supervisor], liveOnA);
+  openSessionGuards({ type: 'member.connect' }, member);
+  forbiddenTo({ type: 'member.connect' }, [facilitator, coFacilitator, supervisor], liveOnA);
 });
 
-describe('attendance.mark', () => {
-  it('marks a member present', () => {
+describe('member.disconnect', () => {
+  const devOnline: readonly BoardEvent[] = [...liveOnA, connected(member.id, T0 + MIN)];
+
+  it('closes the sending member\u2019s open interval; they stay present', () => {
+    const state = given(...devOnline).when({ type: 'member.disconnect' }, member, NOW).then(disconnected(member.id, NOW));
+    expect(state.attendance[member.id]?.intervals).toEqual([{ from: T0 + MIN, to: NOW }]);
+    expect(state.present).toEqual([member.id]);
+  });
+
+  it('rejects a member who is not connected: NOTHING_CHANGED', () => {
+    given(...liveOnA).when({ type: 'member.disconnect' }, member).rejects(ErrorCode.NOTHING_CHANGED);
+    given(...devOnline, disconnected(member.id, T0 + 2 * MIN)).when({ type: 'member.disconnect' }, member).rejects(ErrorCode.NOTHING_CHANGED);
+    // Another member's connection is not theirs.
+    given(...devOnline).when({ type: 'member.disconnect' }, memberFay).rejects(ErrorCode.NOTHING_CHANGED);
+  });
+
+  it('rejects a member not on the roster: MEMBER_NOT_FOUND', () => {
+    given(...liveOnA).when({ type: 'member.disconnect' }, outsider).rejects(ErrorCode.MEMBER_NOT_FOUND);
+  });
+
+  openSessionGuards({ type: 'member.disconnect' }, member);
+  forbiddenTo({ type: 'member.disconnect' }, [facilitator, coFacilitator, supervisor], devOnline);
+});
+
+describe('attendance.correct', () => {
+  it('records a facilitator\u2019s correction with its reason and author; the member counts as present', () => {
     const state = given(...liveOnA)
-      .when({ type: 'attendance.mark', memberId: memberFay.id, present: true }, undefined, NOW)
-      .then(attendanceMarked(memberFay.id, true, NOW));
+      .when({ type: 'attendance.correct', memberId: memberFay.id, status: 'late', reason: '  Joined by phone  ' }, undefined, NOW)
+      .then(corrected(memberFay.id, 'late', NOW, 'Joined by phone', facilitator.id));
+    expect(state.attendance[memberFay.id]).toEqual({
+      intervals: [],
+      correction: { status: 'late', reason: 'Joined by phone', by: facilitator.id, at: NOW }
+    });
     expect(state.present).toEqual([memberFay.id]);
   });
 
-  it('marks a member present before the session starts, in roster order', () => {
-    const state = given(...scheduled, arrived(memberFay.id, T0))
-      .when({ type: 'attendance.mark', memberId: memberEli.id, present: true }, coFacilitator, NOW)
-      .then(attendanceMarked(memberEli.id, true, NOW));
+  it('corrects before the session starts, keeping present in roster order', () => {
+    const state = given(...scheduled, connected(memberFay.id, T0))
+      .when({ type: 'attendance.correct', memberId: memberEli.id, status: 'present', reason: '' }, coFacilitator, NOW)
+      .then(corrected(memberEli.id, 'present', NOW, '', coFacilitator.id));
     expect(state.present).toEqual([memberEli.id, memberFay.id]);
   });
 
-  it('marks absent a member who had arrived', () => {
-    const state = given(...liveOnA, arrived(member.id, T0 + MIN), arrived(memberFay.id, T0 + MIN))
-      .when({ type: 'attendance.mark', memberId: member.id, present: false }, undefined, NOW)
-      .then(attendanceMarked(member.id, false, NOW));
+  it('corrects to absent a member who connected, keeping their intervals', () => {
+    const state = given(...liveOnA, connected(member.id, T0 + MIN), connected(memberFay.id, T0 + MIN))
+      .when({ type: 'attendance.correct', memberId: member.id, status: 'absent', reason: 'Wrong link: another group' }, undefined, NOW)
+      .then(corrected(member.id, 'absent', NOW, 'Wrong link: another group'));
     expect(state.present).toEqual([memberFay.id]);
+    expect(state.attendance[member.id]?.intervals).toEqual([{ from: T0 + MIN, to: null }]);
   });
 
-  it('rejects what is already so: NOTHING_CHANGED', () => {
-    given(...liveOnA).when({ type: 'attendance.mark', memberId: member.id, present: false }).rejects(ErrorCode.NOTHING_CHANGED);
-    given(...liveOnA, arrived(member.id, T0 + MIN))
-      .when({ type: 'attendance.mark', memberId: member.id, present: true })
+  it('corrects after the session ended, when attendance is reviewed', () => {
+    given(...over)
+      .when({ type: 'attendance.correct', memberId: member.id, status: 'left-early', reason: 'Left at the break' }, undefined, T0 + 100 * MIN)
+      .then(corrected(member.id, 'left-early', T0 + 100 * MIN, 'Left at the break'));
+  });
+
+  it('accepts a new reason for the same status, and a new status for the same reason', () => {
+    const history = [...liveOnA, corrected(member.id, 'late', T0 + MIN, 'Bus')];
+    given(...history).when({ type: 'attendance.correct', memberId: member.id, status: 'late', reason: 'Train' }, undefined, NOW).then(corrected(member.id, 'late', NOW, 'Train'));
+    given(...history).when({ type: 'attendance.correct', memberId: member.id, status: 'present', reason: 'Bus' }, undefined, NOW).then(corrected(member.id, 'present', NOW, 'Bus'));
+  });
+
+  it('rejects the correction already in place, whoever made it: NOTHING_CHANGED', () => {
+    given(...liveOnA, corrected(member.id, 'late', T0 + MIN, 'Bus', coFacilitator.id))
+      .when({ type: 'attendance.correct', memberId: member.id, status: 'late', reason: ' Bus ' })
       .rejects(ErrorCode.NOTHING_CHANGED);
   });
 
-  it('rejects a member not on the roster: MEMBER_NOT_FOUND', () => {
-    given(...liveOnA).when({ type: 'attendance.mark', memberId: outsider.id, present: true }).rejects(ErrorCode.MEMBER_NOT_FOUND);
+  it('accepts a correction that agrees with presence: it pins the status', () => {
+    given(...liveOnA, connected(member.id, T0 + MIN))
+      .when({ type: 'attendance.correct', memberId: member.id, status: 'present', reason: '' }, undefined, NOW)
+      .then(corrected(member.id, 'present', NOW));
   });
 
-  openSessionGuards({ type: 'attendance.mark', memberId: member.id, present: true });
-  forbiddenTo({ type: 'attendance.mark', memberId: member.id, present: true }, [member, supervisor], liveOnA);
+  it('rejects a member not on the roster: MEMBER_NOT_FOUND', () => {
+    given(...liveOnA).when({ type: 'attendance.correct', memberId: outsider.id, status: 'present', reason: '' }).rejects(ErrorCode.MEMBER_NOT_FOUND);
+  });
+
+  it('rejects before the session exists: SESSION_NOT_FOUND', () => {
+    given().when({ type: 'attendance.correct', memberId: member.id, status: 'present', reason: '' }).rejects(ErrorCode.SESSION_NOT_FOUND);
+  });
+
+  forbiddenTo({ type: 'attendance.correct', memberId: member.id, status: 'present', reason: '' }, [member, supervisor], liveOnA);
 });
 
 describe('participation.configure', () => {
@@ -429,7 +495,7 @@ describe('a round of sharing, command by command', () => {
       if (!decision.ok) throw new Error(`${command.type} rejected: ${decision.rejection.code}`);
       log.push(...decision.events);
     };
-    step({ type: 'member.arrive' }, memberFay, T0 + 2 * MIN);
+    step({ type: 'member.connect' }, memberFay, T0 + 2 * MIN);
     step({ type: 'hand.raise' }, member, T0 + 3 * MIN);
     step({ type: 'hand.raise' }, memberEli, T0 + 4 * MIN);
     step({ type: 'floor.give_first_hand' }, facilitator, T0 + 5 * MIN);

@@ -1,14 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { ErrorCode, LIMITS, type ParticipationSettings, type RosterEntry } from '@hearth/shared';
+import { Command, ErrorCode, LIMITS, type CrisisProtocol, type ParticipationSettings, type RosterEntry } from '@hearth/shared';
 import {
+  CRISIS,
   MIN,
   ROSTER,
   SETTINGS,
+  SHORT_CRISIS,
   STRICT_SETTINGS,
   T0,
   added,
   coFacilitator,
+  configured,
   created,
+  crisisConfigured,
   facilitatorSpeaker,
   floorChanged,
   given,
@@ -26,12 +30,16 @@ import {
   turnStarted
 } from './givenWhenThen.ts';
 
-/** The participation part of a create with nobody on the roster yet. */
-const noRoster = (): { roster: RosterEntry[]; settings: ParticipationSettings } => ({ roster: [], settings: SETTINGS });
+/** The participation and crisis parts of a create with nobody on the roster yet. */
+const noRoster = (): { roster: RosterEntry[]; settings: ParticipationSettings; crisis: CrisisProtocol } => ({
+  roster: [],
+  settings: SETTINGS,
+  crisis: CRISIS
+});
 
 /** The session's life: scheduled → live → ended, and the guards between. */
 describe('session.create', () => {
-  it('creates the session, its roster and settings, then its agenda, items in the order given', () => {
+  it('creates the session, its roster, settings and crisis protocol, then its agenda, items in the order given', () => {
     const state = given()
       .when(
         {
@@ -43,7 +51,8 @@ describe('session.create', () => {
             { itemId: 'out', title: 'Check-out', kind: 'check-out', plannedMinutes: 5 }
           ],
           roster: [...ROSTER],
-          settings: STRICT_SETTINGS
+          settings: STRICT_SETTINGS,
+          crisis: SHORT_CRISIS
         },
         undefined,
         T0
@@ -51,13 +60,15 @@ describe('session.create', () => {
       .then(
         { type: 'session.created', at: T0, title: 'Tuesday group', scheduledFor: '2025-01-07T18:00:00+01:00', roster: [...ROSTER] },
         { type: 'participation.configured', at: T0, settings: STRICT_SETTINGS },
+        { type: 'crisis.configured', at: T0, protocol: SHORT_CRISIS },
         { type: 'agenda.item_added', at: T0, itemId: 'in', title: 'Check-in', kind: 'check-in', plannedMinutes: 10, position: 0 },
         { type: 'agenda.item_added', at: T0, itemId: 'out', title: 'Check-out', kind: 'check-out', plannedMinutes: 5, position: 1 }
       );
     expect(state.roster).toEqual(ROSTER);
     expect(state.settings).toEqual(STRICT_SETTINGS);
-    // Nobody is here, speaking or waiting until the session says so.
-    expect(state).toMatchObject({ present: [], floor: null, turns: [], hands: [] });
+    expect(state.crisis).toEqual(SHORT_CRISIS);
+    // Nobody is here, speaking or waiting until the session says so; nothing is flagged or cued yet.
+    expect(state).toMatchObject({ present: [], floor: null, turns: [], hands: [], attendance: {}, flags: [], cues: [] });
   });
 
   it('creates an unscheduled session with an empty agenda and an empty roster', () => {
@@ -65,7 +76,8 @@ describe('session.create', () => {
       .when({ type: 'session.create', title: 'Drop-in', scheduledFor: null, agenda: [], ...noRoster() }, coFacilitator, T0)
       .then(
         { type: 'session.created', at: T0, title: 'Drop-in', scheduledFor: null, roster: [] },
-        { type: 'participation.configured', at: T0, settings: SETTINGS }
+        configured(SETTINGS, T0),
+        crisisConfigured(CRISIS, T0)
       );
     expect(state.status).toBe('scheduled');
     expect(state.items).toEqual([]);
@@ -75,9 +87,27 @@ describe('session.create', () => {
   it('keeps the roster in the order given', () => {
     const roster = [...ROSTER].reverse();
     const state = given()
-      .when({ type: 'session.create', title: 'Group', scheduledFor: null, agenda: [], roster, settings: SETTINGS }, undefined, T0)
-      .then(created(T0, 'Group', null, roster), { type: 'participation.configured', at: T0, settings: SETTINGS });
+      .when({ type: 'session.create', title: 'Group', scheduledFor: null, agenda: [], roster, settings: SETTINGS, crisis: CRISIS }, undefined, T0)
+      .then(created(T0, 'Group', null, roster), configured(SETTINGS, T0), crisisConfigured(CRISIS, T0));
     expect(state.roster.map((r) => r.alias)).toEqual(['Fay', 'Eli', 'Dev']);
+  });
+
+  it('takes the crisis protocol as the command gives it, not the default', () => {
+    const state = given()
+      .when({ type: 'session.create', title: 'Group', scheduledFor: null, agenda: [], roster: [], settings: SETTINGS, crisis: SHORT_CRISIS }, undefined, T0)
+      .then(created(T0, 'Group', null, []), configured(SETTINGS, T0), crisisConfigured(SHORT_CRISIS, T0));
+    expect(state.crisis.checklist.map((s) => s.id)).toEqual(['call', 'stay']);
+    expect(state.crisis.resources).toEqual(SHORT_CRISIS.resources);
+  });
+
+  it('refuses at the edge a crisis protocol with no steps or with a step id twice', () => {
+    const create = (crisis: unknown) =>
+      Command.safeParse({ type: 'session.create', title: 'Group', scheduledFor: null, agenda: [], roster: [], settings: SETTINGS, crisis }).success;
+    const step = { id: 'x', label: 'Do it' };
+    expect(create(CRISIS)).toBe(true);
+    expect(create({ checklist: [], resources: [] })).toBe(false);
+    expect(create({ checklist: [step, step], resources: [] })).toBe(false);
+    expect(create(undefined)).toBe(false);
   });
 
   it('rejects a member listed twice on the roster: MEMBER_NOT_FOUND', () => {
@@ -91,7 +121,8 @@ describe('session.create', () => {
           { memberId: 'mem-dev', alias: 'Dev' },
           { memberId: 'mem-dev', alias: 'Devon' }
         ],
-        settings: SETTINGS
+        settings: SETTINGS,
+        crisis: CRISIS
       })
       .rejects(ErrorCode.MEMBER_NOT_FOUND);
   });
@@ -129,14 +160,14 @@ describe('session.create', () => {
       plannedMinutes: 1
     }));
     const { decision } = given().when({ type: 'session.create', title: 'Full', scheduledFor: null, agenda, ...noRoster() });
-    expect(decision.ok && decision.events.length).toBe(LIMITS.maxItems + 2);
+    expect(decision.ok && decision.events.length).toBe(LIMITS.maxItems + 3);
   });
 
   it('accepts the largest roster the schema allows', () => {
     const roster = Array.from({ length: LIMITS.maxRoster }, (_, n) => ({ memberId: `m${n}`, alias: `Member ${n}` }));
     const state = given()
-      .when({ type: 'session.create', title: 'Full', scheduledFor: null, agenda: [], roster, settings: SETTINGS }, undefined, T0)
-      .then(created(T0, 'Full', null, roster), { type: 'participation.configured', at: T0, settings: SETTINGS });
+      .when({ type: 'session.create', title: 'Full', scheduledFor: null, agenda: [], roster, settings: SETTINGS, crisis: CRISIS }, undefined, T0)
+      .then(created(T0, 'Full', null, roster), configured(SETTINGS, T0), crisisConfigured(CRISIS, T0));
     expect(state.roster.length).toBe(LIMITS.maxRoster);
   });
 });

@@ -4,8 +4,15 @@ import {
   MIN,
   T0,
   added,
-  arrived,
-  attendanceMarked,
+  connected,
+  corrected,
+  cueAcknowledged,
+  cueSent,
+  disconnected,
+  flagAcknowledged,
+  flagRaised,
+  flagResolved,
+  stepChecked,
   facilitatorSpeaker,
   floorChanged,
   handLowered,
@@ -158,11 +165,60 @@ describe('evolve, participation', () => {
   });
 
   it('presence keeps roster order and ignores members not on the roster', () => {
-    const state = stateOf(...live, arrived('mem-fay', T0), attendanceMarked('mem-dev', true, T0), arrived('mem-zed', T0), attendanceMarked('mem-zed', true, T0));
+    const state = stateOf(...live, connected('mem-fay', T0), corrected('mem-dev', 'present', T0), connected('mem-zed', T0), corrected('mem-zed', 'present', T0));
     expect(state.present).toEqual(['mem-dev', 'mem-fay']);
-    expect(evolve(state, arrived('mem-dev', T0 + MIN))).toEqual(state);
-    expect(evolve(state, attendanceMarked('mem-eli', false, T0 + MIN))).toEqual(state);
-    expect(evolve(state, attendanceMarked('mem-fay', false, T0 + MIN)).present).toEqual(['mem-dev']);
+    expect(Object.keys(state.attendance).sort()).toEqual(['mem-dev', 'mem-fay']);
+    // A second connection while connected opens no second interval.
+    expect(evolve(state, connected('mem-fay', T0 + MIN))).toEqual(state);
+    expect(evolve(state, corrected('mem-zed', 'absent', T0 + MIN))).toEqual(state);
+    expect(evolve(state, corrected('mem-fay', 'absent', T0 + MIN)).present).toEqual(['mem-dev']);
+  });
+
+  it('a disconnection closes only the open interval, and never before it opened', () => {
+    const state = stateOf(...live, connected('mem-dev', T0), disconnected('mem-dev', T0 + MIN), connected('mem-dev', T0 + 2 * MIN), disconnected('mem-dev', T0 + 2 * MIN - 1));
+    expect(state.attendance['mem-dev']?.intervals).toEqual([
+      { from: T0, to: T0 + MIN },
+      { from: T0 + 2 * MIN, to: T0 + 2 * MIN }
+    ]);
+    expect(evolve(state, disconnected('mem-dev', T0 + 3 * MIN)).attendance['mem-dev']).toEqual(state.attendance['mem-dev']);
+  });
+
+  it('a connection after the server clock stepped back starts no earlier than the last interval ended', () => {
+    // Like turns: intervals never overlap, so connected time is never counted twice.
+    const state = stateOf(...live, connected('mem-dev', T0), disconnected('mem-dev', T0 + 10 * MIN), connected('mem-dev', T0 + 5 * MIN));
+    expect(state.attendance['mem-dev']?.intervals).toEqual([
+      { from: T0, to: T0 + 10 * MIN },
+      { from: T0 + 10 * MIN, to: null }
+    ]);
+  });
+
+  it('flags and cues: repeated facts keep the first, facts about unknown ones change nothing', () => {
+    const base = stateOf(
+      ...liveOnA,
+      flagRaised('f1', T0 + MIN, { severity: 'crisis' }),
+      flagRaised('f1', T0 + 2 * MIN, { severity: 'low', note: 'again' }),
+      flagAcknowledged('f1', T0 + 3 * MIN, 'fac-ben'),
+      flagAcknowledged('f1', T0 + 4 * MIN, 'sup-cleo'),
+      stepChecked('f1', 'safety', 'Ensure immediate safety', T0 + 5 * MIN),
+      stepChecked('f1', 'safety', 'Ensure immediate safety', T0 + 6 * MIN),
+      flagResolved('f1', 'Safe', T0 + 7 * MIN),
+      flagResolved('f1', 'Other', T0 + 8 * MIN),
+      cueSent('q1', 'Slow down', T0 + MIN),
+      cueSent('q1', 'Again', T0 + 2 * MIN),
+      cueAcknowledged('q1', T0 + 3 * MIN, 'fac-ana'),
+      cueAcknowledged('q1', T0 + 4 * MIN, 'fac-ben')
+    );
+    expect(base.flags).toHaveLength(1);
+    expect(base.flags[0]).toMatchObject({
+      severity: 'crisis',
+      acknowledged: { by: 'fac-ben', at: T0 + 3 * MIN },
+      steps: [{ stepId: 'safety', label: 'Ensure immediate safety', by: 'fac-ana', at: T0 + 5 * MIN }],
+      resolved: { outcome: 'Safe', by: 'fac-ana', at: T0 + 7 * MIN }
+    });
+    expect(base.cues).toEqual([{ id: 'q1', text: 'Slow down', by: 'sup-cleo', at: T0 + MIN, acknowledged: { by: 'fac-ana', at: T0 + 3 * MIN } }]);
+    for (const e of [flagAcknowledged('f9', T0), flagResolved('f9', 'x', T0), stepChecked('f9', 'safety', 'x', T0), cueAcknowledged('q9', T0)]) {
+      expect(evolve(base, e), e.type).toEqual(base);
+    }
   });
 
   it('never mutates the state it is given', () => {
@@ -172,7 +228,9 @@ describe('evolve, participation', () => {
     evolve(before, turnEnded(T0 + 4 * MIN));
     evolve(before, handLowered('mem-dev', T0 + 4 * MIN));
     evolve(before, handRaised('mem-fay', T0 + 4 * MIN));
-    evolve(before, attendanceMarked('mem-fay', true, T0 + 4 * MIN));
+    evolve(before, connected('mem-fay', T0 + 4 * MIN));
+    evolve(before, corrected('mem-fay', 'absent', T0 + 4 * MIN));
+    evolve(before, flagRaised('f1', T0 + 4 * MIN));
     expect(before).toEqual(copy);
   });
 });

@@ -3,14 +3,19 @@ import type { z } from 'zod';
 import {
   BoardEvent,
   Command,
+  DEFAULT_CRISIS_PROTOCOL,
   DEFAULT_PARTICIPATION_SETTINGS,
   decide,
   fold,
   initialState,
   type Actor,
+  type AttendanceStatus,
   type BoardState,
+  type CrisisProtocol,
   type Decision,
   type ErrorCode,
+  type FlagCategory,
+  type FlagSeverity,
   type ItemKind,
   type ParticipationSettings,
   type RosterEntry,
@@ -40,6 +45,17 @@ export const ROSTER: readonly RosterEntry[] = [
 export const SETTINGS: ParticipationSettings = DEFAULT_PARTICIPATION_SETTINGS;
 /** Settings other than the defaults, so a test can tell them apart. */
 export const STRICT_SETTINGS: ParticipationSettings = { quietFraction: 0.25, quietAfterMinutes: 10, silentMinutes: 12, dominanceMultiple: 1.5 };
+
+/** The organization's crisis protocol every fixture session is created with. */
+export const CRISIS: CrisisProtocol = DEFAULT_CRISIS_PROTOCOL;
+/** A protocol other than the default, so a test can tell them apart. */
+export const SHORT_CRISIS: CrisisProtocol = {
+  checklist: [
+    { id: 'call', label: 'Call the on-call psychiatrist' },
+    { id: 'stay', label: 'Stay with the member' }
+  ],
+  resources: [{ id: 'ward', name: 'Crisis ward', contact: '555-0100', notes: '' }]
+};
 
 /** A command as a client writes it; `when` parses it, so a test cannot use a shape the edge refuses. */
 export type CommandInput = z.input<typeof Command>;
@@ -116,6 +132,12 @@ export const configured = (settings: ParticipationSettings = SETTINGS, at = T0):
   at,
   settings
 });
+/** The crisis protocol event `session.create` emits right after the settings. */
+export const crisisConfigured = (protocol: CrisisProtocol = CRISIS, at = T0): BoardEvent => ({
+  type: 'crisis.configured',
+  at,
+  protocol
+});
 export const started = (at = T0): BoardEvent => ({ type: 'session.started', at });
 export const ended = (at: number): BoardEvent => ({ type: 'session.ended', at });
 export const added = (
@@ -159,19 +181,65 @@ export const gaveFloor = (speaker: Speaker, at: number, itemId: string | null = 
 ];
 export const handRaised = (memberId: string, at: number): BoardEvent => ({ type: 'hand.raised', at, memberId });
 export const handLowered = (memberId: string, at: number): BoardEvent => ({ type: 'hand.lowered', at, memberId });
-export const arrived = (memberId: string, at: number): BoardEvent => ({ type: 'member.arrived', at, memberId });
-export const attendanceMarked = (memberId: string, present: boolean, at: number): BoardEvent => ({
-  type: 'attendance.marked',
+/** Presence as the server reports it for a member: their first connection came, or their last went. */
+export const connected = (memberId: string, at: number): BoardEvent => ({ type: 'member.connected', at, memberId });
+export const disconnected = (memberId: string, at: number): BoardEvent => ({ type: 'member.disconnected', at, memberId });
+export const corrected = (memberId: string, status: AttendanceStatus, at: number, reason = '', by = facilitator.id): BoardEvent => ({
+  type: 'attendance.corrected',
   at,
   memberId,
-  present
+  status,
+  reason,
+  by
 });
 
+// ---- Flags and cues. ----
+
+export interface FlagFacts {
+  readonly category?: FlagCategory;
+  readonly severity?: FlagSeverity;
+  readonly memberIds?: readonly string[];
+  readonly note?: string;
+  readonly itemId?: string | null;
+  readonly by?: string;
+}
+/** A flag raised by `facilitator` (Ana) unless said otherwise: moderate distress about Dev. */
+export const flagRaised = (
+  flagId: string,
+  at: number,
+  { category = 'distress', severity = 'moderate', memberIds = [member.id], note = 'Tearful during check-in', itemId = null, by = facilitator.id }: FlagFacts = {}
+): BoardEvent => ({ type: 'flag.raised', at, flagId, category, severity, memberIds: [...memberIds], note, itemId, by });
+export const flagAcknowledged = (flagId: string, at: number, by = coFacilitator.id): BoardEvent => ({ type: 'flag.acknowledged', at, flagId, by });
+export const flagFollowedUp = (flagId: string, note: string, at: number, by = facilitator.id): BoardEvent => ({
+  type: 'flag.followed_up',
+  at,
+  flagId,
+  note,
+  by
+});
+export const stepChecked = (flagId: string, stepId: string, label: string, at: number, by = facilitator.id): BoardEvent => ({
+  type: 'flag.step_checked',
+  at,
+  flagId,
+  stepId,
+  label,
+  by
+});
+export const flagResolved = (flagId: string, outcome: string, at: number, by = facilitator.id): BoardEvent => ({
+  type: 'flag.resolved',
+  at,
+  flagId,
+  outcome,
+  by
+});
+export const cueSent = (cueId: string, text: string, at: number, by = supervisor.id): BoardEvent => ({ type: 'cue.sent', at, cueId, text, by });
+export const cueAcknowledged = (cueId: string, at: number, by = facilitator.id): BoardEvent => ({ type: 'cue.acknowledged', at, cueId, by });
+
 /**
- * A created session with the ROSTER, default settings and agenda items a, b, c (10 minutes each), not
- * yet started: the events `session.create` emits, in its order.
+ * A created session with the ROSTER, default settings, the default crisis protocol and agenda items
+ * a, b, c (10 minutes each), not yet started: the events `session.create` emits, in its order.
  */
-export const scheduled: readonly BoardEvent[] = [created(), configured(), added('a', 0), added('b', 1), added('c', 2)];
+export const scheduled: readonly BoardEvent[] = [created(), configured(), crisisConfigured(), added('a', 0), added('b', 1), added('c', 2)];
 /** The same session, started at T0 with no item current yet. */
 export const live: readonly BoardEvent[] = [...scheduled, started(T0)];
 /** Live, with item a current and running since T0 + 1 min. */

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  DEFAULT_CRISIS_PROTOCOL,
   DEFAULT_PARTICIPATION_SETTINGS,
   boardFromView,
   EVENT_AUDIENCE,
@@ -13,14 +14,23 @@ import {
 } from '@hearth/shared';
 import {
   MIN,
+  SHORT_CRISIS,
   STRICT_SETTINGS,
   T0,
   added,
-  arrived,
-  attendanceMarked,
   configured,
+  connected,
+  corrected,
   created,
+  crisisConfigured,
+  cueAcknowledged,
+  cueSent,
+  disconnected,
   ended,
+  flagAcknowledged,
+  flagFollowedUp,
+  flagRaised,
+  flagResolved,
   facilitatorSpeaker,
   floorChanged,
   guidanceSet,
@@ -34,6 +44,7 @@ import {
   itemStarted,
   memberSpeaker,
   started,
+  stepChecked,
   turnEnded,
   turnStarted
 } from './givenWhenThen.ts';
@@ -42,29 +53,44 @@ const ROLES: readonly Role[] = ['facilitator', 'supervisor', 'member'];
 const dev = memberSpeaker('mem-dev');
 const eli = memberSpeaker('mem-eli');
 
-/** Events for clinicians only: guidance, and everything from which talk time or attendance could be read. */
-const CLINICIANS_ONLY: ReadonlySet<BoardEventType> = new Set([
+/**
+ * Events for clinicians only: guidance, everything from which talk time or attendance could be read,
+ * flags and the crisis protocol, and the supervisor's cues.
+ */
+const CLINICIANS_ONLY: ReadonlySet<BoardEventType> = new Set<BoardEventType>([
   'agenda.guidance_set',
   'turn.started',
   'turn.ended',
-  'member.arrived',
-  'attendance.marked',
-  'participation.configured'
+  'member.connected',
+  'member.disconnected',
+  'attendance.corrected',
+  'participation.configured',
+  'crisis.configured',
+  'flag.raised',
+  'flag.acknowledged',
+  'flag.followed_up',
+  'flag.step_checked',
+  'flag.resolved',
+  'cue.sent',
+  'cue.acknowledged'
 ]);
 
 /**
  * A history touching every event type: guidance set both before and during the session, settings
- * changed from the defaults, members arriving, marked, speaking and raising hands.
+ * and the crisis protocol other than the defaults, members connecting, leaving, corrected, speaking
+ * and raising hands, a crisis flag worked through its checklist, and a cue.
  */
 const HISTORY: readonly BoardEvent[] = [
   created(),
   configured(STRICT_SETTINGS),
+  crisisConfigured(SHORT_CRISIS),
   added('a', 0),
   added('b', 1),
   added('c', 2),
   guidanceSet('a', 'Invite the quieter members first'),
-  arrived('mem-fay', T0 - MIN),
+  connected('mem-fay', T0 - MIN),
   started(T0),
+  connected('mem-dev', T0 + MIN),
   itemStarted('a', T0 + MIN),
   { type: 'agenda.item_edited', at: T0 + 2 * MIN, itemId: 'b', title: 'Distress tolerance' },
   guidanceSet('b', 'R. disclosed a crisis last week: check in privately', T0 + 2 * MIN),
@@ -80,7 +106,12 @@ const HISTORY: readonly BoardEvent[] = [
   itemPaused('a', T0 + 4 * MIN),
   turnEnded(T0 + 4 * MIN),
   floorChanged(null, T0 + 4 * MIN),
-  attendanceMarked('mem-fay', false, T0 + 4 * MIN),
+  corrected('mem-fay', 'absent', T0 + 4 * MIN, 'Logged in for the wrong group'),
+  flagRaised('f1', T0 + 4 * MIN, { category: 'safety-risk', severity: 'crisis', memberIds: ['mem-dev'], note: 'Disclosed a plan to self-harm', itemId: 'a' }),
+  flagAcknowledged('f1', T0 + 4 * MIN, 'sup-cleo'),
+  stepChecked('f1', 'call', 'Call the on-call psychiatrist', T0 + 5 * MIN),
+  cueSent('q1', 'Check in with Dev at the break', T0 + 5 * MIN),
+  cueAcknowledged('q1', T0 + 5 * MIN),
   itemResumed('a', T0 + 5 * MIN),
   itemExtended('a', 5, T0 + 6 * MIN),
   itemCompleted('a', T0 + 7 * MIN),
@@ -91,10 +122,13 @@ const HISTORY: readonly BoardEvent[] = [
   itemSkipped('d', T0 + 8 * MIN),
   { type: 'agenda.item_removed', at: T0 + 8 * MIN, itemId: 'c' },
   handRaised('mem-fay', T0 + 8 * MIN),
+  disconnected('mem-dev', T0 + 8 * MIN),
   itemCompleted('b', T0 + 9 * MIN),
   turnEnded(T0 + 9 * MIN),
   floorChanged(null, T0 + 9 * MIN),
-  ended(T0 + 9 * MIN)
+  ended(T0 + 9 * MIN),
+  flagFollowedUp('f1', 'Called the on-call team after the group', T0 + 20 * MIN),
+  flagResolved('f1', 'Safety plan in place; seen the next day', T0 + 30 * MIN)
 ];
 
 /** Confidentiality is by whole events: members never receive guidance, turn history or attendance. */
@@ -114,9 +148,18 @@ describe('visibleTo', () => {
   it.each([
     ['turn.started', turnStarted(dev, T0, 'a')],
     ['turn.ended', turnEnded(T0)],
-    ['member.arrived', arrived('mem-dev', T0)],
-    ['attendance.marked', attendanceMarked('mem-dev', true, T0)],
-    ['participation.configured', configured(STRICT_SETTINGS)]
+    ['member.connected', connected('mem-dev', T0)],
+    ['member.disconnected', disconnected('mem-dev', T0)],
+    ['attendance.corrected', corrected('mem-dev', 'late', T0)],
+    ['participation.configured', configured(STRICT_SETTINGS)],
+    ['crisis.configured', crisisConfigured()],
+    ['flag.raised', flagRaised('f1', T0)],
+    ['flag.acknowledged', flagAcknowledged('f1', T0)],
+    ['flag.followed_up', flagFollowedUp('f1', 'Called', T0)],
+    ['flag.step_checked', stepChecked('f1', 'safety', 'Ensure immediate safety', T0)],
+    ['flag.resolved', flagResolved('f1', 'Safe', T0)],
+    ['cue.sent', cueSent('q1', 'Slow down', T0)],
+    ['cue.acknowledged', cueAcknowledged('q1', T0)]
   ] as const)('sends %s to clinicians only', (_type, e) => {
     expect(visibleTo(e, 'facilitator')).toBe(true);
     expect(visibleTo(e, 'supervisor')).toBe(true);
@@ -156,6 +199,11 @@ describe('project', () => {
     expect(full.turns.length).toBe(3);
     expect(full.present).toEqual(['mem-dev', 'mem-eli']);
     expect(full.settings).toEqual(STRICT_SETTINGS);
+    expect(Object.keys(full.attendance).sort()).toEqual(['mem-dev', 'mem-fay']);
+    expect(full.flags).toHaveLength(1);
+    expect(full.flags[0]).toMatchObject({ steps: [{ stepId: 'call' }], resolved: { outcome: 'Safety plan in place; seen the next day' } });
+    expect(full.cues).toHaveLength(1);
+    expect(full.crisis).toEqual(SHORT_CRISIS);
   });
 
   it('gives members no guidance field on any item', () => {
@@ -165,15 +213,22 @@ describe('project', () => {
     expect(JSON.stringify(view)).not.toContain('crisis last week');
   });
 
-  it('gives members no turn history, no attendance and no settings: the fields are not there at all', () => {
+  it('gives members no turn history, attendance, settings, flags, cues or crisis protocol: the fields are not there at all', () => {
     const view = project(full, 'member');
-    for (const field of ['turns', 'present', 'settings']) expect(Object.keys(view)).not.toContain(field);
-    expect(JSON.stringify(view)).not.toContain('quietFraction');
+    for (const field of ['turns', 'present', 'settings', 'attendance', 'flags', 'cues', 'crisis']) expect(Object.keys(view)).not.toContain(field);
+    const json = JSON.stringify(view);
+    for (const secret of ['quietFraction', 'self-harm', 'Safety plan', 'Check in with Dev', 'on-call', 'wrong group', 'intervals']) {
+      expect(json).not.toContain(secret);
+    }
     // On the client the view becomes a full board again with those fields empty.
     const board = boardFromView(view);
     expect(board.turns).toEqual([]);
     expect(board.present).toEqual([]);
     expect(board.settings).toEqual(DEFAULT_PARTICIPATION_SETTINGS);
+    expect(board.attendance).toEqual({});
+    expect(board.flags).toEqual([]);
+    expect(board.cues).toEqual([]);
+    expect(board.crisis).toEqual(DEFAULT_CRISIS_PROTOCOL);
     expect(board.items.every((i) => i.guidance === '')).toBe(true);
   });
 
@@ -193,13 +248,23 @@ describe('project', () => {
     expect(view.roster).toEqual(full.roster);
     expect(view.hands).toEqual([{ memberId: 'mem-fay', at: T0 + 8 * MIN }]);
     expect(view.floor).toBeNull();
-    const hidden = { items: [], turns: [], present: [], settings: DEFAULT_PARTICIPATION_SETTINGS };
+    const hidden = {
+      items: [],
+      turns: [],
+      present: [],
+      settings: DEFAULT_PARTICIPATION_SETTINGS,
+      attendance: {},
+      flags: [],
+      cues: [],
+      crisis: DEFAULT_CRISIS_PROTOCOL
+    };
     expect({ ...view, ...hidden }).toEqual({ ...full, ...hidden });
   });
 
-  it('gives clinicians the whole board, guidance, turns, attendance and settings included', () => {
+  it('gives clinicians the whole board, guidance, turns, attendance, settings, flags, cues and crisis protocol included', () => {
     for (const role of ['facilitator', 'supervisor'] as const) {
       expect(project(full, role)).toEqual(full);
+      expect(project(full, role)).toMatchObject({ flags: full.flags, cues: full.cues, attendance: full.attendance, crisis: SHORT_CRISIS });
       expect(project(full, role).items[0]).toMatchObject({ guidance: 'Invite the quieter members first' });
     }
   });
