@@ -11,6 +11,7 @@ import {
   added,
   coFacilitator,
   configured,
+  connected,
   created,
   crisisConfigured,
   facilitatorSpeaker,
@@ -177,6 +178,15 @@ describe('session.start', () => {
     const state = given(...scheduled).when({ type: 'session.start' }, undefined, T0 + 2 * MIN).then({ type: 'session.started', at: T0 + 2 * MIN });
     expect(state.status).toBe('live');
     expect(state.startedAt).toBe(T0 + 2 * MIN);
+  });
+
+  it('closes the attendance of members still connected: they are recorded as leaving at the end', () => {
+    const at = T0 + 60 * MIN;
+    const state = given(...live, connected('mem-dev', T0 + MIN), connected('mem-eli', T0 + 2 * MIN))
+      .when({ type: 'session.end' }, undefined, at)
+      .then({ type: 'member.disconnected', at, memberId: 'mem-dev' }, { type: 'member.disconnected', at, memberId: 'mem-eli' }, { type: 'session.ended', at });
+    expect(state.attendance['mem-dev']?.intervals).toEqual([{ from: T0 + MIN, to: at }]);
+    expect(state.present).toEqual(['mem-dev', 'mem-eli']);
   });
 
   it('rejects before the session exists: SESSION_NOT_FOUND', () => {

@@ -102,6 +102,10 @@ export function decide(state: BoardState, command: Command, actor: Actor, now: n
           // Nobody holds the floor and no hand stays up once the group is over.
           ...(state.floor ? [{ type: 'turn.ended', at } as const, { type: 'floor.changed', at, speaker: null } as const] : []),
           ...state.hands.map((h) => ({ type: 'hand.lowered', at, memberId: h.memberId }) as const),
+          // Attendance closes with the group: whoever is still connected is recorded as leaving at its end.
+          ...state.roster
+            .filter((r) => state.attendance[r.memberId]?.intervals.some((i) => i.to === null))
+            .map((r) => ({ type: 'member.disconnected', at, memberId: r.memberId }) as const),
           { type: 'session.ended', at }
         )
       );
