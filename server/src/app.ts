@@ -17,6 +17,9 @@ import { attachBoardSocket, authRoom, roleRoom, type BoardIo } from './live/boar
 import { attachRedisFanout } from './live/fanout.ts';
 import { InOrderDelivery } from './live/InOrderDelivery.ts';
 import type { Logger } from './log.ts';
+import { LivePresence } from './presence/LivePresence.ts';
+import { MemoryPresence } from './presence/MemoryPresence.ts';
+import { RedisPresence } from './presence/RedisPresence.ts';
 import { Accounts } from './store/Accounts.ts';
 import { openPglite, openPostgres, type Db } from './store/Db.ts';
 import { EventLog } from './store/EventLog.ts';
@@ -99,7 +102,16 @@ async function assemble(config: Config, logger: Logger, db: Db): Promise<Running
     },
     caughtUp: (sessionId, seq) => delivery.caughtUp(sessionId, seq)
   });
-  attachBoardSocket(io, { auth, groups, board, logger });
+  const presenceStore = config.redisUrl
+    ? new RedisPresence(config.redisUrl, config.presence, { logger })
+    : new MemoryPresence(config.presence);
+  // Each instance tells its own sockets (`local`): every instance computes the views from the shared store.
+  const presence = new LivePresence(presenceStore, board, {
+    toRole: (sessionId, role, view) => void boardNs.local.to(roleRoom(sessionId, role)).emit('presence', view),
+    toConn: (connId, view) => void boardNs.sockets.get(connId)?.emit('presence', view)
+  }, config.presence, logger);
+  attachBoardSocket(io, { auth, groups, board, logger, presence });
+  presence.start();
 
   if (config.demo && (await seedDemo({ db, accounts, groups, board }))) logger.info('seeded the demo organization');
 
@@ -131,6 +143,8 @@ async function assemble(config: Config, logger: Logger, db: Db): Promise<Running
     origins,
     async close() {
       await new Promise<void>((resolve) => void io.close(() => resolve()));
+      await presence.stop();
+      await presenceStore.close();
       delivery.close();
       await fanout?.stop();
       await db.close();

@@ -27,7 +27,15 @@ const EnvSchema = z.object({
   MEMBER_TOKEN_HOURS: z.coerce.number().int().min(1).max(24 * 7).default(24),
   DEMO: bool.default('auto'),
   LOG_LEVEL: z.enum(['silent', 'error', 'info', 'debug']).default('info'),
-  TRUST_PROXY: z.string().min(1).default('loopback')
+  TRUST_PROXY: z.string().min(1).default('loopback'),
+  PRESENCE_TTL_SECONDS: z.coerce.number().min(1).max(3600).default(20),
+  PRESENCE_HEARTBEAT_SECONDS: z.coerce.number().min(0.1).max(1200).default(5),
+  PRESENCE_GRACE_SECONDS: z.coerce.number().min(0).max(3600).default(15)
+}).superRefine((e, ctx) => {
+  // A connection must be heartbeated several times per TTL, or a late beat would make it vanish.
+  if (e.PRESENCE_HEARTBEAT_SECONDS * 3 > e.PRESENCE_TTL_SECONDS) {
+    ctx.addIssue({ code: 'custom', path: ['PRESENCE_HEARTBEAT_SECONDS'], message: 'must be at most a third of PRESENCE_TTL_SECONDS' });
+  }
 });
 
 /** The server's configuration: every setting, typed, with its default applied. */
@@ -52,6 +60,12 @@ export interface Config {
    * the sign-in lockout, so behind a proxy this must name it.
    */
   readonly trustProxy: string | number | boolean;
+  /**
+   * Presence timings, the same on every instance: a connection not heartbeated for `ttlMs` is gone
+   * (so a crashed instance's clients leave within ttl + heartbeat), and a dropped one shows as
+   * reconnecting for `graceMs` unless its person comes back.
+   */
+  readonly presence: { readonly ttlMs: number; readonly heartbeatMs: number; readonly graceMs: number };
 }
 
 /** A bad environment: every offending variable with what is wrong with it. */
@@ -86,6 +100,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     // Demo accounts have published passwords: by default only on the embedded database.
     demo: e.DEMO === 'auto' ? e.DATABASE_URL === undefined : e.DEMO,
     logLevel: e.LOG_LEVEL,
+    presence: {
+      ttlMs: Math.round(e.PRESENCE_TTL_SECONDS * 1000),
+      heartbeatMs: Math.round(e.PRESENCE_HEARTBEAT_SECONDS * 1000),
+      graceMs: Math.round(e.PRESENCE_GRACE_SECONDS * 1000)
+    },
     trustProxy: /^\d+$/.test(e.TRUST_PROXY) ? Number(e.TRUST_PROXY) : e.TRUST_PROXY === 'true' ? true : e.TRUST_PROXY === 'false' ? false : e.TRUST_PROXY
   };
 }

@@ -12,13 +12,13 @@ import {
   type ServerToClientEvents,
   type WireError
 } from '@hearth/shared';
-import { randomUUID } from 'node:crypto';
 import type { Namespace, Server, Socket } from 'socket.io';
 import type { z } from 'zod';
 import { accessTo } from '../auth/access.ts';
 import type { Auth, Identity } from '../auth/Auth.ts';
 import { sessionToken } from '../http/cookies.ts';
 import { errorMessage, type Logger } from '../log.ts';
+import type { LivePresence } from '../presence/LivePresence.ts';
 import type { Groups } from '../store/Groups.ts';
 import type { BoardService } from './BoardService.ts';
 import { parseCommand, validationMessage } from './parse.ts';
@@ -53,8 +53,11 @@ const err = (code: ErrorCode, message: string): { ok: false; error: WireError } 
  * The /board namespace: authenticates the handshake, then turns `join`, `command` and `leave`
  * messages into calls on the board service. One bad message fails that message alone.
  */
-export function attachBoardSocket(io: BoardIo, deps: { auth: Auth; groups: Groups; board: BoardService; logger: Logger }): BoardNamespace {
-  const { auth, groups, board, logger } = deps;
+export function attachBoardSocket(
+  io: BoardIo,
+  deps: { auth: Auth; groups: Groups; board: BoardService; logger: Logger; presence: LivePresence }
+): BoardNamespace {
+  const { auth, groups, board, logger, presence } = deps;
   const nsp: BoardNamespace = io.of(BOARD_NAMESPACE);
 
   nsp.use((socket, next) => {
@@ -113,9 +116,15 @@ export function attachBoardSocket(io: BoardIo, deps: { auth: Auth; groups: Group
       await socket.join(roleRoom(req.sessionId, role));
       socket.data.joined.set(req.sessionId, role);
       const { identity } = socket.data;
-      if (identity.kind === 'member') {
-        // A member's device joining is their connection; a second device changes nothing (NOTHING_CHANGED).
-        await board.execute(req.sessionId, `connect-${randomUUID()}`, { type: 'member.connect' }, { role, id: identity.memberId });
+      // Presence records a member's arrival (member.connect) before the answer, so their snapshot has it.
+      // A socket that closed meanwhile is not joined: nothing would ever drop it.
+      if (socket.connected) {
+        await presence.join({
+          sessionId: req.sessionId,
+          connId: socket.id,
+          role,
+          ...(identity.kind === 'clinician' ? { key: identity.account.id, name: identity.account.displayName } : { key: identity.memberId, name: identity.alias })
+        });
       }
       const base = { ok: true as const, protocol: PROTOCOL_VERSION, sessionId: req.sessionId, role };
       if (req.lastSeq !== undefined) {
@@ -141,7 +150,16 @@ export function attachBoardSocket(io: BoardIo, deps: { auth: Auth; groups: Group
       const role = socket.data.joined.get(req.sessionId);
       if (role) await socket.leave(roleRoom(req.sessionId, role));
       socket.data.joined.delete(req.sessionId);
+      presence.leave(socket.id, req.sessionId);
       return { ok: true as const };
+    });
+
+    socket.on('disconnect', (reason) => {
+      // The server ended it (a revoked credential): gone at once. Any other end — network, a closed
+      // page, the client's disconnect(), this server shutting down — may be followed by a reconnect:
+      // reconnecting for the grace. Leaving on purpose is the `leave` message.
+      if (reason === 'server namespace disconnect') presence.leave(socket.id, null);
+      else presence.drop(socket.id);
     });
 
     socket.onAny((name: unknown, ...args: unknown[]) => {
