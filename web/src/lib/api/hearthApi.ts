@@ -3,6 +3,7 @@ import type {
   Command,
   CreateGroupRequest,
   CreateSessionRequest,
+  CrisisProtocol,
   GroupSummary,
   InviteInfo,
   Me,
@@ -19,6 +20,15 @@ import { request, type Fetch } from './request.ts';
 export interface SessionInfo {
   readonly session: SessionSummary;
   readonly group: { readonly id: string; readonly name: string };
+  readonly role: 'facilitator' | 'supervisor';
+  /** The group's clinicians, to put names to the account ids in flags, cues and corrections. */
+  readonly staff: readonly StaffMember[];
+}
+
+/** One clinician of a session's group. */
+export interface StaffMember {
+  readonly id: string;
+  readonly displayName: string;
   readonly role: 'facilitator' | 'supervisor';
 }
 
@@ -48,6 +58,10 @@ export const hearthApi = {
       method: 'POST',
       body: { id, command }
     }),
+  crisisProtocol: (fetch?: Fetch) => request<{ protocol: CrisisProtocol }>('/api/organization/crisis-protocol', { fetch }),
+  /** Any clinician of the organization; sessions scheduled afterwards carry the new protocol. */
+  saveCrisisProtocol: (protocol: CrisisProtocol) =>
+    request<{ protocol: CrisisProtocol }>('/api/organization/crisis-protocol', { method: 'PUT', body: protocol }),
   invite: (code: string, fetch?: Fetch) => request<InviteInfo>(`/api/invites/${encodeURIComponent(code)}`, { fetch }),
   joinInvite: (code: string, alias: string) =>
     request<MemberJoinResponse>(`/api/invites/${encodeURIComponent(code)}/join`, { method: 'POST', body: { alias } })

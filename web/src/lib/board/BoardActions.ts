@@ -1,4 +1,14 @@
-import type { AgendaItem, BoardState, Command, ItemKind, ParticipationSettings, Speaker } from '@hearth/shared';
+import type {
+  AgendaItem,
+  AttendanceStatus,
+  BoardState,
+  Command,
+  FlagCategory,
+  FlagSeverity,
+  ItemKind,
+  ParticipationSettings,
+  Speaker
+} from '@hearth/shared';
 import type { BoardConnection, SendOutcome } from '../live/BoardConnection.svelte.ts';
 import { newId } from '../newId.ts';
 
@@ -11,6 +21,14 @@ export interface ItemEdit {
 
 /** A new item as typed into the add form. */
 export type ItemDraft = ItemEdit;
+
+/** A new flag as typed into the raise form. */
+export interface FlagDraft {
+  readonly category: FlagCategory;
+  readonly severity: FlagSeverity;
+  readonly memberIds: readonly string[];
+  readonly note: string;
+}
 
 /**
  * The facilitator's actions on the board, each one user action = one command with its own
@@ -45,9 +63,18 @@ export class BoardActions {
   endTurn = () => this.#send({ type: 'turn.end' });
   giveFirstHand = () => this.#send({ type: 'floor.give_first_hand' });
   lowerHand = (memberId: string) => this.#send({ type: 'hand.lower', memberId });
-  markAttendance = (memberId: string, present: boolean) =>
-    this.#send({ type: 'attendance.correct', memberId, status: present ? 'present' : 'absent', reason: '' });
+  correctAttendance = (memberId: string, status: AttendanceStatus, reason: string) =>
+    this.#send({ type: 'attendance.correct', memberId, status, reason });
   configure = (settings: ParticipationSettings) => this.#send({ type: 'participation.configure', settings });
+
+  // Flags, the crisis checklist, and the supervisor's cues.
+  raiseFlag = (draft: FlagDraft) =>
+    this.#send({ type: 'flag.raise', flagId: newId(), category: draft.category, severity: draft.severity, memberIds: [...draft.memberIds], note: draft.note });
+  acknowledgeFlag = (flagId: string) => this.#send({ type: 'flag.acknowledge', flagId });
+  followUpFlag = (flagId: string, note: string) => this.#send({ type: 'flag.follow_up', flagId, note });
+  checkStep = (flagId: string, stepId: string) => this.#send({ type: 'flag.check_step', flagId, stepId });
+  resolveFlag = (flagId: string, outcome: string) => this.#send({ type: 'flag.resolve', flagId, outcome });
+  acknowledgeCue = (cueId: string) => this.#send({ type: 'cue.acknowledge', cueId });
 
   add = (draft: ItemDraft) =>
     this.#send({ type: 'agenda.add', item: { itemId: newId(), ...draft } });

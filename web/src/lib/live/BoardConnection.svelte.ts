@@ -10,6 +10,7 @@ import {
   type EventMessage,
   type JoinResult,
   type JoinRequest,
+  type PresenceView,
   type Role,
   type ServerToClientEvents,
   type WireError
@@ -73,6 +74,7 @@ export class BoardConnection {
   #offsetMs = $state(0);
   #notice = $state<Notice | null>(null);
   #pendingCount = $state(0);
+  #presence = $state.raw<PresenceView | null>(null);
 
   #joining = false;
   #resyncWanted = false;
@@ -116,6 +118,15 @@ export class BoardConnection {
   /** Server clock minus local clock, in ms; add it to Date.now() to read the server's time. */
   get offsetMs(): number {
     return this.#offsetMs;
+  }
+
+  /**
+   * Who is at the board, as the server last told this role (clinicians: everyone by name; members:
+   * other members by alias and whether an observer is present). Null until the first presence
+   * message; kept through a drop, since the server sends a fresh one on the next join.
+   */
+  get presence(): PresenceView | null {
+    return this.#presence;
   }
 
   /** The latest rejection or problem to show, if any. */
@@ -169,6 +180,9 @@ export class BoardConnection {
       if (!socket.active) this.#stop({ code: ErrorCode.UNAUTHENTICATED, message: err.message || 'The server refused the connection.' });
     });
     socket.on('event', (msg) => this.#onEvent(msg));
+    socket.on('presence', (view) => {
+      if (view.sessionId === this.sessionId) this.#presence = view;
+    });
     socket.on('revoked', (error) => {
       this.#revoked = true;
       this.#stop(error);

@@ -58,8 +58,6 @@ export class FloorDesk {
 
   lowerHand = (memberId: string): Promise<SendOutcome> => this.#actions.lowerHand(memberId);
 
-  markAttendance = (memberId: string, present: boolean): Promise<SendOutcome> => this.#actions.markAttendance(memberId, present);
-
   async #once(action: () => Promise<SendOutcome>): Promise<SendOutcome> {
     if (!this.live) return DONE;
     if (this.#busy) {

@@ -4,7 +4,9 @@ import type { PageLoad } from './$types';
 
 export const load = (async ({ fetch, params }) => {
   try {
-    return { info: await hearthApi.session(params.id, fetch) };
+    // Who is looking: flags are acknowledged by someone other than who raised them.
+    const [info, { me }] = await Promise.all([hearthApi.session(params.id, fetch), hearthApi.me(fetch)]);
+    return { info, me };
   } catch (cause) {
     loadError(cause);
   }
