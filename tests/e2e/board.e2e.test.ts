@@ -101,7 +101,9 @@ describe('live board in the browser', () => {
     for (const name of [/^Start /, /^Pause/, /^Resume/, /^Complete/, /^Skip/, /^Next/, /^Extend/, /^Remove/, /^End session/, /^Start session/]) {
       expect(await sup.getByRole('button', { name }).count()).toBe(0);
     }
-    expect(await sup.locator('form').count()).toBe(0);
+    // The only form a supervisor has is the cue composer: their private channel to the facilitators.
+    expect(await sup.locator('form').count()).toBe(1);
+    expect(await sup.getByTestId('cue-composer').locator('form').count()).toBe(1);
     const refusedHttp = await sCtx.request.post(`/api/sessions/${session.id}/commands`, {
       data: { id: 'sup-1', command: { type: 'item.next' } }
     });

@@ -1,0 +1,133 @@
+import { EVENT_AUDIENCE, type BoardEventType, type GroupSummary } from '@hearth/shared';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunningServer } from '../../server/src/app.ts';
+import { DEMO_ACCOUNTS } from '../../server/src/demo/seed.ts';
+import { desktopContext, launchBrowser, phoneContext, recordFrames, signIn } from '../support/browser.ts';
+import { createTestDatabase, type TestDatabase } from '../support/services.ts';
+import { DEMO_PASSWORD, FACILITATOR_A, FACILITATOR_B, SUPERVISOR, startTestServer } from '../support/testServer.ts';
+
+const CLINICIAN_ONLY = (Object.keys(EVENT_AUDIENCE) as BoardEventType[]).filter((t) => !EVENT_AUDIENCE[t].includes('member'));
+const SHOTS = new URL('../../test-results/', import.meta.url).pathname;
+
+/**
+ * A crisis in the browser: a facilitator raises a crisis flag, the co-facilitator and the supervisor
+ * are alerted within a second, the checklist is worked, the supervisor sends a private cue — and the
+ * member's socket receives none of it, nor who is observing.
+ */
+describe('flags, crisis and cues in the browser', () => {
+  let db: TestDatabase;
+  let server: RunningServer;
+  let browser: Browser;
+  const contexts: BrowserContext[] = [];
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    server = await startTestServer({ DATABASE_URL: db.url });
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    for (const c of contexts) await c.close();
+    await browser?.close();
+    await server?.close();
+    await db?.drop();
+  });
+
+  const open = async (kind: 'desktop' | 'phone'): Promise<Page> => {
+    const c = kind === 'phone' ? await phoneContext(browser, server.url) : await desktopContext(browser, server.url);
+    contexts.push(c);
+    return c.newPage();
+  };
+  /** Waits, bounded by `ms`, until `selector` matches in the page. */
+  const shows = (page: Page, selector: string, ms: number) => page.waitForSelector(selector, { state: 'attached', timeout: ms });
+
+  it('alerts every clinician to a crisis at once, carries cues to the facilitators, and tells members nothing', async () => {
+    const a = await open('desktop');
+    await signIn(a, FACILITATOR_A, DEMO_PASSWORD);
+    const { groups } = (await (await a.context().request.get('/api/groups')).json()) as { groups: GroupSummary[] };
+    const session = groups[0]!.sessions[0]!;
+    const info = (await (await a.context().request.get(`/api/sessions/${session.id}`)).json()) as { staff: { id: string }[] };
+    await a.goto(`/sessions/${session.id}`);
+    await a.getByRole('button', { name: 'Start session' }).click();
+
+    const b = await open('desktop');
+    await signIn(b, FACILITATOR_B, DEMO_PASSWORD);
+    await b.goto(`/sessions/${session.id}`);
+    const sup = await open('desktop');
+    await signIn(sup, SUPERVISOR, DEMO_PASSWORD);
+    await sup.goto(`/sessions/${session.id}`);
+
+    const member = await open('phone');
+    const frames = recordFrames(member);
+    await member.goto(`/join/${session.inviteCode}`);
+    await member.getByLabel('Your alias').selectOption('Maple');
+    await member.getByRole('button', { name: 'Join' }).click();
+    for (const p of [a, b, sup, member]) await expect.poll(() => p.getByTestId('connection').getAttribute('data-state')).toBe('connected');
+
+    // Presence: the clinicians see the member; the member sees that an observer is present, never who.
+    await shows(a, '[data-testid="presence-person"][data-role="member"]', 5000);
+    await shows(a, '[data-testid="presence-person"][data-role="supervisor"]', 5000);
+    await expect.poll(() => member.getByTestId('member-presence').getAttribute('data-observed'), { timeout: 5000 }).toBe('true');
+
+    // A raises a crisis flag about Maple.
+    const note = 'Maple spoke of not wanting to be here anymore';
+    await a.getByText('Raise a flag', { exact: true }).click();
+    const form = a.getByTestId('raise-flag-form');
+    await form.getByLabel('Category').selectOption('safety-risk');
+    await form.locator('input[type="radio"][value="crisis"]').check();
+    await form.getByRole('checkbox', { name: 'Maple' }).check();
+    await form.getByLabel('Short note').fill(note);
+    await form.getByRole('button', { name: 'Raise crisis flag' }).click();
+
+    // The co-facilitator's and the supervisor's pages alert within a second; the raiser waits for acknowledgement.
+    await Promise.all([b, sup].map((p) => shows(p, '[data-testid="crisis-alert"]', 1000)));
+    await shows(a, '[data-testid="crisis-waiting"]', 1000);
+    await b.screenshot({ path: `${SHOTS}crisis-cofacilitator.png`, fullPage: true });
+
+    // The board goes on meanwhile: the member follows the agenda, and only the agenda.
+    await a.getByRole('button', { name: 'Start Check-in' }).click();
+    await expect.poll(() => member.getByTestId('current-item').textContent()).toBe('Check-in');
+
+    // A works the checklist: the step is checked off with its time on every clinician's page.
+    await a.locator('[data-testid="crisis-step"][data-step-id="safety"]').getByRole('button', { name: 'Check off' }).click();
+    await Promise.all([b, sup].map((p) => shows(p, '[data-testid="crisis-step"][data-step-id="safety"][data-checked="true"]', 1000)));
+
+    // B acknowledges: the alert clears everywhere and the flag reads acknowledged.
+    await b.getByTestId('crisis-acknowledge').click();
+    for (const p of [a, b, sup]) {
+      await expect.poll(() => p.getByTestId('crisis-alert').count(), { timeout: 2000 }).toBe(0);
+      await shows(p, '[data-testid="flag"][data-severity="crisis"][data-acknowledged="true"]', 2000);
+    }
+
+    // The supervisor sends a private cue; both facilitators see it, and A's "Got it" reaches the supervisor.
+    const cue = 'Slow down and check in with Maple before moving on';
+    await sup.getByTestId('cue-composer').getByLabel('Cue').fill(cue);
+    await sup.getByRole('button', { name: 'Send cue' }).click();
+    await Promise.all([a, b].map((p) => shows(p, '[data-testid="cue"][data-acknowledged="false"]', 1000)));
+    expect(await a.getByTestId('cue').first().textContent()).toContain(cue);
+    await a.getByRole('button', { name: 'Got it' }).first().click();
+    await shows(sup, '[data-testid="cue"][data-acknowledged="true"]', 2000);
+
+    // What the member's socket received: no flag, no cue, no crisis protocol, no observer identity.
+    const events = frames.filter((f) => f.name === 'event');
+    expect(events.length).toBeGreaterThan(0);
+    for (const f of events) expect(CLINICIAN_ONLY).not.toContain((f.payload as { event: { type: BoardEventType } }).event.type);
+    const all = frames.map((f) => f.raw).join('\n');
+    for (const secret of [note, cue, 'flag', 'cue', 'crisis', 'checklist', '988', ...info.staff.map((s) => s.id)]) {
+      expect(all).not.toContain(secret);
+    }
+    for (const account of DEMO_ACCOUNTS) {
+      expect(all).not.toContain(account.displayName);
+      expect(all).not.toContain(account.email);
+    }
+    const presence = frames.filter((f) => f.name === 'presence');
+    expect(presence.length).toBeGreaterThan(0);
+    for (const f of presence) {
+      expect(f.payload).toMatchObject({ audience: 'member' });
+      expect(Object.keys(f.payload as object).sort()).toEqual(['audience', 'facilitators', 'members', 'observed', 'sessionId']);
+    }
+    expect(presence.at(-1)!.payload).toMatchObject({ observed: true });
+    await sup.screenshot({ path: `${SHOTS}supervisor-after-crisis.png`, fullPage: true });
+    await member.screenshot({ path: `${SHOTS}member-during-crisis.png`, fullPage: true });
+  });
+});
