@@ -18,6 +18,7 @@ import { attachRedisFanout } from './live/fanout.ts';
 import { InOrderDelivery } from './live/InOrderDelivery.ts';
 import type { Logger } from './log.ts';
 import { LivePresence } from './presence/LivePresence.ts';
+import { attachNotes, type Notes } from './notes/attachNotes.ts';
 import { MemoryPresence } from './presence/MemoryPresence.ts';
 import { RedisPresence } from './presence/RedisPresence.ts';
 import { Accounts } from './store/Accounts.ts';
@@ -36,6 +37,7 @@ export interface RunningServer {
   readonly accounts: Accounts;
   readonly groups: Groups;
   readonly origins: Origins;
+  readonly notes: Notes;
   close(): Promise<void>;
 }
 
@@ -111,6 +113,8 @@ async function assemble(config: Config, logger: Logger, db: Db): Promise<Running
     toConn: (connId, view) => void boardNs.sockets.get(connId)?.emit('presence', view)
   }, config.presence, logger);
   attachBoardSocket(io, { auth, groups, board, logger, presence });
+  // After Socket.IO: notes take the /yjs/ upgrades before its engine sees them.
+  const notes = attachNotes(http, { db, auth, groups, accounts, origins, logger, redisUrl: config.redisUrl });
   presence.start();
 
   if (config.demo && (await seedDemo({ db, accounts, groups, board }))) logger.info('seeded the demo organization');
@@ -124,6 +128,7 @@ async function assemble(config: Config, logger: Logger, db: Db): Promise<Running
     revokeSockets: (authSessionId) => {
       boardNs.to(authRoom(authSessionId)).emit('revoked', { code: ErrorCode.UNAUTHENTICATED, message: 'You signed out.' });
       boardNs.in(authRoom(authSessionId)).disconnectSockets(true);
+      notes.revoke(authSessionId);
     }
   }));
   app.use(await webHandler(logger));
@@ -141,7 +146,10 @@ async function assemble(config: Config, logger: Logger, db: Db): Promise<Running
     accounts,
     groups,
     origins,
+    notes,
     async close() {
+      // Notes first: their connections would hold the HTTP server open, and their saves need the database.
+      await notes.close();
       await new Promise<void>((resolve) => void io.close(() => resolve()));
       await presence.stop();
       await presenceStore.close();

@@ -29,3 +29,5 @@ export type {
   PresenceState
 } from './protocol.ts';
 export * from './api.ts';
+export * from './notes/shape.ts';
+export * from './notes/protocol.ts';

@@ -1,0 +1,57 @@
+import type { Server as HttpServer } from 'node:http';
+import { NOTES_PATH } from '@hearth/shared';
+import type { Auth } from '../auth/Auth.ts';
+import type { Origins } from '../http/origins.ts';
+import type { Logger } from '../log.ts';
+import type { Accounts } from '../store/Accounts.ts';
+import type { Db } from '../store/Db.ts';
+import type { Groups } from '../store/Groups.ts';
+import { DEFAULT_NOTES_TIMING, type NotesTiming } from './NotesDoc.ts';
+import { NotesEndpoint } from './NotesEndpoint.ts';
+import { NotesHub } from './NotesHub.ts';
+import { localRelay, redisRelay } from './NotesRelay.ts';
+import { NotesStore } from './NotesStore.ts';
+
+/** The notes part of a running server. */
+export interface Notes {
+  /** Closes a login's notes connections here and on every other instance (logout). */
+  revoke(authSessionId: string): void;
+  /** Saves a session's notes now if they are open here (e.g. before finalizing). */
+  flush(sessionId: string): Promise<boolean>;
+  /** Whether a session's notes document is open on this instance (loaded, not yet closed). */
+  isOpen(sessionId: string): boolean;
+  /** Stops accepting, closes connections, saves every open document. */
+  close(): Promise<void>;
+}
+
+/**
+ * Serves notes on `http`: upgrades whose path starts with /yjs/ go to the notes endpoint before
+ * Socket.IO's engine sees them (its own listener would otherwise end any upgrade it does not claim
+ * after a second, while ours may still be authenticating); every other upgrade goes on to the
+ * listeners already attached, as before.
+ */
+export function attachNotes(
+  http: HttpServer,
+  deps: { db: Db; auth: Auth; groups: Groups; accounts: Accounts; origins: Origins; logger: Logger; redisUrl: string | null; timing?: NotesTiming }
+): Notes {
+  const { logger } = deps;
+  const store = new NotesStore(deps.db);
+  let endpoint: NotesEndpoint | undefined;
+  const relay = deps.redisUrl ? redisRelay(deps.redisUrl, logger, (authSessionId) => endpoint?.revoke(authSessionId, false)) : localRelay;
+  const hub = new NotesHub({ store, relay, logger, timing: deps.timing ?? DEFAULT_NOTES_TIMING });
+  endpoint = new NotesEndpoint({ ...deps, hub, relay });
+
+  const others = http.listeners('upgrade') as ((...args: unknown[]) => void)[];
+  http.removeAllListeners('upgrade');
+  http.on('upgrade', (req, socket, head) => {
+    if (req.url?.startsWith(NOTES_PATH)) return endpoint.handleUpgrade(req, socket, head);
+    for (const listener of others) listener.call(http, req, socket, head);
+  });
+
+  return {
+    revoke: (authSessionId) => endpoint.revoke(authSessionId),
+    flush: (sessionId) => hub.flush(sessionId),
+    isOpen: (sessionId) => [...hub.docs()].some((d) => d.sessionId === sessionId),
+    close: () => endpoint.close()
+  };
+}

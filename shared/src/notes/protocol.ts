@@ -1,0 +1,46 @@
+/**
+ * The notes endpoint's wire contract. Notes speak the standard y-websocket protocol (y-protocols
+ * sync, awareness and auth messages), so the stock `y-websocket` WebsocketProvider connects to it
+ * unmodified: serverUrl `<origin>/yjs`, room name `notesDocName(sessionId)`.
+ */
+
+/** The path prefix of the notes endpoint; the room name follows it: `/yjs/notes:<sessionId>`. */
+export const NOTES_PATH = '/yjs/';
+
+/** The room (document) name of a session's notes. */
+export function notesDocName(sessionId: string): string {
+  return `notes:${sessionId}`;
+}
+
+/** y-websocket's top-level message types (the first varUint of every binary message). */
+export const NotesMessage = {
+  SYNC: 0,
+  AWARENESS: 1,
+  AUTH: 2,
+  QUERY_AWARENESS: 3
+} as const;
+
+/**
+ * Close codes of an open notes connection. 4400–4499 mirror HTTP 4xx: the stock provider stops
+ * reconnecting (reconnecting cannot help); 4500–4599 mean "try again later" and it reconnects with
+ * backoff. Refusals before the socket opens are plain HTTP statuses (400, 401, 403, 404).
+ */
+export const NotesClose = {
+  /** A message that is not a valid y-websocket message. */
+  BAD_REQUEST: 4400,
+  /** The login ended: logged out, expired or revoked. */
+  UNAUTHENTICATED: 4401,
+  /** The clinician is no longer staff of the session's group. */
+  FORBIDDEN: 4403,
+  /** The stored notes could not be loaded; nothing was created in their place. Retried by the client. */
+  LOAD_FAILED: 4500,
+  /** The server is shutting down (after saving); the client reconnects, to another instance if there is one. */
+  GOING_AWAY: 1001
+} as const;
+export type NotesClose = (typeof NotesClose)[keyof typeof NotesClose];
+
+/** The reason sent (y-protocols auth, permission denied) when a read-only connection tries to edit. */
+export const NOTES_READ_ONLY_REASON = 'read-only: supervisors cannot edit notes';
+
+/** The largest WebSocket message the notes endpoint accepts, in bytes; a larger one closes the connection (1009). */
+export const MAX_NOTES_MESSAGE_BYTES = 4 * 1024 * 1024;

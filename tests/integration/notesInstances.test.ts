@@ -1,0 +1,113 @@
+import { NotesClose, type SessionSummary } from '@hearth/shared';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import type { RunningServer } from '../../server/src/app.ts';
+import { createLogger } from '../../server/src/log.ts';
+import { NotesHub } from '../../server/src/notes/NotesHub.ts';
+import { redisRelay } from '../../server/src/notes/NotesRelay.ts';
+import { NotesStore } from '../../server/src/notes/NotesStore.ts';
+import { api, login } from '../support/boardClient.ts';
+import { chars, createParagraph, openNotes, paragraph, synced, textOf, type, type NotesClient } from '../support/notesClient.ts';
+import { HAS_REDIS_SERVER, freePort, startOwnRedis, type OwnRedis } from '../support/ownRedis.ts';
+import { REDIS_URL, createTestDatabase, type TestDatabase } from '../support/services.ts';
+import { DEMO_PASSWORD, FACILITATOR_B, demoLogins, scheduleSession, startTestServer } from '../support/testServer.ts';
+import { waitFor } from '../support/wait.ts';
+
+/** Two server instances on one Postgres and one Redis, a facilitator on each. */
+describe('notes across two instances', () => {
+  let db: TestDatabase;
+  let one: RunningServer;
+  let two: RunningServer;
+  let cookies: { a: string; b: string; supervisor: string };
+  let session: SessionSummary;
+  const clients: NotesClient[] = [];
+  const open = (server: RunningServer, cookie: string) => {
+    const c = openNotes(server.url, session.id, cookie);
+    clients.push(c);
+    return c;
+  };
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    one = await startTestServer({ DATABASE_URL: db.url, REDIS_URL });
+    two = await startTestServer({ DATABASE_URL: db.url, REDIS_URL });
+    cookies = await demoLogins(one.url);
+    session = await scheduleSession(one.url, cookies.a);
+  });
+  afterAll(async () => {
+    for (const c of clients) c.destroy();
+    await one?.close();
+    await two?.close();
+    await db?.drop();
+  });
+
+  it('relays edits and awareness through Redis: concurrent typing on two instances converges', async () => {
+    const a = open(one, cookies.a);
+    const b = open(two, cookies.b);
+    await Promise.all([synced(a), synced(b)]);
+    a.provider.awareness.setLocalStateField('user', { name: 'Alex' });
+    await waitFor(() => b.provider.awareness.getStates().get(a.doc.clientID)?.['user'], 5000, 'A\'s awareness at B');
+    createParagraph(a.doc);
+    const textB = await waitFor(() => paragraph(b.doc), 5000, 'the paragraph at B');
+    const [typedA, typedB] = await Promise.all([type(paragraph(a.doc)!, 'abcdefghij', 200), type(textB, 'KLMNOPQRST', 200)]);
+    await waitFor(() => textOf(a.doc).length === 400 && textOf(a.doc) === textOf(b.doc), 10_000, 'both texts equal');
+    expect(chars(textOf(b.doc))).toBe(chars(typedA + typedB));
+  });
+
+  it('a logout on one instance closes that login\'s notes connection on the other at once', async () => {
+    const cookie = await login(one.url, FACILITATOR_B, DEMO_PASSWORD);
+    const c = open(two, cookie);
+    await synced(c);
+    expect((await api(one.url, '/auth/logout', { cookie, body: {} })).status).toBeLessThan(300);
+    await waitFor(() => c.closes.includes(NotesClose.UNAUTHENTICATED), 5000, 'close 4401 from the other instance');
+  });
+});
+
+/**
+ * The relay between instances on its own: hubs on one database whose saves are a minute away, so
+ * only Redis can bring their documents together. A document opened on a second instance gets the
+ * first one's unsaved changes (HELLO), and after a Redis outage both catch up on what they missed.
+ */
+describe.skipIf(!HAS_REDIS_SERVER)('the notes relay through a Redis outage', () => {
+  let server: RunningServer;
+  let redis: OwnRedis;
+  let session: SessionSummary;
+  const hubs: NotesHub[] = [];
+  const logger = createLogger('silent');
+  const slow = { debounceMs: 60_000, maxDelayMs: 60_000, retryMs: 60_000 };
+
+  beforeAll(async () => {
+    server = await startTestServer();
+    const { a } = await demoLogins(server.url);
+    session = await scheduleSession(server.url, a);
+    redis = await startOwnRedis(await freePort());
+  });
+  afterAll(async () => {
+    await Promise.all(hubs.map((h) => h.close(NotesClose.GOING_AWAY)));
+    await redis?.kill9();
+    await server?.close();
+  });
+
+  const hub = () => {
+    const h = new NotesHub({ store: new NotesStore(server.db), relay: redisRelay(redis.url, logger, () => undefined), logger, timing: slow });
+    hubs.push(h);
+    return h;
+  };
+  const text = (doc: Y.Doc) => doc.getText('t').toString();
+
+  it('catches a newly opened copy up, and both copies up after Redis comes back', async () => {
+    const first = await hub().acquire(session.id);
+    first.doc.getText('t').insert(0, 'unsaved on one; ');
+    const second = await hub().acquire(session.id);
+    await waitFor(() => text(second.doc) === 'unsaved on one; ', 5000, 'the unsaved change on the second instance');
+    expect(first.unsaved).toBe(true);
+
+    await redis.kill9();
+    first.doc.getText('t').insert(0, 'one while down; ');
+    second.doc.getText('t').insert(text(second.doc).length, 'two while down;');
+    expect(text(first.doc)).not.toBe(text(second.doc));
+    redis = await startOwnRedis(redis.port);
+    await waitFor(() => text(first.doc) === text(second.doc) && text(first.doc).length > 40, 15_000, 'both copies equal after Redis is back');
+    for (const part of ['unsaved on one; ', 'one while down; ', 'two while down;']) expect(text(first.doc)).toContain(part);
+  });
+});
