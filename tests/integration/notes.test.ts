@@ -2,10 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { NOTES_READ_ONLY_REASON, NotesClose, notesDocName, type SessionSummary } from '@hearth/shared';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServer, type RunningServer } from '../../server/src/app.ts';
-import { loadConfig } from '../../server/src/config.ts';
-import { createLogger } from '../../server/src/log.ts';
-import { openPglite, type Db } from '../../server/src/store/Db.ts';
+import type { RunningServer } from '../../server/src/app.ts';
+import { notesText } from '../../server/src/notes/sections.ts';
 import { api, login } from '../support/boardClient.ts';
 import { boardAt } from '../support/probes.ts';
 import {
@@ -21,8 +19,7 @@ import {
   upgradeStatus,
   type NotesClient
 } from '../support/notesClient.ts';
-import { startServerProcess, type ServerProcess } from '../support/serverProcess.ts';
-import { REDIS_URL, createTestDatabase, type TestDatabase } from '../support/services.ts';
+import { createTestDatabase, type TestDatabase } from '../support/services.ts';
 import { DEMO_PASSWORD, FACILITATOR_B, demoLogins, joinAsMember, scheduleSession, startTestServer } from '../support/testServer.ts';
 import { waitFor } from '../support/wait.ts';
 
@@ -171,5 +168,13 @@ describe('notes over y-websocket', () => {
     const section = `member:${member.memberId}`;
     createParagraph(a.doc, section).insert(0, `${member.alias} named a goal.`);
     await waitFor(() => textOf(b.doc, section) === `${member.alias} named a goal.`, 5000, 'the member section at B');
+    // What the record will take: the stored document, section by section, as plain text.
+    const stored = await waitFor(async () => {
+      const { rows } = await storedText(sql, session.id);
+      const text = notesText(docFromRows(rows), state.roster);
+      return text.members[0]?.text ? text : null;
+    }, 15_000, 'the member section stored');
+    expect(stored.members[0]).toEqual({ memberId: member.memberId, alias: member.alias, text: `${member.alias} named a goal.` });
+    expect(stored.members.slice(1).every((m) => m.text === '')).toBe(true);
   });
 });
