@@ -113,7 +113,7 @@ describe('flags, crisis and cues in the browser', () => {
     expect(events.length).toBeGreaterThan(0);
     for (const f of events) expect(CLINICIAN_ONLY).not.toContain((f.payload as { event: { type: BoardEventType } }).event.type);
     const all = frames.map((f) => f.raw).join('\n');
-    for (const secret of [note, cue, 'flag', 'cue', 'crisis', 'checklist', '988', ...info.staff.map((s) => s.id)]) {
+    for (const secret of [note, cue, 'flag', 'cue', 'crisis', 'checklist', 'Lifeline', ...info.staff.map((s) => s.id)]) {
       expect(all).not.toContain(secret);
     }
     for (const account of DEMO_ACCOUNTS) {
