@@ -2,6 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { boardBenchmarks } from './board.ts';
+import { notesBenchmarks } from './notes.ts';
 import { participationBenchmarks } from './participation.ts';
 import type { BenchResult } from './stats.ts';
 import { createTestDatabase } from '../tests/support/services.ts';
@@ -14,19 +15,22 @@ async function main(): Promise<void> {
   const results: Record<string, BenchResult> = {};
   // In process and first, before a server competes for the CPU.
   Object.assign(results, participationBenchmarks());
-  if (process.env['DATABASE_URL']) {
-    const db = await createTestDatabase();
-    try {
-      Object.assign(results, await boardBenchmarks({ DATABASE_URL: db.url }, 'Postgres'));
-    } finally {
-      await db.drop();
-    }
-  } else {
-    const dir = await mkdtemp(join(tmpdir(), 'hearth-bench-'));
-    try {
-      Object.assign(results, await boardBenchmarks({ DATA_DIR: dir }, 'PGlite'));
-    } finally {
-      await rm(dir, { recursive: true, force: true });
+  // Each server benchmark gets a server of its own on a fresh store.
+  for (const run of [boardBenchmarks, notesBenchmarks]) {
+    if (process.env['DATABASE_URL']) {
+      const db = await createTestDatabase();
+      try {
+        Object.assign(results, await run({ DATABASE_URL: db.url }, 'Postgres'));
+      } finally {
+        await db.drop();
+      }
+    } else {
+      const dir = await mkdtemp(join(tmpdir(), 'hearth-bench-'));
+      try {
+        Object.assign(results, await run({ DATA_DIR: dir }, 'PGlite'));
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
     }
   }
   await writeFile(new URL('./results.json', import.meta.url), `${JSON.stringify(results, null, 2)}\n`);

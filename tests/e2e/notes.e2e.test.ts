@@ -1,0 +1,142 @@
+import type { GroupSummary } from '@hearth/shared';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunningServer } from '../../server/src/app.ts';
+import { desktopContext, launchBrowser, phoneContext, recordFrames, signIn } from '../support/browser.ts';
+import { createTestDatabase, type TestDatabase } from '../support/services.ts';
+import { DEMO_PASSWORD, FACILITATOR_A, FACILITATOR_B, SUPERVISOR, startTestServer } from '../support/testServer.ts';
+
+const SHOTS = new URL('../../test-results/', import.meta.url).pathname;
+
+/**
+ * Co-facilitator notes in the browser: both facilitators see each other's typing and caret within a
+ * second, the supervisor reads along without being able to write, and the member's page never asks
+ * for the notes.
+ */
+describe('co-facilitator notes in the browser', () => {
+  let db: TestDatabase;
+  let server: RunningServer;
+  let browser: Browser;
+  const contexts: BrowserContext[] = [];
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    server = await startTestServer({ DATABASE_URL: db.url });
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    for (const c of contexts) await c.close();
+    await browser?.close();
+    await server?.close();
+    await db?.drop();
+  });
+
+  const open = async (kind: 'desktop' | 'phone'): Promise<Page> => {
+    const c = kind === 'phone' ? await phoneContext(browser, server.url) : await desktopContext(browser, server.url);
+    contexts.push(c);
+    return c.newPage();
+  };
+  const editor = (page: Page, section: string) =>
+    page.locator(`[data-testid="notes-section"][data-section="${section}"] [data-testid="notes-editor"]`);
+  /** Waits, bounded, until a section's text (without the other person's caret label) contains `text`. */
+  const holds = (page: Page, section: string, text: string, ms: number) =>
+    page.waitForFunction(
+      ([s, t]) => {
+        const el = document.querySelector(`[data-testid="notes-section"][data-section="${s}"] [data-testid="notes-editor"]`);
+        if (!el) return false;
+        const copy = el.cloneNode(true) as HTMLElement;
+        copy.querySelectorAll('.ProseMirror-yjs-cursor').forEach((caret) => caret.remove());
+        return (copy.textContent ?? '').includes(t);
+      },
+      [section, text] as const,
+      { timeout: ms }
+    );
+
+  it('shares typing and carets between facilitators, read-only for the supervisor, never for members', async () => {
+    const a = await open('desktop');
+    await signIn(a, FACILITATOR_A, DEMO_PASSWORD);
+    const { groups } = (await (await a.context().request.get('/api/groups')).json()) as { groups: GroupSummary[] };
+    const group = groups[0]!;
+    const session = group.sessions[0]!;
+    const b = await open('desktop');
+    await signIn(b, FACILITATOR_B, DEMO_PASSWORD);
+    const sup = await open('desktop');
+    await signIn(sup, SUPERVISOR, DEMO_PASSWORD);
+    for (const p of [a, b, sup]) {
+      await p.goto(`/sessions/${session.id}`);
+      await expect.poll(() => p.getByTestId('notes-connection').getAttribute('data-state'), { timeout: 10_000 }).toBe('connected');
+    }
+
+    // The member joins from a phone; every request, response and frame of their page is kept.
+    const member = await open('phone');
+    const requests: string[] = [];
+    const bodies: string[] = [];
+    member.on('request', (r) => requests.push(r.url()));
+    member.on('websocket', (ws) => requests.push(ws.url()));
+    member.on('response', (r) => {
+      void r.text().then((t) => bodies.push(t), () => undefined);
+    });
+    const frames = recordFrames(member);
+    await member.goto(`/join/${session.inviteCode}`);
+    await member.getByLabel('Your alias').selectOption('Maple');
+    await member.getByRole('button', { name: 'Join' }).click();
+    await expect.poll(() => member.getByTestId('connection').getAttribute('data-state')).toBe('connected');
+
+    // A types in the general section: B sees the words and A's caret, named, within a second.
+    const general = 'Opened with a grounding exercise';
+    await editor(a, 'general').click();
+    await a.keyboard.type(general);
+    await holds(b, 'general', general, 1000);
+    await b.waitForSelector('[data-testid="notes-section"][data-section="general"] .ProseMirror-yjs-cursor', { timeout: 1000 });
+    expect(await b.locator('[data-testid="notes-section"][data-section="general"] .ProseMirror-yjs-cursor').first().textContent()).toContain('Alex Rivera');
+
+    // B writes in Maple's section at the same time as A goes on; both see both.
+    const mapleId = group.aliases.length > 0 ? await sectionOf(a, 'Maple') : '';
+    const mapleNote = 'Maple described using paced breathing at work';
+    await editor(b, mapleId).click();
+    await Promise.all([b.keyboard.type(mapleNote), a.keyboard.type('. Everyone settled.')]);
+    await holds(a, mapleId, mapleNote, 1000);
+    await holds(b, 'general', 'Everyone settled', 1000);
+    await a.waitForSelector(`[data-testid="notes-section"][data-section="${mapleId}"] .ProseMirror-yjs-cursor`, { timeout: 1000 });
+
+    // The supervisor reads along, live and read-only.
+    await holds(sup, mapleId, mapleNote, 1000);
+    await holds(sup, 'general', 'Everyone settled', 1000);
+    expect(await sup.getByTestId('notes-readonly').count()).toBeGreaterThan(0);
+    expect(await editor(sup, 'general').getAttribute('contenteditable')).toBe('false');
+    await editor(sup, 'general').click();
+    await sup.keyboard.type('SUPERVISOR WAS HERE');
+    await holds(a, 'general', 'Everyone settled', 1000);
+    expect(await a.locator('[data-testid="notes-section"][data-section="general"]').textContent()).not.toContain('SUPERVISOR WAS HERE');
+
+    // A gentle cue when a member's section names another member.
+    await editor(b, mapleId).click();
+    await b.keyboard.press('End');
+    await b.keyboard.type(' and helped River with it');
+    await b.waitForSelector(`[data-testid="notes-section"][data-section="${mapleId}"] [data-testid="alias-cue"]`, { timeout: 2000 });
+
+    // The member's page asked for nothing of the notes and received none of them.
+    await member.reload();
+    await expect.poll(() => member.getByTestId('connection').getAttribute('data-state')).toBe('connected');
+    expect(requests.filter((u) => u.includes('/yjs'))).toEqual([]);
+    const everything = [...bodies, ...frames.map((f) => f.raw)].join('\n');
+    for (const text of [general, mapleNote, 'grounding', 'paced breathing at work']) expect(everything).not.toContain(text);
+
+    await a.screenshot({ path: `${SHOTS}notes-facilitator.png`, fullPage: true });
+    await sup.screenshot({ path: `${SHOTS}notes-supervisor.png`, fullPage: true });
+  });
+});
+
+/** The section name of a member's notes, found by the alias heading on the page. */
+async function sectionOf(page: Page, alias: string): Promise<string> {
+  const sections = page.locator('[data-testid="notes-section"]');
+  const n = await sections.count();
+  for (let i = 0; i < n; i++) {
+    const s = sections.nth(i);
+    if ((await s.locator('h3, h4, h2').first().textContent())?.trim() === alias) {
+      const name = await s.getAttribute('data-section');
+      if (name) return name;
+    }
+  }
+  throw new Error(`no notes section for ${alias}`);
+}
