@@ -1,12 +1,11 @@
 import { EVENT_AUDIENCE, type BoardEventType, type GroupSummary } from '@hearth/shared';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunningServer } from '../../server/src/app.ts';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { DEMO_ACCOUNTS } from '../../server/src/demo/seed.ts';
 import { connectBoard, emitAck } from '../support/boardClient.ts';
-import { desktopContext, launchBrowser, phoneContext, recordFrames, signIn, type ReceivedFrame } from '../support/browser.ts';
-import { createTestDatabase, type TestDatabase } from '../support/services.ts';
-import { DEMO_PASSWORD, FACILITATOR_A, FACILITATOR_B, SUPERVISOR, startTestServer } from '../support/testServer.ts';
+import { recordFrames, signIn, type ReceivedFrame } from '../support/browser.ts';
+import { useBrowserFixture } from '../support/browserFixture.ts';
+import { DEMO_PASSWORD, FACILITATOR_A, FACILITATOR_B, SUPERVISOR } from '../support/testServer.ts';
 
 const CLINICIAN_ONLY = (Object.keys(EVENT_AUDIENCE) as BoardEventType[]).filter((t) => !EVENT_AUDIENCE[t].includes('member'));
 const SHOTS = new URL('../../test-results/', import.meta.url).pathname;
@@ -16,28 +15,8 @@ const SHOTS = new URL('../../test-results/', import.meta.url).pathname;
  * against the built app on a real server and Postgres.
  */
 describe('live board in the browser', () => {
-  let db: TestDatabase;
-  let server: RunningServer;
-  let browser: Browser;
-  const contexts: BrowserContext[] = [];
-
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    server = await startTestServer({ DATABASE_URL: db.url });
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    for (const c of contexts) await c.close();
-    await browser?.close();
-    await server?.close();
-    await db?.drop();
-  });
-
-  const context = async (kind: 'desktop' | 'phone') => {
-    const c = kind === 'phone' ? await phoneContext(browser, server.url) : await desktopContext(browser, server.url);
-    contexts.push(c);
-    return c;
-  };
+  const fx = useBrowserFixture();
+  const context = fx.context;
 
   /** Waits until the page shows `title` as the current item, bounded by `ms`. */
   const showsCurrent = (page: Page, title: string, ms: number) =>
@@ -55,7 +34,7 @@ describe('live board in the browser', () => {
     const groups = (await (await aCtx.request.get('/api/groups')).json()) as { groups: GroupSummary[] };
     const session = groups.groups[0]!.sessions[0]!;
     const invite = (await a.locator(`[data-testid="session-row"][data-session-id="${session.id}"] [data-testid="invite-link"]`).textContent())?.trim();
-    expect(invite).toBe(`${server.url}/join/${session.inviteCode}`);
+    expect(invite).toBe(`${fx.server().url}/join/${session.inviteCode}`);
     await a.goto(`/sessions/${session.id}`);
     await expect.poll(() => a.getByTestId('connection').getAttribute('data-state')).toBe('connected');
 
@@ -110,7 +89,7 @@ describe('live board in the browser', () => {
     expect(refusedHttp.status()).toBe(403);
     expect(((await refusedHttp.json()) as { error: { code: string } }).error.code).toBe('FORBIDDEN');
     const supCookie = (await sCtx.cookies()).find((c) => c.name === 'hearth_session')!;
-    const supSocket = await connectBoard(server.url, { cookie: `${supCookie.name}=${supCookie.value}` });
+    const supSocket = await connectBoard(fx.server().url, { cookie: `${supCookie.name}=${supCookie.value}` });
     await emitAck(supSocket, 'join', { sessionId: session.id });
     const refusedSocket = await emitAck(supSocket, 'command', { sessionId: session.id, id: 'sup-2', command: { type: 'item.next' } });
     supSocket.close();

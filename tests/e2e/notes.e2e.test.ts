@@ -1,10 +1,9 @@
 import type { GroupSummary } from '@hearth/shared';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunningServer } from '../../server/src/app.ts';
-import { desktopContext, launchBrowser, phoneContext, recordFrames, signIn } from '../support/browser.ts';
-import { createTestDatabase, type TestDatabase } from '../support/services.ts';
-import { DEMO_PASSWORD, FACILITATOR_A, FACILITATOR_B, SUPERVISOR, startTestServer } from '../support/testServer.ts';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { recordFrames, signIn } from '../support/browser.ts';
+import { useBrowserFixture } from '../support/browserFixture.ts';
+import { DEMO_PASSWORD, FACILITATOR_A, FACILITATOR_B, SUPERVISOR } from '../support/testServer.ts';
 
 const SHOTS = new URL('../../test-results/', import.meta.url).pathname;
 
@@ -14,28 +13,8 @@ const SHOTS = new URL('../../test-results/', import.meta.url).pathname;
  * for the notes.
  */
 describe('co-facilitator notes in the browser', () => {
-  let db: TestDatabase;
-  let server: RunningServer;
-  let browser: Browser;
-  const contexts: BrowserContext[] = [];
-
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    server = await startTestServer({ DATABASE_URL: db.url });
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    for (const c of contexts) await c.close();
-    await browser?.close();
-    await server?.close();
-    await db?.drop();
-  });
-
-  const open = async (kind: 'desktop' | 'phone'): Promise<Page> => {
-    const c = kind === 'phone' ? await phoneContext(browser, server.url) : await desktopContext(browser, server.url);
-    contexts.push(c);
-    return c.newPage();
-  };
+  const fx = useBrowserFixture();
+  const open = fx.open;
   const editor = (page: Page, section: string) =>
     page.locator(`[data-testid="notes-section"][data-section="${section}"] [data-testid="notes-editor"]`);
   /** Waits, bounded, until a section's text (without the other person's caret label) contains `text`. */

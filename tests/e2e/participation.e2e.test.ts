@@ -1,10 +1,9 @@
 import { EVENT_AUDIENCE, type BoardEventType, type GroupSummary } from '@hearth/shared';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunningServer } from '../../server/src/app.ts';
-import { desktopContext, launchBrowser, phoneContext, recordFrames, signIn, type ReceivedFrame } from '../support/browser.ts';
-import { createTestDatabase, type TestDatabase } from '../support/services.ts';
-import { DEMO_PASSWORD, FACILITATOR_A, FACILITATOR_B, SUPERVISOR, startTestServer } from '../support/testServer.ts';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { recordFrames, signIn, type ReceivedFrame } from '../support/browser.ts';
+import { useBrowserFixture } from '../support/browserFixture.ts';
+import { DEMO_PASSWORD, FACILITATOR_A, FACILITATOR_B, SUPERVISOR } from '../support/testServer.ts';
 
 const CLINICIAN_ONLY = (Object.keys(EVENT_AUDIENCE) as BoardEventType[]).filter((t) => !EVENT_AUDIENCE[t].includes('member'));
 const SHOTS = new URL('../../test-results/', import.meta.url).pathname;
@@ -15,28 +14,8 @@ const SHOTS = new URL('../../test-results/', import.meta.url).pathname;
  * supervisor follows within a second — while the members' sockets receive no measures at all.
  */
 describe('participation balance in the browser', () => {
-  let db: TestDatabase;
-  let server: RunningServer;
-  let browser: Browser;
-  const contexts: BrowserContext[] = [];
-
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    server = await startTestServer({ DATABASE_URL: db.url });
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    for (const c of contexts) await c.close();
-    await browser?.close();
-    await server?.close();
-    await db?.drop();
-  });
-
-  const open = async (kind: 'desktop' | 'phone') => {
-    const c = kind === 'phone' ? await phoneContext(browser, server.url) : await desktopContext(browser, server.url);
-    contexts.push(c);
-    return c.newPage();
-  };
+  const fx = useBrowserFixture();
+  const open = fx.open;
   const text = (page: Page, testId: string) => page.getByTestId(testId).first().textContent().then((t) => t?.trim() ?? '');
   /** Waits, bounded by `ms`, until the page's element with `testId` reads `expected`. */
   const reads = (page: Page, testId: string, expected: string | RegExp, ms: number) =>
@@ -65,7 +44,7 @@ describe('participation balance in the browser', () => {
     await signIn(a, FACILITATOR_A, DEMO_PASSWORD);
     const { groups } = (await (await a.context().request.get('/api/groups')).json()) as { groups: GroupSummary[] };
     const session = groups[0]!.sessions[0]!;
-    const invite = `${server.url}/join/${session.inviteCode}`;
+    const invite = `${fx.server().url}/join/${session.inviteCode}`;
     await a.goto(`/sessions/${session.id}`);
     await a.getByRole('button', { name: 'Start session' }).click();
 

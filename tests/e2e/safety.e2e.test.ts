@@ -1,11 +1,10 @@
 import { EVENT_AUDIENCE, type BoardEventType, type GroupSummary } from '@hearth/shared';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunningServer } from '../../server/src/app.ts';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { DEMO_ACCOUNTS } from '../../server/src/demo/seed.ts';
-import { desktopContext, launchBrowser, phoneContext, recordFrames, signIn } from '../support/browser.ts';
-import { createTestDatabase, type TestDatabase } from '../support/services.ts';
-import { DEMO_PASSWORD, FACILITATOR_A, FACILITATOR_B, SUPERVISOR, startTestServer } from '../support/testServer.ts';
+import { recordFrames, signIn } from '../support/browser.ts';
+import { useBrowserFixture } from '../support/browserFixture.ts';
+import { DEMO_PASSWORD, FACILITATOR_A, FACILITATOR_B, SUPERVISOR } from '../support/testServer.ts';
 
 const CLINICIAN_ONLY = (Object.keys(EVENT_AUDIENCE) as BoardEventType[]).filter((t) => !EVENT_AUDIENCE[t].includes('member'));
 const SHOTS = new URL('../../test-results/', import.meta.url).pathname;
@@ -16,28 +15,8 @@ const SHOTS = new URL('../../test-results/', import.meta.url).pathname;
  * member's socket receives none of it, nor who is observing.
  */
 describe('flags, crisis and cues in the browser', () => {
-  let db: TestDatabase;
-  let server: RunningServer;
-  let browser: Browser;
-  const contexts: BrowserContext[] = [];
-
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    server = await startTestServer({ DATABASE_URL: db.url });
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    for (const c of contexts) await c.close();
-    await browser?.close();
-    await server?.close();
-    await db?.drop();
-  });
-
-  const open = async (kind: 'desktop' | 'phone'): Promise<Page> => {
-    const c = kind === 'phone' ? await phoneContext(browser, server.url) : await desktopContext(browser, server.url);
-    contexts.push(c);
-    return c.newPage();
-  };
+  const fx = useBrowserFixture();
+  const open = fx.open;
   /** Waits, bounded by `ms`, until `selector` matches in the page. */
   const shows = (page: Page, selector: string, ms: number) => page.waitForSelector(selector, { state: 'attached', timeout: ms });
 

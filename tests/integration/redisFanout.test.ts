@@ -1,58 +1,13 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { BoardEvent, visibleTo, type Command, type CommandResult, type EventMessage, type Role } from '@hearth/shared';
 import { Redis } from 'ioredis';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, connectBoard, emitAck, login, type BoardClient } from '../support/boardClient.ts';
 import { startServerProcess, type ServerProcess } from '../support/serverProcess.ts';
+import { freePort, HAS_REDIS_SERVER, startOwnRedis, type OwnRedis } from '../support/ownRedis.ts';
 import { createTestDatabase, type TestDatabase } from '../support/services.ts';
 import { DEMO_PASSWORD, FACILITATOR_A, FACILITATOR_B, joinAsMember, scheduleSession } from '../support/testServer.ts';
 import { waitFor } from '../support/wait.ts';
-
-const HAS_REDIS_SERVER = spawnSync('redis-server', ['--version'], { stdio: 'ignore' }).error === undefined;
-
-/** A throwaway redis-server of this test's own on 127.0.0.1 (never the machine's shared one). */
-interface OwnRedis {
-  readonly url: string;
-  kill9(): Promise<void>;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const address = srv.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-/** Starts redis-server without persistence on `port` and waits (bounded) until it accepts connections. */
-async function startRedis(port: number, timeoutMs = 10_000): Promise<OwnRedis> {
-  const child: ChildProcess = spawn(
-    'redis-server',
-    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--protected-mode', 'yes'],
-    { stdio: ['ignore', 'pipe', 'pipe'] }
-  );
-  let out = '';
-  child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  await waitFor(() => {
-    if (child.exitCode !== null) throw new Error(`redis-server exited: ${out}`);
-    return out.includes('Ready to accept connections');
-  }, timeoutMs, `redis-server on port ${port}`);
-  return {
-    url: `redis://127.0.0.1:${port}`,
-    async kill9() {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-      await exited;
-    }
-  };
-}
 
 /**
  * A client that follows a session's events as the protocol says: it applies events in order, ignores
@@ -127,7 +82,7 @@ describe.skipIf(!HAS_REDIS_SERVER)(
       db = await createTestDatabase();
       sql = postgres(db.url, { max: 2, onnotice: () => undefined });
       port = await freePort();
-      redis = await startRedis(port);
+      redis = await startOwnRedis(port);
     });
     afterAll(async () => {
       for (const s of sockets) s.close();
@@ -204,7 +159,7 @@ describe.skipIf(!HAS_REDIS_SERVER)(
       expect(fac.lastSeq).toBeLessThan(lastDuring);
 
       // Redis comes back on the same port; both processes reconnect and resubscribe by themselves.
-      redis = await startRedis(port);
+      redis = await startOwnRedis(port);
       probe = new Redis(redis.url, { maxRetriesPerRequest: 1, lazyConnect: true });
       await probe.connect();
       await waitFor(
