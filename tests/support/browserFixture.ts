@@ -9,6 +9,8 @@ import { startTestServer } from './testServer.ts';
 export interface BrowserFixture {
   /** The server under test (available inside tests and hooks). */
   server(): RunningServer;
+  /** The URL of the server's own database, for tests that write behind its back. */
+  databaseUrl(): string;
   /** A new browser context of the given kind (a member's phone, or a clinician's desktop). */
   context(kind: 'desktop' | 'phone'): Promise<BrowserContext>;
   /** A new page in a new context of the given kind. */
@@ -49,6 +51,10 @@ export function useBrowserFixture(): BrowserFixture {
   };
   return {
     server: () => running().server,
+    databaseUrl: () => {
+      if (!db) throw new Error('the browser fixture is not started yet');
+      return db.url;
+    },
     context,
     open: async (kind) => (await context(kind)).newPage()
   };

@@ -51,6 +51,8 @@ const MAX_ATTEMPTS = 5;
  * two minutes ago would surprise the room. The person is told and can act again.
  */
 const MAX_QUEUE_AGE_MS = 120_000;
+/** A board that has heard nothing for this long asks the log whether it missed an event. */
+const QUIET_RESYNC_MS = 30_000;
 /** Codes that say "try again", not "no": the same id is retried, so it applies at most once. */
 const TRANSIENT: ReadonlySet<string> = new Set([ErrorCode.BUSY, ErrorCode.NOT_JOINED, ErrorCode.INTERNAL]);
 
@@ -83,6 +85,9 @@ export class BoardConnection {
   #timers = new Set<ReturnType<typeof setTimeout>>();
   #noticeSerial = 0;
   #pausedForOffline = false;
+  /** When this client last heard from the server about its board (an event or a join answer). */
+  #lastHeard = 0;
+  #quietCheck: ReturnType<typeof setInterval> | null = null;
 
   constructor(sessionId: string, memberToken: string | null = null) {
     this.sessionId = sessionId;
@@ -189,6 +194,12 @@ export class BoardConnection {
     });
     socket.on('protocol_error', (error) => this.#say(error.message));
 
+    // An event can be lost between instances (Redis down, or an instance dying between commit and
+    // fan-out) with nothing after it to reveal the gap; a board quiet for a while asks the log.
+    this.#quietCheck = setInterval(() => {
+      if (this.#joined && !this.#joining && Date.now() - this.#lastHeard >= QUIET_RESYNC_MS) this.#resync();
+    }, QUIET_RESYNC_MS / 3);
+
     if (!this.#online) {
       // Start paused; the 'online' listener connects when the network returns.
       this.#pausedForOffline = true;
@@ -206,6 +217,8 @@ export class BoardConnection {
     window.removeEventListener('offline', this.#onOffline);
     for (const t of this.#timers) clearTimeout(t);
     this.#timers.clear();
+    if (this.#quietCheck) clearInterval(this.#quietCheck);
+    this.#quietCheck = null;
     this.#socket?.removeAllListeners();
     this.#socket?.disconnect();
     this.#socket = null;
@@ -289,6 +302,7 @@ export class BoardConnection {
       return;
     }
     this.#updateOffset(result.serverTime, sentAt);
+    this.#lastHeard = Date.now();
     this.#role = result.role;
     const complete = this.#replica.applyJoin(result);
     this.#joining = false;
@@ -303,6 +317,7 @@ export class BoardConnection {
 
   #onEvent(msg: EventMessage): void {
     if (msg.sessionId !== this.sessionId) return;
+    this.#lastHeard = Date.now();
     if (this.#replica.receive(msg) === 'gap') this.#resync();
   }
 
