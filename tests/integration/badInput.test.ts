@@ -6,6 +6,7 @@ import { api, connectBoard, emitAck, recordEvents, type BoardClient } from '../s
 import { boardAt, emitRaw, emitRawAck, nextEvent, writeRawFrame } from '../support/probes.ts';
 import { createTestDatabase, type TestDatabase } from '../support/services.ts';
 import { demoGroup, demoLogins, joinAsMember, scheduleSession, startTestServer } from '../support/testServer.ts';
+import { waitFor } from '../support/wait.ts';
 
 type ErrorBody = { error: { code: string; message: string } };
 
@@ -209,19 +210,14 @@ describe('bad input', () => {
       const depth = 50_000;
       const nested = `${'['.repeat(depth)}${']'.repeat(depth)}`;
       // An ack id the client never registered: the answer is matched on the raw packet instead.
-      const answer = new Promise<string>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error('no answer to the nested command')), 5000);
-        const onPacket = (p: { type: string; data?: unknown }) => {
-          if (p.type === 'message' && typeof p.data === 'string' && p.data.startsWith('3/board,9001')) {
-            clearTimeout(timer);
-            a.io.engine.off('packet', onPacket);
-            resolve(p.data);
-          }
-        };
-        a.io.engine.on('packet', onPacket);
-      });
+      const packets: string[] = [];
+      const onPacket = (p: { type: string; data?: unknown }) => {
+        if (p.type === 'message' && typeof p.data === 'string') packets.push(p.data);
+      };
+      a.io.engine.on('packet', onPacket);
       writeRawFrame(a, `2/board,9001["command",{"sessionId":"${session.id}","id":"deep","command":${nested}}]`);
-      const raw = await answer;
+      const raw = await waitFor(() => packets.find((d) => d.startsWith('3/board,9001')), 5000, 'the answer to the nested command');
+      a.io.engine.off('packet', onPacket);
       const res = JSON.parse(raw.slice('3/board,9001'.length)) as [CommandResult];
       expect(res[0]).toMatchObject({ ok: false, error: { code: ErrorCode.PAYLOAD_TOO_LARGE } });
       expect(a.connected).toBe(true);
