@@ -6,7 +6,6 @@ import {
   type BoardState,
   type ClientToServerEvents,
   type Command,
-  type CommandResult,
   type EventMessage,
   type JoinResult,
   type JoinRequest,
@@ -15,16 +14,13 @@ import {
   type ServerToClientEvents,
   type WireError
 } from '@hearth/shared';
-import { newId } from '../newId.ts';
 import { BoardReplica } from './BoardReplica.svelte.ts';
+import { CommandOutbox, TRANSIENT, type CommandChannel, type OutboxLink, type SendOutcome } from './CommandOutbox.svelte.ts';
+
+export type { SendOutcome } from './CommandOutbox.svelte.ts';
 
 /** What the person sees about the live link. */
 export type ConnectionState = 'connecting' | 'connected' | 'reconnecting' | 'offline';
-
-/** How a command ended, from the sender's point of view. */
-export type SendOutcome =
-  | { readonly ok: true; readonly duplicate: boolean }
-  | { readonly ok: false; readonly error: { readonly code: string; readonly message: string } };
 
 /** A message for the person, with a serial so a repeated message is announced again. */
 export interface Notice {
@@ -34,32 +30,15 @@ export interface Notice {
 
 type BoardSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
-interface PendingCommand {
-  readonly id: string;
-  readonly command: Command;
-  readonly queuedAt: number;
-  attempts: number;
-  inFlight: boolean;
-  readonly settle: (outcome: SendOutcome) => void;
-}
-
 const JOIN_TIMEOUT_MS = 10_000;
-const COMMAND_TIMEOUT_MS = 10_000;
-const MAX_ATTEMPTS = 5;
-/**
- * A command still unsent after this long is dropped rather than applied late: a "next item" pressed
- * two minutes ago would surprise the room. The person is told and can act again.
- */
-const MAX_QUEUE_AGE_MS = 120_000;
 /** A board that has heard nothing for this long asks the log whether it missed an event. */
 const QUIET_RESYNC_MS = 30_000;
-/** Codes that say "try again", not "no": the same id is retried, so it applies at most once. */
-const TRANSIENT: ReadonlySet<string> = new Set([ErrorCode.BUSY, ErrorCode.NOT_JOINED, ErrorCode.INTERNAL]);
 
 /**
  * One live link to a session's board over Socket.IO: joins, keeps the board in step with the
- * server's event log (resuming from the last seq after a drop, resyncing on a gap), sends commands
- * with idempotency ids and retries them across reconnects, and estimates the server's clock.
+ * server's event log (resuming from the last seq after a drop, resyncing on a gap), hands commands
+ * to a CommandOutbox that sends them with idempotency ids and retries them across reconnects, and
+ * estimates the server's clock.
  */
 export class BoardConnection {
   readonly sessionId: string;
@@ -75,13 +54,12 @@ export class BoardConnection {
   #revoked = $state(false);
   #offsetMs = $state(0);
   #notice = $state<Notice | null>(null);
-  #pendingCount = $state(0);
   #presence = $state.raw<PresenceView | null>(null);
 
   #joining = false;
   #resyncWanted = false;
   #joinGeneration = 0;
-  #outbox = new Map<string, PendingCommand>();
+  readonly #outbox = new CommandOutbox(this.#outboxLink());
   #timers = new Set<ReturnType<typeof setTimeout>>();
   #noticeSerial = 0;
   #pausedForOffline = false;
@@ -141,7 +119,7 @@ export class BoardConnection {
 
   /** Commands sent or waiting that the server has not yet answered. */
   get pendingCount(): number {
-    return this.#pendingCount;
+    return this.#outbox.pendingCount;
   }
 
   dismissNotice(): void {
@@ -223,9 +201,7 @@ export class BoardConnection {
     this.#socket?.disconnect();
     this.#socket = null;
     this.#joined = false;
-    for (const p of this.#outbox.values()) p.settle({ ok: false, error: { code: 'CLOSED', message: 'The board was closed.' } });
-    this.#outbox.clear();
-    this.#pendingCount = 0;
+    this.#outbox.settleAll({ ok: false, error: { code: 'CLOSED', message: 'The board was closed.' } });
   }
 
   /**
@@ -236,19 +212,31 @@ export class BoardConnection {
     if (this.#stopped) {
       return Promise.resolve({ ok: false, error: { code: 'STOPPED', message: this.#stopped.message } });
     }
-    return new Promise((resolve) => {
-      const pending: PendingCommand = {
-        id: newId(),
-        command,
-        queuedAt: Date.now(),
-        attempts: 0,
-        inFlight: false,
-        settle: resolve
-      };
-      this.#outbox.set(pending.id, pending);
-      this.#pendingCount = this.#outbox.size;
-      if (this.#joined && !this.#joining) void this.#transmit(pending);
-    });
+    return this.#outbox.send(command);
+  }
+
+  /** The outbox's view of this connection: readiness, the socket's command channel, notices, clock, timers. */
+  #outboxLink(): OutboxLink {
+    return {
+      ready: () => this.#joined && !this.#joining,
+      joined: () => this.#joined,
+      channel: () => {
+        const socket = this.#socket;
+        if (!socket) return null;
+        const channel: CommandChannel = {
+          emit: (id, command, timeoutMs) =>
+            socket.timeout(timeoutMs).emitWithAck('command', { sessionId: this.sessionId, id, command }),
+          get connected() {
+            return socket.connected;
+          }
+        };
+        return channel;
+      },
+      say: (message) => this.#say(message),
+      updateOffset: (serverTime, sentAt) => this.#updateOffset(serverTime, sentAt),
+      resync: () => this.#resync(),
+      later: (fn, ms) => this.#later(fn, ms)
+    };
   }
 
   #onOnline = (): void => {
@@ -312,7 +300,7 @@ export class BoardConnection {
       void this.#join();
       return;
     }
-    this.#flushOutbox();
+    this.#outbox.flush();
   }
 
   #onEvent(msg: EventMessage): void {
@@ -327,72 +315,6 @@ export class BoardConnection {
       return;
     }
     void this.#join();
-  }
-
-  #flushOutbox(): void {
-    const now = Date.now();
-    for (const pending of [...this.#outbox.values()]) {
-      if (now - pending.queuedAt > MAX_QUEUE_AGE_MS) {
-        this.#say('An action was not sent because the connection was lost for too long. Check the board and try again.');
-        this.#settle(pending, {
-          ok: false,
-          error: {
-            code: 'EXPIRED',
-            message: 'An action was not sent because the connection was lost for too long. Check the board and try again.'
-          }
-        });
-        continue;
-      }
-      void this.#transmit(pending);
-    }
-  }
-
-  async #transmit(pending: PendingCommand): Promise<void> {
-    const socket = this.#socket;
-    if (!socket || pending.inFlight || !this.#outbox.has(pending.id)) return;
-    pending.inFlight = true;
-    pending.attempts++;
-    const sentAt = Date.now();
-    let result: CommandResult;
-    try {
-      result = await socket
-        .timeout(COMMAND_TIMEOUT_MS)
-        .emitWithAck('command', { sessionId: this.sessionId, id: pending.id, command: pending.command });
-    } catch {
-      pending.inFlight = false;
-      // No answer: it may or may not have been applied. The same id is resent after the next join,
-      // or now if the socket is still up (the server answers a repeat as a duplicate).
-      if (pending.attempts >= MAX_ATTEMPTS) {
-        this.#say('Hearth did not confirm an action. Check the board and try again if needed.');
-        this.#settle(pending, {
-          ok: false,
-          error: { code: 'NO_ANSWER', message: 'Hearth did not confirm an action. Check the board and try again if needed.' }
-        });
-      } else if (this.#joined && socket.connected) {
-        this.#later(() => void this.#transmit(pending), 1000);
-      }
-      return;
-    }
-    pending.inFlight = false;
-    if (!this.#outbox.has(pending.id)) return;
-    if (result.ok) {
-      this.#updateOffset(result.serverTime, sentAt);
-      this.#settle(pending, { ok: true, duplicate: result.duplicate });
-      return;
-    }
-    if (TRANSIENT.has(result.error.code) && pending.attempts < MAX_ATTEMPTS) {
-      if (result.error.code === ErrorCode.NOT_JOINED) this.#resync();
-      this.#later(() => void this.#transmit(pending), 500 * pending.attempts);
-      return;
-    }
-    this.#say(result.error.message);
-    this.#settle(pending, { ok: false, error: result.error });
-  }
-
-  #settle(pending: PendingCommand, outcome: SendOutcome): void {
-    if (!this.#outbox.delete(pending.id)) return;
-    this.#pendingCount = this.#outbox.size;
-    pending.settle(outcome);
   }
 
   /** Takes the midpoint of the round trip as the moment the server read its clock. */
@@ -411,9 +333,7 @@ export class BoardConnection {
     for (const t of this.#timers) clearTimeout(t);
     this.#timers.clear();
     this.#socket?.disconnect();
-    for (const p of [...this.#outbox.values()]) {
-      this.#settle(p, { ok: false, error: { code: 'STOPPED', message: error.message } });
-    }
+    this.#outbox.settleAll({ ok: false, error: { code: 'STOPPED', message: error.message } });
   }
 
   #later(fn: () => void, ms: number): void {
