@@ -22,7 +22,7 @@ async function main(): Promise<void> {
   if (config.demo) {
     lines.push('  demo sign-ins (password for all: ' + DEMO_PASSWORD + '):');
     for (const a of DEMO_ACCOUNTS) lines.push(`    ${a.role.padEnd(11)} ${a.email}  (${a.displayName})`);
-    for (const s of await server.groups.openSessions()) {
+    for (const s of await server.groups.openSessionsInOrganizationOf(DEMO_ACCOUNTS[0].email)) {
       lines.push(`  member invite for "${s.title}": ${base}/join/${s.inviteCode}`);
     }
   }

@@ -219,16 +219,23 @@ export function apiRouter(deps: ApiDeps): Router {
     res.status(result.ok ? 200 : statusOf(result.error.code)).json(result);
   }));
 
+  /** The session of an invite that still admits members: an ended session's link is spent. */
+  const openInvite = async (code: unknown) => {
+    const session = await groups.sessionByInvite(parse(InviteCode, code));
+    if (!session || session.status === 'ended') {
+      throw new HttpError(404, ErrorCode.NOT_FOUND, 'This invite link is not valid any more. Ask your facilitator for a new one.');
+    }
+    return session;
+  };
+
   api.get('/invites/:code', route(async (req, res) => {
-    const session = await groups.sessionByInvite(parse(InviteCode, req.params['code']));
-    if (!session) throw new HttpError(404, ErrorCode.NOT_FOUND, 'This invite link is not valid. Ask your facilitator for a new one.');
+    const session = await openInvite(req.params['code']);
     const roster = await groups.roster(session.groupId);
     res.json({ sessionId: session.id, title: session.title, aliases: roster.map((m) => m.alias) } satisfies InviteInfo);
   }));
 
   api.post('/invites/:code/join', route(async (req, res) => {
-    const session = await groups.sessionByInvite(parse(InviteCode, req.params['code']));
-    if (!session) throw new HttpError(404, ErrorCode.NOT_FOUND, 'This invite link is not valid. Ask your facilitator for a new one.');
+    const session = await openInvite(req.params['code']);
     const { alias } = parse(JoinInviteRequest, req.body);
     const member = (await groups.roster(session.groupId)).find((m) => m.alias.toLowerCase() === alias.toLowerCase());
     if (!member) throw new HttpError(404, ErrorCode.ALIAS_NOT_ON_ROSTER, 'That alias is not on this group\'s roster. Check with your facilitator.');

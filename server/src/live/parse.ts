@@ -1,4 +1,4 @@
-import { COMMAND_TYPES, Command, ErrorCode, type WireError } from '@hearth/shared';
+import { COMMAND_TYPES, Command, ErrorCode, type CommandType, type WireError } from '@hearth/shared';
 import type { z } from 'zod';
 
 /** A readable one-line summary of what failed validation. */
@@ -10,7 +10,13 @@ export function validationMessage(error: z.ZodError): string {
 }
 
 /**
- * Parses a command at the edge. An unknown `type` gets its own code, so a client can tell an
+ * Commands only the server issues: a session's creation (with its row, roster and protocol) and a
+ * member's connection and departure (from presence). A client sending one could forge attendance.
+ */
+const SERVER_ONLY: ReadonlySet<CommandType> = new Set(['session.create', 'member.connect', 'member.disconnect']);
+
+/**
+ * Parses a client's command at the edge. An unknown `type` gets its own code, so a client can tell an
  * outdated protocol from a malformed message.
  */
 export function parseCommand(raw: unknown): { ok: true; command: Command } | { ok: false; error: WireError } {
@@ -27,5 +33,8 @@ export function parseCommand(raw: unknown): { ok: true; command: Command } | { o
   }
   const parsed = Command.safeParse(raw);
   if (!parsed.success) return { ok: false, error: { code: ErrorCode.BAD_REQUEST, message: validationMessage(parsed.error) } };
+  if (SERVER_ONLY.has(parsed.data.type)) {
+    return { ok: false, error: { code: ErrorCode.FORBIDDEN, message: `${parsed.data.type} is sent by the server, not by clients.` } };
+  }
   return { ok: true, command: parsed.data };
 }

@@ -198,9 +198,17 @@ export class Groups {
     return row ? toSession(row) : null;
   }
 
-  /** Scheduled or live sessions, for printing invite links at start. */
-  async openSessions(): Promise<SessionRow[]> {
-    const rows = await this.db.query<SessionDbRow>(`${SESSION_SELECT} where s.status <> 'ended' order by s.created_at`);
+  /**
+   * Scheduled or live sessions of the organization a clinician belongs to — the demo's, for printing
+   * its invite links at start. Never other organizations': their invite codes stay out of logs.
+   */
+  async openSessionsInOrganizationOf(email: string): Promise<SessionRow[]> {
+    const rows = await this.db.query<SessionDbRow>(
+      `${SESSION_SELECT} where s.status <> 'ended'
+         and g.organization_id = (select organization_id from accounts where email = $1)
+       order by s.created_at`,
+      [email.toLowerCase()]
+    );
     return rows.map(toSession);
   }
 }
