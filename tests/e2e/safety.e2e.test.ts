@@ -91,6 +91,11 @@ describe('flags, crisis and cues in the browser', () => {
     const events = frames.filter((f) => f.name === 'event');
     expect(events.length).toBeGreaterThan(0);
     for (const f of events) expect(CLINICIAN_ONLY).not.toContain((f.payload as { event: { type: BoardEventType } }).event.type);
+    // Members number their own events: no hole in the numbers betrays the flag, its steps or the cue.
+    for (const f of events) {
+      const { seq, prevSeq } = f.payload as { seq: number; prevSeq: number };
+      expect(prevSeq).toBe(seq - 1);
+    }
     const all = frames.map((f) => f.raw).join('\n');
     for (const secret of [note, cue, 'flag', 'cue', 'crisis', 'checklist', 'Lifeline', ...info.staff.map((s) => s.id)]) {
       expect(all).not.toContain(secret);

@@ -54,6 +54,8 @@ describe('live board over Socket.IO', () => {
     expect(memberSeen.map((e) => e.event.type)).toEqual(['session.started', 'item.started']);
     // The member's chain skips the clinicians-only event: its prevSeq points at the member's last event.
     expect(memberSeen[1]!.prevSeq).toBe(memberSeen[0]!.seq);
+    // ...and the member's numbers run on without a hole where the clinicians-only event was.
+    expect(memberSeen[1]!.seq).toBe(memberSeen[0]!.seq + 1);
     expect(bSeen[2]!.prevSeq).toBe(bSeen[1]!.seq);
     expect(JSON.stringify(memberSeen)).not.toContain('Watch for avoidance');
   });
@@ -93,6 +95,11 @@ describe('live board over Socket.IO', () => {
     expect(resumed, JSON.stringify(resumed)).toMatchObject({ ok: true, mode: 'resume' });
     if (!resumed.ok || resumed.mode !== 'resume') return;
     expect(resumed.events.map((e) => e.event.type)).toEqual(['session.started', 'item.started']);
-    expect(resumed.seq).toBe(joined.seq + 3);
+    // Members count only what they may see: the clinicians-only guidance leaves no hole in their numbers.
+    expect(resumed.seq).toBe(joined.seq + 2);
+    expect(resumed.events.map((e) => [e.prevSeq, e.seq])).toEqual([
+      [joined.seq, joined.seq + 1],
+      [joined.seq + 1, joined.seq + 2]
+    ]);
   });
 });

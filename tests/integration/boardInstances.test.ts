@@ -85,6 +85,7 @@ describe('several board instances on one log', () => {
       seq: afterSeq + 1,
       messages: roles.map((role) => ({
         role,
+        at: afterSeq + 1,
         message: { sessionId: 's1', seq: afterSeq + 1, prevSeq: afterSeq, event: { type: 'session.started', at: 0 } }
       }))
     });

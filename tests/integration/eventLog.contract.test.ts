@@ -49,8 +49,14 @@ const added = (itemId: string, position: number): BoardEvent => ({
 });
 const guidance = (text: string): BoardEvent => ({ type: 'agenda.guidance_set', at: AT, itemId: 'i1', guidance: text });
 
-const appendOf = (sessionId: string, afterSeq: number, events: readonly BoardEvent[], commandId: string = randomUUID()): Append => ({
-  sessionId, afterSeq, events, actor: ACTOR, commandId, summary: { title: 'Contract', status: 'scheduled', scheduledFor: null }
+const appendOf = (
+  sessionId: string,
+  afterSeq: number,
+  events: readonly BoardEvent[],
+  commandId: string = randomUUID(),
+  memberSeqs: readonly (number | null)[] = events.map(() => null)
+): Append => ({
+  sessionId, afterSeq, events, memberSeqs, actor: ACTOR, commandId, summary: { title: 'Contract', status: 'scheduled', scheduledFor: null }
 });
 
 /** The storage port's contract: every adapter must pass the same suite. */
@@ -100,16 +106,21 @@ describe.each(adapters)('event log contract on $name', (adapter) => {
     const log = new EventLog(db);
     const sessionId = await newSession();
     expect(await log.since(sessionId, 0)).toEqual([]);
-    expect(await log.append(appendOf(sessionId, 0, [created, added('i1', 0)]))).toBe(2);
+    expect(await log.append(appendOf(sessionId, 0, [created, added('i1', 0)], randomUUID(), [1, 2]))).toBe(2);
     expect(await log.append(appendOf(sessionId, 2, [guidance('g1')]))).toBe(3);
+    expect(await log.append(appendOf(sessionId, 3, [added('i2', 1)], randomUUID(), [3]))).toBe(4);
     const all = await log.since(sessionId, 0);
     expect(all).toEqual([
-      { seq: 1, event: created },
-      { seq: 2, event: added('i1', 0) },
-      { seq: 3, event: guidance('g1') }
+      { seq: 1, memberSeq: 1, event: created },
+      { seq: 2, memberSeq: 2, event: added('i1', 0) },
+      { seq: 3, memberSeq: null, event: guidance('g1') },
+      { seq: 4, memberSeq: 3, event: added('i2', 1) }
     ]);
-    expect(await log.since(sessionId, 2)).toEqual([{ seq: 3, event: guidance('g1') }]);
-    expect(await log.since(sessionId, 3)).toEqual([]);
+    expect(await log.since(sessionId, 2)).toEqual([all[2], all[3]]);
+    expect(await log.since(sessionId, 4)).toEqual([]);
+    // Members' own numbering skips what they may not see.
+    expect(await log.memberSince(sessionId, 2)).toEqual([all[3]]);
+    expect(await log.memberSince(sessionId, 3)).toEqual([]);
     // Another handle on the same database sees the same log.
     expect(await new EventLog(second).since(sessionId, 0)).toEqual(all);
   });
@@ -119,7 +130,7 @@ describe.each(adapters)('event log contract on $name', (adapter) => {
     const sessionId = await newSession();
     await log.append(appendOf(sessionId, 0, [created]));
     await expect(log.append(appendOf(sessionId, 0, [guidance('late')]))).rejects.toBeInstanceOf(AppendConflict);
-    expect(await log.since(sessionId, 0)).toEqual([{ seq: 1, event: created }]);
+    expect(await log.since(sessionId, 0)).toEqual([{ seq: 1, memberSeq: null, event: created }]);
   });
 
   it('records each command id for idempotency, and refuses the same id twice', async () => {
@@ -147,7 +158,7 @@ describe.each(adapters)('event log contract on $name', (adapter) => {
     await refused(`update session_events set type = 'tampered' where session_id = $1`);
     await refused(`update session_events set event = '{}'::jsonb where session_id = $1`);
     await refused('delete from session_events where session_id = $1');
-    expect(await log.since(sessionId, 0)).toEqual([{ seq: 1, event: created }]);
+    expect(await log.since(sessionId, 0)).toEqual([{ seq: 1, memberSeq: null, event: created }]);
   });
 
   it('leaves nothing behind when an append fails (one transaction)', async () => {
@@ -200,8 +211,8 @@ describe.each(adapters)('event log contract on $name', (adapter) => {
       expect(await logs[0].findCommand(sessionId, `r${round}w${loser}`)).toBeNull();
       const tail = await logs[1].since(sessionId, seq);
       expect(tail).toEqual([
-        { seq: seq + 1, event: guidance(`r${round}w${winner}`) },
-        { seq: seq + 2, event: guidance(`r${round}w${winner}b`) }
+        { seq: seq + 1, memberSeq: null, event: guidance(`r${round}w${winner}`) },
+        { seq: seq + 2, memberSeq: null, event: guidance(`r${round}w${winner}b`) }
       ]);
       seq += 2;
     }

@@ -139,7 +139,11 @@ describe.skipIf(!HAS_REDIS_SERVER)(
 
       // Redis up: a command on p1 reaches the clients on p2.
       const first = await onP1();
-      await waitFor(() => fac.lastSeq >= first.seq && member.lastSeq >= first.seq, 5000, 'fan-out from p1 to p2');
+      /** Where a member stands once the log has reached `seq`: members number only what they may see. */
+      const memberSeqAt = async (seq: number) =>
+        Number((await sql<{ n: number | null }[]>`select max(member_seq) as n from session_events where session_id = ${session.id} and seq <= ${seq}`)[0]?.n ?? 0);
+      const firstForMember = await memberSeqAt(first.seq);
+      await waitFor(() => fac.lastSeq >= first.seq && member.lastSeq >= firstForMember, 5000, 'fan-out from p1 to p2');
       expect(fac.resyncs).toEqual([]);
 
       // Redis crashes. Both processes keep acknowledging commands, and each one is in Postgres.
@@ -177,7 +181,8 @@ describe.skipIf(!HAS_REDIS_SERVER)(
       let resumed: CommandResult | null = null;
       for (let attempt = 0; attempt < 3 && !resumed; attempt++) {
         const r = await onP1();
-        resumed = await waitFor(() => fac.lastSeq >= r.seq && member.lastSeq >= r.seq, 5000, 'fan-out after Redis is back').then(
+        const forMember = await memberSeqAt(r.seq);
+        resumed = await waitFor(() => fac.lastSeq >= r.seq && member.lastSeq >= forMember, 5000, 'fan-out after Redis is back').then(
           () => r,
           () => null
         );
@@ -185,15 +190,17 @@ describe.skipIf(!HAS_REDIS_SERVER)(
       expect(resumed, 'fan-out resumed after Redis came back').not.toBeNull();
 
       const log = (
-        await sql<{ seq: number; event: unknown }[]>`select seq, event from session_events where session_id = ${session.id} order by seq`
-      ).map((r) => ({ seq: r.seq, event: BoardEvent.parse(r.event) }));
+        await sql<{ seq: number; member_seq: number | null; event: unknown }[]>`select seq, member_seq, event from session_events where session_id = ${session.id} order by seq`
+      ).map((r) => ({ seq: r.seq, memberSeq: r.member_seq, event: BoardEvent.parse(r.event) }));
       for (const { role, f } of followers) {
         expect(f.errors, role).toEqual([]);
         expect(f.resyncs.length, `${role} detected the gap and resynced`).toBeGreaterThanOrEqual(1);
         expect(f.resyncs.every((r) => r.mode === 'resume' && r.events > 0)).toBe(true);
         // What the client holds is exactly the log from its join on, as its role may see it, with a whole prevSeq chain.
-        const expected = log.filter((r) => r.seq > (role === 'member' ? memberOn2.seq : facilitatorOn2.seq) && visibleTo(r.event, role));
-        expect(f.applied.map((m) => m.seq), role).toEqual(expected.map((r) => r.seq));
+        // Members number their events apart (member_seq); clinicians follow the log's seq.
+        const own = (r: (typeof log)[number]) => (role === 'member' ? (r.memberSeq ?? -1) : r.seq);
+        const expected = log.filter((r) => visibleTo(r.event, role) && own(r) > (role === 'member' ? memberOn2.seq : facilitatorOn2.seq));
+        expect(f.applied.map((m) => m.seq), role).toEqual(expected.map(own));
         expect(f.applied.map((m) => m.event)).toEqual(expected.map((r) => r.event));
         // The first event's prevSeq may point before the join (events since were not for this role).
         const joinedAt = role === 'member' ? memberOn2.seq : facilitatorOn2.seq;

@@ -25,11 +25,24 @@ const ROLES: readonly Role[] = ['facilitator', 'supervisor', 'member'];
 interface SessionCache {
   readonly state: BoardState;
   readonly seq: number;
-  /** The seq of the last event each role could see: the `prevSeq` of that role's next event. */
+  /** How many events members may see: members number their events 1, 2, 3 … apart from the log. */
+  readonly memberSeq: number;
+  /** The position, in that role's numbering, of the last event each role could see: the `prevSeq` of its next. */
   readonly lastSeqByRole: Readonly<Record<Role, number>>;
 }
 
-const EMPTY: SessionCache = { state: initialState, seq: 0, lastSeqByRole: { facilitator: 0, supervisor: 0, member: 0 } };
+const EMPTY: SessionCache = {
+  state: initialState,
+  seq: 0,
+  memberSeq: 0,
+  lastSeqByRole: { facilitator: 0, supervisor: 0, member: 0 }
+};
+
+/**
+ * A role's position for a log position. Clinicians count the log itself; members count only what
+ * they may see, so a jump in their numbers never betrays that clinicians did something in between.
+ */
+const positionOf = (cache: Pick<SessionCache, 'seq' | 'memberSeq'>, role: Role) => (role === 'member' ? cache.memberSeq : cache.seq);
 
 /** Where the board sends what it appended: the sockets of every instance, each role its own messages. */
 export interface Broadcast {
@@ -47,13 +60,16 @@ const MAX_CACHED_SESSIONS = 2000;
 /** Folds one logged event into the cache, returning the per-role messages it produces. */
 function advance(cache: SessionCache, seq: number, event: BoardEvent, sessionId: string) {
   const lastSeqByRole = { ...cache.lastSeqByRole };
-  const messages: { role: Role; message: EventMessage }[] = [];
+  const memberSeq = cache.memberSeq + (visibleTo(event, 'member') ? 1 : 0);
+  const next = { state: evolve(cache.state, event), seq, memberSeq };
+  const messages: { role: Role; at: number; message: EventMessage }[] = [];
   for (const role of ROLES) {
     if (!visibleTo(event, role)) continue;
-    messages.push({ role, message: { sessionId, seq, prevSeq: lastSeqByRole[role], event } });
-    lastSeqByRole[role] = seq;
+    const own = positionOf(next, role);
+    messages.push({ role, at: seq, message: { sessionId, seq: own, prevSeq: lastSeqByRole[role], event } });
+    lastSeqByRole[role] = own;
   }
-  return { cache: { state: evolve(cache.state, event), seq, lastSeqByRole }, messages };
+  return { cache: { ...next, lastSeqByRole }, messages, memberSeq: visibleTo(event, 'member') ? memberSeq : null };
 }
 
 /**
@@ -126,16 +142,20 @@ export class BoardService {
           if (seen.actorId !== actor.id) {
             return { ok: false, error: { code: ErrorCode.BAD_REQUEST, message: 'This command id was already used by someone else.' } };
           }
-          return { ok: true, seq: seen.lastSeq, serverTime: this.now(), duplicate: true };
+          // A member is answered in members' numbering, as of now: never a log position.
+          const seq = actor.role === 'member' ? cache.memberSeq : seen.lastSeq;
+          return { ok: true, seq, serverTime: this.now(), duplicate: true };
         }
         const decision = decide(cache.state, command, actor, this.now());
         if (!decision.ok) return { ok: false, error: decision.rejection };
         let next = cache;
-        const outgoing: { role: Role; message: EventMessage }[] = [];
+        const outgoing: { role: Role; at: number; message: EventMessage }[] = [];
+        const memberSeqs: (number | null)[] = [];
         for (const [n, event] of decision.events.entries()) {
           const step = advance(next, cache.seq + n + 1, event, sessionId);
           next = step.cache;
           outgoing.push(...step.messages);
+          memberSeqs.push(step.memberSeq);
         }
         const { state } = next;
         if (state.status === 'new') throw new Error('a decided session cannot be new');
@@ -145,6 +165,7 @@ export class BoardService {
               sessionId,
               afterSeq: cache.seq,
               events: decision.events,
+              memberSeqs,
               actor,
               commandId,
               summary: { title: state.title, status: state.status, scheduledFor: state.scheduledFor }
@@ -157,7 +178,7 @@ export class BoardService {
         }
         this.remember(sessionId, next);
         this.broadcast.publish({ sessionId, afterSeq: cache.seq, seq: next.seq, messages: outgoing });
-        return { ok: true, seq: next.seq, serverTime: this.now(), duplicate: false };
+        return { ok: true, seq: positionOf(next, actor.role), serverTime: this.now(), duplicate: false };
       }
       return { ok: false, error: { code: ErrorCode.BUSY, message: 'The board is busy; try again.' } };
     });
@@ -167,27 +188,30 @@ export class BoardService {
   view(sessionId: string, role: Role): Promise<{ state: BoardView; seq: number }> {
     return this.serial(sessionId, async () => {
       const cache = await this.catchUp(sessionId);
-      return { state: project(cache.state, role), seq: cache.seq };
+      return { state: project(cache.state, role), seq: positionOf(cache, role) };
     });
   }
 
   /**
-   * The events a role missed after `lastSeq`, or null when a snapshot is the better answer (too many,
-   * or a position this log never reached).
+   * The events a role missed after `lastSeq` (a position in that role's numbering), or null when a
+   * snapshot is the better answer (too many, or a position this log never reached).
    */
   resume(sessionId: string, role: Role, lastSeq: number): Promise<{ events: EventMessage[]; seq: number } | null> {
     return this.serial(sessionId, async () => {
       const cache = await this.catchUp(sessionId);
-      if (lastSeq > cache.seq || cache.seq - lastSeq > MAX_RESUME_EVENTS) return null;
+      const end = positionOf(cache, role);
+      if (lastSeq > end || end - lastSeq > MAX_RESUME_EVENTS) return null;
+      const stored = role === 'member' ? await this.log.memberSince(sessionId, lastSeq) : await this.log.since(sessionId, lastSeq);
       const events: EventMessage[] = [];
       let prevSeq = lastSeq;
-      for (const { seq, event } of await this.log.since(sessionId, lastSeq)) {
+      for (const { seq, memberSeq, event } of stored) {
         if (seq > cache.seq) break;
         if (!visibleTo(event, role)) continue;
-        events.push({ sessionId, seq, prevSeq, event });
-        prevSeq = seq;
+        const own = role === 'member' ? (memberSeq ?? prevSeq) : seq;
+        events.push({ sessionId, seq: own, prevSeq, event });
+        prevSeq = own;
       }
-      return { events, seq: cache.seq };
+      return { events, seq: end };
     });
   }
 }

@@ -5,7 +5,8 @@ export interface EventBundle {
   readonly sessionId: string;
   readonly afterSeq: number;
   readonly seq: number;
-  readonly messages: readonly { readonly role: Role; readonly message: EventMessage }[];
+  /** Each message with `at`, its event's place in the log (a member's message carries members' numbering). */
+  readonly messages: readonly { readonly role: Role; readonly at: number; readonly message: EventMessage }[];
 }
 
 interface SessionOrder {
@@ -76,8 +77,8 @@ export class InOrderDelivery {
   }
 
   private emit(bundle: EventBundle, order: SessionOrder): void {
-    for (const { role, message } of bundle.messages) {
-      if (message.seq > order.last) this.deliver(bundle.sessionId, role, message);
+    for (const { role, at, message } of bundle.messages) {
+      if (at > order.last) this.deliver(bundle.sessionId, role, message);
     }
     order.last = bundle.seq;
     // Recently active sessions stay at the end of the map; the oldest is evicted first.

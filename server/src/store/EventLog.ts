@@ -4,6 +4,8 @@ import { UNIQUE_VIOLATION, sqlState, type Db, type Queryable } from './Db.ts';
 /** An event read back from the log with its place in it. */
 export interface StoredEvent {
   readonly seq: number;
+  /** Its place among the events members may see; null when members may not. */
+  readonly memberSeq: number | null;
   readonly event: BoardEvent;
 }
 
@@ -19,11 +21,19 @@ export interface Append {
   /** The log position the decision was made at; the events take the next seqs. */
   readonly afterSeq: number;
   readonly events: readonly BoardEvent[];
+  /** Each event's member_seq (null for events members may not see), parallel to `events`. */
+  readonly memberSeqs: readonly (number | null)[];
   readonly actor: Actor;
   readonly commandId: string;
   /** The session summary after these events, kept beside the log for listings. */
   readonly summary: { readonly title: string; readonly status: Exclude<SessionStatus, 'new'>; readonly scheduledFor: string | null };
 }
+
+const toStored = (r: { seq: number; member_seq: number | null; event: BoardEvent }): StoredEvent => ({
+  seq: Number(r.seq),
+  memberSeq: r.member_seq === null ? null : Number(r.member_seq),
+  event: r.event
+});
 
 /** Thrown when another writer appended first: catch up and decide again. */
 export class AppendConflict extends Error {
@@ -42,11 +52,20 @@ export class EventLog {
 
   /** Events after `afterSeq`, in order. */
   async since(sessionId: string, afterSeq: number): Promise<StoredEvent[]> {
-    const rows = await this.db.query<{ seq: number; event: BoardEvent }>(
-      'select seq, event from session_events where session_id = $1 and seq > $2 order by seq',
+    const rows = await this.db.query<{ seq: number; member_seq: number | null; event: BoardEvent }>(
+      'select seq, member_seq, event from session_events where session_id = $1 and seq > $2 order by seq',
       [sessionId, afterSeq]
     );
-    return rows.map((r) => ({ seq: Number(r.seq), event: r.event }));
+    return rows.map(toStored);
+  }
+
+  /** The events members may see after the member's position `afterMemberSeq`, in order. */
+  async memberSince(sessionId: string, afterMemberSeq: number): Promise<StoredEvent[]> {
+    const rows = await this.db.query<{ seq: number; member_seq: number | null; event: BoardEvent }>(
+      'select seq, member_seq, event from session_events where session_id = $1 and member_seq > $2 order by seq',
+      [sessionId, afterMemberSeq]
+    );
+    return rows.map(toStored);
   }
 
   /** The record of a command id already applied to this session, if any. */
@@ -64,7 +83,7 @@ export class EventLog {
    * another writer took one of those seqs or the same command id first.
    */
   async append(input: Append, before?: (tx: Queryable) => Promise<void>): Promise<number> {
-    const { sessionId, afterSeq, events, actor, commandId, summary } = input;
+    const { sessionId, afterSeq, events, memberSeqs, actor, commandId, summary } = input;
     const lastSeq = afterSeq + events.length;
     try {
       await this.db.transaction(async (tx) => {
@@ -75,9 +94,9 @@ export class EventLog {
         );
         for (const [n, event] of events.entries()) {
           await tx.query(
-            `insert into session_events (session_id, seq, type, event, actor_role, actor_id, command_id)
-             values ($1, $2, $3, $4::text::jsonb, $5, $6, $7)`,
-            [sessionId, afterSeq + n + 1, event.type, JSON.stringify(event), actor.role, actor.id, commandId]
+            `insert into session_events (session_id, seq, member_seq, type, event, actor_role, actor_id, command_id)
+             values ($1, $2, $3, $4, $5::text::jsonb, $6, $7, $8)`,
+            [sessionId, afterSeq + n + 1, memberSeqs[n] ?? null, event.type, JSON.stringify(event), actor.role, actor.id, commandId]
           );
         }
         await tx.query('update sessions set title = $2, status = $3, scheduled_for = $4 where id = $1', [
