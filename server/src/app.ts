@@ -112,7 +112,7 @@ async function assemble(config: Config, logger: Logger, db: Db): Promise<Running
     toRole: (sessionId, role, view) => void boardNs.local.to(roleRoom(sessionId, role)).emit('presence', view),
     toConn: (connId, view) => void boardNs.sockets.get(connId)?.emit('presence', view)
   }, config.presence, logger);
-  attachBoardSocket(io, { auth, groups, board, logger, presence });
+  attachBoardSocket(io, { auth, groups, accounts, board, logger, presence });
   // After Socket.IO: notes take the /yjs/ upgrades before its engine sees them.
   const notes = attachNotes(http, { db, auth, groups, accounts, origins, logger, redisUrl: config.redisUrl });
   presence.start();

@@ -78,6 +78,18 @@ describe('live board over Socket.IO', () => {
     expect(view.state.status).toBe('live');
   });
 
+  it('audits who opened which board, once per connection, never what it holds', async () => {
+    const session = await scheduleSession(server.url, cookies.a);
+    const sup = await open({ cookie: cookies.supervisor });
+    const first = await emitAck(sup, 'join', { sessionId: session.id });
+    await emitAck(sup, 'join', { sessionId: session.id, lastSeq: first.ok ? first.seq : 0 });
+    const rows = await server.db.query<{ actor_role: string; action: string; target: string }>(
+      `select actor_role, action, target from audit_log where action = 'board.open' and target = $1`,
+      [session.id]
+    );
+    expect(rows).toEqual([{ actor_role: 'supervisor', action: 'board.open', target: session.id }]);
+  });
+
   it('resumes a client from its last seq with only the events it missed', async () => {
     const session = await scheduleSession(server.url, cookies.a);
     const token = await joinAsMember(server.url, session.inviteCode!, 'Cedar');

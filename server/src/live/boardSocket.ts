@@ -19,6 +19,7 @@ import type { Auth, Identity } from '../auth/Auth.ts';
 import { sessionToken } from '../http/cookies.ts';
 import { errorMessage, type Logger } from '../log.ts';
 import type { LivePresence } from '../presence/LivePresence.ts';
+import type { Accounts } from '../store/Accounts.ts';
 import type { Groups } from '../store/Groups.ts';
 import type { BoardService } from './BoardService.ts';
 import { parseCommand, validationMessage } from './parse.ts';
@@ -55,9 +56,9 @@ const err = (code: ErrorCode, message: string): { ok: false; error: WireError } 
  */
 export function attachBoardSocket(
   io: BoardIo,
-  deps: { auth: Auth; groups: Groups; board: BoardService; logger: Logger; presence: LivePresence }
+  deps: { auth: Auth; groups: Groups; accounts: Accounts; board: BoardService; logger: Logger; presence: LivePresence }
 ): BoardNamespace {
-  const { auth, groups, board, logger, presence } = deps;
+  const { auth, groups, accounts, board, logger, presence } = deps;
   const nsp: BoardNamespace = io.of(BOARD_NAMESPACE);
 
   nsp.use((socket, next) => {
@@ -114,8 +115,13 @@ export function attachBoardSocket(
       for (const r of ['facilitator', 'supervisor', 'member'] as const) await socket.leave(roleRoom(req.sessionId, r));
       // Join the room before reading the log, so no event falls between the answer and the room.
       await socket.join(roleRoom(req.sessionId, role));
+      const firstJoin = !socket.data.joined.has(req.sessionId);
       socket.data.joined.set(req.sessionId, role);
       const { identity } = socket.data;
+      // Who opened which board, once per connection (resyncs re-join): reads are audited, never content.
+      if (firstJoin && identity.kind === 'clinician') {
+        await accounts.audit({ actorRole: role, actorId: identity.account.id, action: 'board.open', target: req.sessionId, ip: socket.handshake.address });
+      }
       // Presence records a member's arrival (member.connect) before the answer, so their snapshot has it.
       // A socket that closed meanwhile is not joined: nothing would ever drop it.
       if (socket.connected) {
