@@ -1,11 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { ErrorCode, MAX_COMMAND_BYTES, type CommandResult, type JoinResult, type SessionSummary, type WireError } from '@hearth/shared';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunningServer } from '../../server/src/app.ts';
-import { api, connectBoard, emitAck, recordEvents, type BoardClient } from '../support/boardClient.ts';
+import { describe, expect, it } from 'vitest';
+import { api, emitAck, recordEvents } from '../support/boardClient.ts';
 import { boardAt, emitRaw, emitRawAck, nextEvent, writeRawFrame } from '../support/probes.ts';
-import { createTestDatabase, type TestDatabase } from '../support/services.ts';
-import { demoGroup, demoLogins, joinAsMember, scheduleSession, startTestServer } from '../support/testServer.ts';
+import { useServerFixture } from '../support/serverFixture.ts';
+import { demoGroup, joinAsMember, scheduleSession } from '../support/testServer.ts';
 import { waitFor } from '../support/wait.ts';
 
 type ErrorBody = { error: { code: string; message: string } };
@@ -15,35 +14,16 @@ type ErrorBody = { error: { code: string; message: string } };
  * is closed), the server keeps serving everyone else, and the board is exactly as it was.
  */
 describe('bad input', () => {
-  let db: TestDatabase;
-  let server: RunningServer;
-  let cookies: { a: string; b: string; supervisor: string };
-  const sockets: BoardClient[] = [];
-
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    server = await startTestServer({ DATABASE_URL: db.url });
-    cookies = await demoLogins(server.url);
-  });
-  afterAll(async () => {
-    for (const s of sockets) s.close();
-    await server?.close();
-    await db?.drop();
-  });
-
-  const open = async (auth: { cookie?: string; token?: string }) => {
-    const s = await connectBoard(server.url, auth);
-    sockets.push(s);
-    return s;
-  };
+  const fx = useServerFixture();
+  const open = fx.open;
 
   /** A live session with facilitator A's socket joined, and the board as a fresh join sees it. */
   const liveBoard = async () => {
-    const session = await scheduleSession(server.url, cookies.a);
-    const a = await open({ cookie: cookies.a });
+    const session = await scheduleSession(fx.server.url, fx.cookies.a);
+    const a = await open({ cookie: fx.cookies.a });
     expect((await emitAck(a, 'join', { sessionId: session.id })).ok).toBe(true);
     expect(await emitAck(a, 'command', { sessionId: session.id, id: 'start', command: { type: 'session.start' } })).toMatchObject({ ok: true });
-    const before = await boardAt(server.url, { cookie: cookies.a }, session.id);
+    const before = await boardAt(fx.server.url, { cookie: fx.cookies.a }, session.id);
     return { session, a, before };
   };
 
@@ -52,10 +32,10 @@ describe('bad input', () => {
    * state as before, and then a valid command is applied at the next seq.
    */
   const assertUnchangedAndServing = async (session: SessionSummary, before: { seq: number; state: unknown }) => {
-    const after = await boardAt(server.url, { cookie: cookies.a }, session.id);
+    const after = await boardAt(fx.server.url, { cookie: fx.cookies.a }, session.id);
     expect(after.seq).toBe(before.seq);
     expect(after.state).toEqual(before.state);
-    const b = await open({ cookie: cookies.b });
+    const b = await open({ cookie: fx.cookies.b });
     expect((await emitAck(b, 'join', { sessionId: session.id })).ok).toBe(true);
     const ok = await emitAck(b, 'command', { sessionId: session.id, id: `probe-${randomUUID()}`, command: { type: 'item.start', itemId: 'a1' } });
     expect(ok).toMatchObject({ ok: true, seq: before.seq + 1 });
@@ -176,7 +156,7 @@ describe('bad input', () => {
 
     it('closes a connection that sends a frame beyond maxHttpBufferSize, and keeps serving the others', async () => {
       const { session, a, before } = await liveBoard();
-      const bystander = await open({ cookie: cookies.b });
+      const bystander = await open({ cookie: fx.cookies.b });
       expect((await emitAck(bystander, 'join', { sessionId: session.id })).ok).toBe(true);
       const seen = recordEvents(bystander);
 
@@ -190,14 +170,14 @@ describe('bad input', () => {
       // The bystander saw its own command and nothing of the refused frame.
       await expect.poll(() => seen.map((e) => e.seq), { timeout: 3000 }).toEqual([before.seq + 1]);
       // A new connection from the same clinician is accepted as before.
-      const again = await open({ cookie: cookies.a });
+      const again = await open({ cookie: fx.cookies.a });
       const view = await emitAck(again, 'join', { sessionId: session.id });
       expect(view).toMatchObject({ ok: true, seq: before.seq + 1 });
     });
 
     it('closes a connection that sends a frame that is not Socket.IO, and keeps serving the others', async () => {
       const { session, a, before } = await liveBoard();
-      const bystander = await open({ cookie: cookies.b });
+      const bystander = await open({ cookie: fx.cookies.b });
       const closed = nextEvent(a, 'disconnect');
       writeRawFrame(a, '2/board,{"this is":"not an event array"');
       expect(await closed).toMatch(/transport (close|error)|server namespace disconnect/);
@@ -247,25 +227,25 @@ describe('bad input', () => {
 
     it('refuses a command for a session the socket did not join with NOT_JOINED', async () => {
       const { session, before } = await liveBoard();
-      const fresh = await open({ cookie: cookies.a });
+      const fresh = await open({ cookie: fx.cookies.a });
       const cmd = { type: 'item.start', itemId: 'a1' } as const;
       expectError(await emitAck(fresh, 'command', { sessionId: session.id, id: 'nj1', command: cmd }), ErrorCode.NOT_JOINED);
       expectError(await emitAck(fresh, 'command', { sessionId: randomUUID(), id: 'nj2', command: cmd }), ErrorCode.NOT_JOINED);
       // Joined elsewhere is not joined here; and a session left is no longer joined.
-      const other = await scheduleSession(server.url, cookies.a);
-      const otherBefore = await boardAt(server.url, { cookie: cookies.a }, other.id);
+      const other = await scheduleSession(fx.server.url, fx.cookies.a);
+      const otherBefore = await boardAt(fx.server.url, { cookie: fx.cookies.a }, other.id);
       expect((await emitAck(fresh, 'join', { sessionId: other.id })).ok).toBe(true);
       expectError(await emitAck(fresh, 'command', { sessionId: session.id, id: 'nj3', command: cmd }), ErrorCode.NOT_JOINED);
       expect(await emitRawAck(fresh, 'leave', [{ sessionId: other.id }])).toEqual({ ok: true });
       expectError(await emitAck(fresh, 'command', { sessionId: other.id, id: 'nj4', command: { type: 'session.start' } }), ErrorCode.NOT_JOINED);
-      expect(await boardAt(server.url, { cookie: cookies.a }, other.id)).toEqual(otherBefore);
+      expect(await boardAt(fx.server.url, { cookie: fx.cookies.a }, other.id)).toEqual(otherBefore);
       await assertUnchangedAndServing(session, before);
     });
 
     it('treats a session id in capitals as the same session, so no client is left out of its room', async () => {
       const { session, a, before } = await liveBoard();
       const upper = session.id.toUpperCase();
-      const b = await open({ cookie: cookies.b });
+      const b = await open({ cookie: fx.cookies.b });
       const joined = (await emitAck(b, 'join', { sessionId: upper })) as JoinResult;
       expect(joined).toMatchObject({ ok: true, seq: before.seq });
       const seenByB = recordEvents(b);
@@ -279,7 +259,7 @@ describe('bad input', () => {
       await expect.poll(() => seenByB.map((e) => e.seq), { timeout: 3000 }).toEqual([before.seq + 1, before.seq + 2]);
       expect(seenByB.every((e) => e.sessionId === session.id)).toBe(true);
       // The same over HTTP: the route's id is canonicalised before the command is run and broadcast.
-      const http = await api(server.url, `/sessions/${upper}/commands`, { cookie: cookies.a, body: { id: 'up3', command: { type: 'item.pause', itemId: 'a1' } } });
+      const http = await api(fx.server.url, `/sessions/${upper}/commands`, { cookie: fx.cookies.a, body: { id: 'up3', command: { type: 'item.pause', itemId: 'a1' } } });
       expect(http).toMatchObject({ status: 200, body: { ok: true, seq: before.seq + 3 } });
       await expect.poll(() => seenByB.map((e) => e.seq), { timeout: 3000 }).toEqual([before.seq + 1, before.seq + 2, before.seq + 3]);
     });
@@ -287,13 +267,13 @@ describe('bad input', () => {
 
   describe('on the HTTP API', () => {
     const post = (path: string, body: string | object, opts: { cookie?: string; contentType?: string } = {}) =>
-      fetch(`${server.url}/api${path}`, {
+      fetch(`${fx.server.url}/api${path}`, {
         method: 'POST',
         headers: { 'content-type': opts.contentType ?? 'application/json', ...(opts.cookie && { cookie: opts.cookie }) },
         body: typeof body === 'string' ? body : JSON.stringify(body)
       }).then(async (r) => ({ status: r.status, body: (await r.json()) as ErrorBody }));
 
-    const healthy = async () => expect((await api(server.url, '/health')).body).toMatchObject({ ok: true, database: 'ok' });
+    const healthy = async () => expect((await api(fx.server.url, '/health')).body).toMatchObject({ ok: true, database: 'ok' });
 
     it('answers a body that is not JSON with 400 BAD_REQUEST', async () => {
       for (const body of ['{"email": "alex@demo.hearth",', 'not json', '{"a":1}}', '"just a string"', '[1,2]', 'null']) {
@@ -302,7 +282,7 @@ describe('bad input', () => {
         expect(res.body.error.code).toBe(ErrorCode.BAD_REQUEST);
       }
       // A JSON body sent as another content type is not read, and so is missing.
-      expect(await post('/groups', JSON.stringify({ name: 'G', aliases: ['A'] }), { cookie: cookies.a, contentType: 'text/plain' })).toMatchObject({
+      expect(await post('/groups', JSON.stringify({ name: 'G', aliases: ['A'] }), { cookie: fx.cookies.a, contentType: 'text/plain' })).toMatchObject({
         status: 400,
         body: { error: { code: ErrorCode.BAD_REQUEST } }
       });
@@ -310,17 +290,17 @@ describe('bad input', () => {
     });
 
     it('answers a body over 32 kb with 413 PAYLOAD_TOO_LARGE', async () => {
-      const group = await demoGroup(server.url, cookies.a);
-      const res = await post(`/groups/${group.id}/sessions`, { title: 'x'.repeat(40 * 1024), scheduledFor: null, agenda: [] }, { cookie: cookies.a });
+      const group = await demoGroup(fx.server.url, fx.cookies.a);
+      const res = await post(`/groups/${group.id}/sessions`, { title: 'x'.repeat(40 * 1024), scheduledFor: null, agenda: [] }, { cookie: fx.cookies.a });
       expect(res.status).toBe(413);
       expect(res.body.error.code).toBe(ErrorCode.PAYLOAD_TOO_LARGE);
-      const after = await demoGroup(server.url, cookies.a);
+      const after = await demoGroup(fx.server.url, fx.cookies.a);
       expect(after.sessions.length).toBe(group.sessions.length);
       await healthy();
     });
 
     it('answers wrong field types with 400 BAD_REQUEST, and creates nothing', async () => {
-      const group = await demoGroup(server.url, cookies.a);
+      const group = await demoGroup(fx.server.url, fx.cookies.a);
       const cases: [string, object][] = [
         ['/auth/login', { email: 5, password: 'x' }],
         ['/auth/login', { email: 'alex@demo.hearth', password: ['hearth-demo'] }],
@@ -335,19 +315,19 @@ describe('bad input', () => {
         [`/groups/not-a-uuid/sessions`, { title: 'T', scheduledFor: null, agenda: [] }]
       ];
       for (const [path, body] of cases) {
-        const res = await post(path, body, { cookie: cookies.a });
+        const res = await post(path, body, { cookie: fx.cookies.a });
         expect(res.status, `${path} ${JSON.stringify(body)}`).toBe(400);
         expect(res.body.error.code).toBe(ErrorCode.BAD_REQUEST);
       }
-      const after = await api<{ groups: { id: string; sessions: unknown[] }[] }>(server.url, '/groups', { cookie: cookies.a });
+      const after = await api<{ groups: { id: string; sessions: unknown[] }[] }>(fx.server.url, '/groups', { cookie: fx.cookies.a });
       expect(after.body.groups.length).toBe(1);
       expect(after.body.groups[0]!.sessions.length).toBe(group.sessions.length);
       await healthy();
     });
 
     it('refuses unknown keys with 400 BAD_REQUEST', async () => {
-      const group = await demoGroup(server.url, cookies.a);
-      const session = await scheduleSession(server.url, cookies.a);
+      const group = await demoGroup(fx.server.url, fx.cookies.a);
+      const session = await scheduleSession(fx.server.url, fx.cookies.a);
       const cases: [string, object][] = [
         ['/auth/login', { email: 'alex@demo.hearth', password: 'hearth-demo', remember: true }],
         ['/groups', { name: 'G', aliases: ['A'], organizationId: randomUUID() }],
@@ -357,17 +337,17 @@ describe('bad input', () => {
         [`/invites/${session.inviteCode}/join`, { alias: 'Maple', role: 'facilitator' }]
       ];
       for (const [path, body] of cases) {
-        const res = await post(path, body, { cookie: cookies.a });
+        const res = await post(path, body, { cookie: fx.cookies.a });
         expect(res.status, `${path} ${JSON.stringify(body)}`).toBe(400);
         expect(res.body.error.code).toBe(ErrorCode.BAD_REQUEST);
       }
-      expect((await boardAt(server.url, { cookie: cookies.a }, session.id)).state.status).toBe('scheduled');
+      expect((await boardAt(fx.server.url, { cookie: fx.cookies.a }, session.id)).state.status).toBe('scheduled');
       await healthy();
     });
 
     it('answers a bad command over HTTP with 400 and leaves the board as it was', async () => {
-      const session = await scheduleSession(server.url, cookies.a);
-      const before = await boardAt(server.url, { cookie: cookies.a }, session.id);
+      const session = await scheduleSession(fx.server.url, fx.cookies.a);
+      const before = await boardAt(fx.server.url, { cookie: fx.cookies.a }, session.id);
       const cases: [string, object, string][] = [
         [`/sessions/${session.id}/commands`, { id: 'h1', command: { type: 'session.explode' } }, ErrorCode.UNKNOWN_COMMAND],
         [`/sessions/${session.id}/commands`, { id: 'h 2', command: { type: 'session.start' } }, ErrorCode.BAD_REQUEST],
@@ -376,38 +356,38 @@ describe('bad input', () => {
         [`/sessions/${session.id.slice(0, -1)}x/commands`, { id: 'h5', command: { type: 'session.start' } }, ErrorCode.BAD_REQUEST]
       ];
       for (const [path, body, code] of cases) {
-        const res = await post(path, body, { cookie: cookies.a });
+        const res = await post(path, body, { cookie: fx.cookies.a });
         expect(res.status, JSON.stringify(body)).toBe(400);
         expect(res.body.error.code).toBe(code);
       }
-      const after = await boardAt(server.url, { cookie: cookies.a }, session.id);
+      const after = await boardAt(fx.server.url, { cookie: fx.cookies.a }, session.id);
       expect(after).toEqual(before);
-      expect(await post(`/sessions/${session.id}/commands`, { id: 'h6', command: { type: 'session.start' } }, { cookie: cookies.a })).toMatchObject({
+      expect(await post(`/sessions/${session.id}/commands`, { id: 'h6', command: { type: 'session.start' } }, { cookie: fx.cookies.a })).toMatchObject({
         status: 200
       });
     });
 
     it('refuses a member alias that is not on the roster with 404 ALIAS_NOT_ON_ROSTER', async () => {
-      const session = await scheduleSession(server.url, cookies.a);
-      const res = await api<ErrorBody>(server.url, `/invites/${session.inviteCode}/join`, { body: { alias: 'Stranger' } });
+      const session = await scheduleSession(fx.server.url, fx.cookies.a);
+      const res = await api<ErrorBody>(fx.server.url, `/invites/${session.inviteCode}/join`, { body: { alias: 'Stranger' } });
       expect(res.status).toBe(404);
       expect(res.body.error.code).toBe(ErrorCode.ALIAS_NOT_ON_ROSTER);
       // An alias with characters no alias may have is a bad request.
-      const odd = await api<ErrorBody>(server.url, `/invites/${session.inviteCode}/join`, { body: { alias: 'Maple<script>' } });
+      const odd = await api<ErrorBody>(fx.server.url, `/invites/${session.inviteCode}/join`, { body: { alias: 'Maple<script>' } });
       expect(odd).toMatchObject({ status: 400, body: { error: { code: ErrorCode.BAD_REQUEST } } });
       // A roster alias still joins, in any case.
-      expect(await joinAsMember(server.url, session.inviteCode!, 'maple')).toMatch(/^[A-Za-z0-9_-]{20,}$/);
+      expect(await joinAsMember(fx.server.url, session.inviteCode!, 'maple')).toMatch(/^[A-Za-z0-9_-]{20,}$/);
     });
 
     it('answers an invite code that does not exist with 404, and a malformed one with 400', async () => {
-      const missing = await api<ErrorBody>(server.url, '/invites/NoSuchInviteCode1/join', { body: { alias: 'Maple' } });
+      const missing = await api<ErrorBody>(fx.server.url, '/invites/NoSuchInviteCode1/join', { body: { alias: 'Maple' } });
       expect(missing).toMatchObject({ status: 404, body: { error: { code: ErrorCode.NOT_FOUND } } });
-      expect(await api<ErrorBody>(server.url, '/invites/NoSuchInviteCode1')).toMatchObject({ status: 404, body: { error: { code: ErrorCode.NOT_FOUND } } });
-      expect(await api<ErrorBody>(server.url, `/invites/${encodeURIComponent("x' or 1=1 --")}`)).toMatchObject({
+      expect(await api<ErrorBody>(fx.server.url, '/invites/NoSuchInviteCode1')).toMatchObject({ status: 404, body: { error: { code: ErrorCode.NOT_FOUND } } });
+      expect(await api<ErrorBody>(fx.server.url, `/invites/${encodeURIComponent("x' or 1=1 --")}`)).toMatchObject({
         status: 400,
         body: { error: { code: ErrorCode.BAD_REQUEST } }
       });
-      expect(await api<ErrorBody>(server.url, '/no/such/route')).toMatchObject({ status: 404, body: { error: { code: ErrorCode.NOT_FOUND } } });
+      expect(await api<ErrorBody>(fx.server.url, '/no/such/route')).toMatchObject({ status: 404, body: { error: { code: ErrorCode.NOT_FOUND } } });
       await healthy();
     });
   });

@@ -1,42 +1,22 @@
 import type { EventMessage, JoinResult } from '@hearth/shared';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunningServer } from '../../server/src/app.ts';
-import { connectBoard, emitAck, recordEvents, type BoardClient } from '../support/boardClient.ts';
-import { createTestDatabase, type TestDatabase } from '../support/services.ts';
-import { demoLogins, joinAsMember, scheduleSession, startTestServer } from '../support/testServer.ts';
+import { describe, expect, it } from 'vitest';
+import { emitAck, recordEvents } from '../support/boardClient.ts';
+import { useServerFixture } from '../support/serverFixture.ts';
+import { joinAsMember, scheduleSession } from '../support/testServer.ts';
 import { waitFor } from '../support/wait.ts';
 
 /** The live board through real sockets on a real server and Postgres: roles, rooms, seqs, retries. */
 describe('live board over Socket.IO', () => {
-  let db: TestDatabase;
-  let server: RunningServer;
-  let cookies: { a: string; b: string; supervisor: string };
-  const sockets: BoardClient[] = [];
-
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    server = await startTestServer({ DATABASE_URL: db.url });
-    cookies = await demoLogins(server.url);
-  });
-  afterAll(async () => {
-    for (const s of sockets) s.close();
-    await server?.close();
-    await db?.drop();
-  });
-
-  const open = async (auth: { cookie?: string; token?: string }) => {
-    const s = await connectBoard(server.url, auth);
-    sockets.push(s);
-    return s;
-  };
+  const fx = useServerFixture();
+  const open = fx.open;
 
   it('sends each role the events it may see, in order, with the role\'s previous seq', async () => {
-    const session = await scheduleSession(server.url, cookies.a);
-    const token = await joinAsMember(server.url, session.inviteCode!, 'Maple');
+    const session = await scheduleSession(fx.server.url, fx.cookies.a);
+    const token = await joinAsMember(fx.server.url, session.inviteCode!, 'Maple');
     const [a, b, sup, member] = await Promise.all([
-      open({ cookie: cookies.a }),
-      open({ cookie: cookies.b }),
-      open({ cookie: cookies.supervisor }),
+      open({ cookie: fx.cookies.a }),
+      open({ cookie: fx.cookies.b }),
+      open({ cookie: fx.cookies.supervisor }),
       open({ token })
     ]);
     const joins = await Promise.all([a, b, sup, member].map((s) => emitAck(s, 'join', { sessionId: session.id })));
@@ -61,9 +41,9 @@ describe('live board over Socket.IO', () => {
   });
 
   it('answers a retried command id once, and the supervisor and member may not command', async () => {
-    const session = await scheduleSession(server.url, cookies.a);
-    const token = await joinAsMember(server.url, session.inviteCode!, 'River');
-    const [a, sup, member] = await Promise.all([open({ cookie: cookies.a }), open({ cookie: cookies.supervisor }), open({ token })]);
+    const session = await scheduleSession(fx.server.url, fx.cookies.a);
+    const token = await joinAsMember(fx.server.url, session.inviteCode!, 'River');
+    const [a, sup, member] = await Promise.all([open({ cookie: fx.cookies.a }), open({ cookie: fx.cookies.supervisor }), open({ token })]);
     for (const s of [a, sup, member]) expect((await emitAck(s, 'join', { sessionId: session.id })).ok).toBe(true);
     const first = await emitAck(a, 'command', { sessionId: session.id, id: 'start-1', command: { type: 'session.start' } });
     const retry = await emitAck(a, 'command', { sessionId: session.id, id: 'start-1', command: { type: 'session.start' } });
@@ -79,11 +59,11 @@ describe('live board over Socket.IO', () => {
   });
 
   it('audits who opened which board, once per connection, never what it holds', async () => {
-    const session = await scheduleSession(server.url, cookies.a);
-    const sup = await open({ cookie: cookies.supervisor });
+    const session = await scheduleSession(fx.server.url, fx.cookies.a);
+    const sup = await open({ cookie: fx.cookies.supervisor });
     const first = await emitAck(sup, 'join', { sessionId: session.id });
     await emitAck(sup, 'join', { sessionId: session.id, lastSeq: first.ok ? first.seq : 0 });
-    const rows = await server.db.query<{ actor_role: string; action: string; target: string }>(
+    const rows = await fx.server.db.query<{ actor_role: string; action: string; target: string }>(
       `select actor_role, action, target from audit_log where action = 'board.open' and target = $1`,
       [session.id]
     );
@@ -91,9 +71,9 @@ describe('live board over Socket.IO', () => {
   });
 
   it('resumes a client from its last seq with only the events it missed', async () => {
-    const session = await scheduleSession(server.url, cookies.a);
-    const token = await joinAsMember(server.url, session.inviteCode!, 'Cedar');
-    const a = await open({ cookie: cookies.a });
+    const session = await scheduleSession(fx.server.url, fx.cookies.a);
+    const token = await joinAsMember(fx.server.url, session.inviteCode!, 'Cedar');
+    const a = await open({ cookie: fx.cookies.a });
     const member = await open({ token });
     const joined = await emitAck(member, 'join', { sessionId: session.id });
     if (!joined.ok) throw new Error('join failed');

@@ -1,9 +1,8 @@
 import { DEFAULT_CRISIS_PROTOCOL, DEFAULT_PARTICIPATION_SETTINGS, ErrorCode } from '@hearth/shared';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunningServer } from '../../server/src/app.ts';
-import { api, connectBoard, emitAck, type BoardClient } from '../support/boardClient.ts';
-import { createTestDatabase, type TestDatabase } from '../support/services.ts';
-import { demoLogins, joinAsMember, scheduleSession, startTestServer } from '../support/testServer.ts';
+import { describe, expect, it } from 'vitest';
+import { api, emitAck } from '../support/boardClient.ts';
+import { useServerFixture } from '../support/serverFixture.ts';
+import { joinAsMember, scheduleSession } from '../support/testServer.ts';
 
 /**
  * What clients may not do even with a valid login or token: send the commands only the server issues
@@ -11,34 +10,15 @@ import { demoLogins, joinAsMember, scheduleSession, startTestServer } from '../s
  * has ended through its spent invite link.
  */
 describe('limits on what clients may send', () => {
-  let db: TestDatabase;
-  let server: RunningServer;
-  let cookies: { a: string; b: string; supervisor: string };
-  const sockets: BoardClient[] = [];
-
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    server = await startTestServer({ DATABASE_URL: db.url });
-    cookies = await demoLogins(server.url);
-  });
-  afterAll(async () => {
-    for (const s of sockets) s.close();
-    await server?.close();
-    await db?.drop();
-  });
-
-  const open = async (auth: { cookie?: string; token?: string }) => {
-    const s = await connectBoard(server.url, auth);
-    sockets.push(s);
-    return s;
-  };
+  const fx = useServerFixture();
+  const open = fx.open;
 
   it('refuses a member forging their own arrival or departure, and leaves attendance as presence made it', async () => {
-    const session = await scheduleSession(server.url, cookies.a);
-    const member = await open({ token: await joinAsMember(server.url, session.inviteCode!, 'Maple') });
+    const session = await scheduleSession(fx.server.url, fx.cookies.a);
+    const member = await open({ token: await joinAsMember(fx.server.url, session.inviteCode!, 'Maple') });
     const joined = await emitAck(member, 'join', { sessionId: session.id });
     if (!joined.ok) throw new Error('join failed');
-    const a = await open({ cookie: cookies.a });
+    const a = await open({ cookie: fx.cookies.a });
     const before = await emitAck(a, 'join', { sessionId: session.id });
     for (const [n, type] of (['member.disconnect', 'member.connect'] as const).entries()) {
       const res = await emitAck(member, 'command', { sessionId: session.id, id: `forge-${n}`, command: { type } });
@@ -49,7 +29,7 @@ describe('limits on what clients may send', () => {
   });
 
   it('refuses session.create from a facilitator over the socket and over HTTP', async () => {
-    const session = await scheduleSession(server.url, cookies.a);
+    const session = await scheduleSession(fx.server.url, fx.cookies.a);
     const command = {
       type: 'session.create',
       title: 'Forged',
@@ -59,14 +39,14 @@ describe('limits on what clients may send', () => {
       settings: DEFAULT_PARTICIPATION_SETTINGS,
       crisis: DEFAULT_CRISIS_PROTOCOL
     };
-    const a = await open({ cookie: cookies.a });
+    const a = await open({ cookie: fx.cookies.a });
     await emitAck(a, 'join', { sessionId: session.id });
     expect(await emitAck(a, 'command', { sessionId: session.id, id: 'forged-create', command })).toMatchObject({
       ok: false,
       error: { code: ErrorCode.FORBIDDEN }
     });
-    const http = await api<{ error: { code: string } }>(server.url, `/sessions/${session.id}/commands`, {
-      cookie: cookies.a,
+    const http = await api<{ error: { code: string } }>(fx.server.url, `/sessions/${session.id}/commands`, {
+      cookie: fx.cookies.a,
       body: { id: 'forged-create-http', command }
     });
     expect(http.status).toBe(403);
@@ -74,15 +54,15 @@ describe('limits on what clients may send', () => {
   });
 
   it('spends the invite link when the session ends: no one joins an ended session', async () => {
-    const session = await scheduleSession(server.url, cookies.a);
+    const session = await scheduleSession(fx.server.url, fx.cookies.a);
     const code = session.inviteCode!;
-    expect((await api(server.url, `/invites/${code}`)).status).toBe(200);
+    expect((await api(fx.server.url, `/invites/${code}`)).status).toBe(200);
     for (const [n, type] of (['session.start', 'session.end'] as const).entries()) {
-      const res = await api<{ ok: boolean }>(server.url, `/sessions/${session.id}/commands`, { cookie: cookies.a, body: { id: `end-${n}`, command: { type } } });
+      const res = await api<{ ok: boolean }>(fx.server.url, `/sessions/${session.id}/commands`, { cookie: fx.cookies.a, body: { id: `end-${n}`, command: { type } } });
       expect(res.body.ok).toBe(true);
     }
-    expect((await api(server.url, `/invites/${code}`)).status).toBe(404);
-    const join = await api<{ error: { code: string } }>(server.url, `/invites/${code}/join`, { body: { alias: 'Maple' } });
+    expect((await api(fx.server.url, `/invites/${code}`)).status).toBe(404);
+    const join = await api<{ error: { code: string } }>(fx.server.url, `/invites/${code}/join`, { body: { alias: 'Maple' } });
     expect(join.status).toBe(404);
     expect(join.body.error.code).toBe(ErrorCode.NOT_FOUND);
   });

@@ -1,45 +1,10 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Actor, BoardEvent } from '@hearth/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openPglite, openPostgres, sqlState, type Db, type Queryable } from '../../server/src/store/Db.ts';
+import { sqlState, type Db, type Queryable } from '../../server/src/store/Db.ts';
 import { AppendConflict, EventLog, type Append } from '../../server/src/store/EventLog.ts';
 import { migrate } from '../../server/src/store/migrate.ts';
-import { createTestDatabase } from '../support/services.ts';
-
-/** One storage adapter under test: how to open it, and how to open a second handle on the same data. */
-interface Adapter {
-  readonly name: string;
-  open(): Promise<{ db: Db; second: Db; cleanup(): Promise<void> }>;
-}
-
-const adapters: readonly Adapter[] = [
-  {
-    name: 'PGlite (memory://)',
-    async open() {
-      const db = await openPglite('memory://');
-      // PGlite is one embedded database per handle: the "second writer" shares the handle.
-      return { db, second: db, cleanup: () => db.close() };
-    }
-  },
-  {
-    name: 'Postgres',
-    async open() {
-      const testDb = await createTestDatabase();
-      const db = openPostgres(testDb.url, 4);
-      // A second pool stands in for another server instance on the same database.
-      const second = openPostgres(testDb.url, 4);
-      return {
-        db,
-        second,
-        async cleanup() {
-          await db.close();
-          await second.close();
-          await testDb.drop();
-        }
-      };
-    }
-  }
-];
+import { STORAGE_ADAPTERS } from '../support/storageAdapters.ts';
 
 const ACTOR: Actor = { role: 'facilitator', id: 'acct-1' };
 const AT = 1_700_000_000_000;
@@ -60,7 +25,7 @@ const appendOf = (
 });
 
 /** The storage port's contract: every adapter must pass the same suite. */
-describe.each(adapters)('event log contract on $name', (adapter) => {
+describe.each(STORAGE_ADAPTERS)('event log contract on $name', (adapter) => {
   let db: Db;
   let second: Db;
   let cleanup: () => Promise<void> = async () => undefined;

@@ -2,42 +2,9 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { NotesStore } from '../../server/src/notes/NotesStore.ts';
-import { openPglite, openPostgres, type Db } from '../../server/src/store/Db.ts';
+import type { Db } from '../../server/src/store/Db.ts';
 import { migrate } from '../../server/src/store/migrate.ts';
-import { createTestDatabase } from '../support/services.ts';
-
-interface Adapter {
-  readonly name: string;
-  open(): Promise<{ db: Db; second: Db; cleanup(): Promise<void> }>;
-}
-
-const adapters: readonly Adapter[] = [
-  {
-    name: 'PGlite (memory://)',
-    async open() {
-      const db = await openPglite('memory://');
-      return { db, second: db, cleanup: () => db.close() };
-    }
-  },
-  {
-    name: 'Postgres',
-    async open() {
-      const testDb = await createTestDatabase();
-      const db = openPostgres(testDb.url, 4);
-      // A second pool stands in for another server instance on the same database.
-      const second = openPostgres(testDb.url, 4);
-      return {
-        db,
-        second,
-        async cleanup() {
-          await db.close();
-          await second.close();
-          await testDb.drop();
-        }
-      };
-    }
-  }
-];
+import { STORAGE_ADAPTERS } from '../support/storageAdapters.ts';
 
 /** One instance's copy of a document, saved the way NotesDoc saves it. */
 class Copy {
@@ -61,7 +28,7 @@ class Copy {
 }
 
 /** The notes store's contract, on every adapter. */
-describe.each(adapters)('notes store contract on $name', (adapter) => {
+describe.each(STORAGE_ADAPTERS)('notes store contract on $name', (adapter) => {
   let db: Db;
   let second: Db;
   let cleanup: () => Promise<void> = async () => undefined;
