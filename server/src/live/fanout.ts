@@ -1,8 +1,8 @@
 import { createAdapter } from '@socket.io/redis-adapter';
-import { Redis } from 'ioredis';
 import type { BoardIo } from './boardSocket.ts';
 import type { EventBundle } from './InOrderDelivery.ts';
 import { errorMessage, type Logger } from '../log.ts';
+import { connectRedis } from '../redis.ts';
 
 /** The Redis channel that carries every appended command's events to every instance. */
 const EVENTS_CHANNEL = 'hearth:board-events';
@@ -35,21 +35,9 @@ function isBundle(v: unknown): v is EventBundle {
  * `prevSeq` on the next event, or on reconnect, and resync from the log.
  */
 export function attachRedisFanout(io: BoardIo, url: string, logger: Logger, onBundle: (bundle: EventBundle) => void): RedisFanout {
-  const options = { maxRetriesPerRequest: null, retryStrategy: (n: number) => Math.min(n * 200, 2000) };
-  const pub = new Redis(url, options);
-  const sub = pub.duplicate();
-  const events = pub.duplicate();
-  let down = false;
-  for (const [name, client] of [['pub', pub], ['sub', sub], ['events', events]] as const) {
-    client.on('error', (e: unknown) => {
-      if (!down) logger.error('redis connection error', { client: name, error: errorMessage(e) });
-      down = true;
-    });
-    client.on('ready', () => {
-      if (down) logger.info('redis connection restored', { client: name });
-      down = false;
-    });
-  }
+  const pub = connectRedis(url, 'pub', logger);
+  const sub = connectRedis(url, 'sub', logger);
+  const events = connectRedis(url, 'events', logger);
   io.adapter(createAdapter(pub, sub));
   events.subscribe(EVENTS_CHANNEL).catch((e: unknown) => logger.error('redis subscribe failed', { error: errorMessage(e) }));
   events.on('message', (channel: string, text: string) => {

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { Redis } from 'ioredis';
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import { errorMessage, type Logger } from '../log.ts';
+import { connectRedis } from '../redis.ts';
 
 /** What instances tell each other about one open notes document. */
 export const RelayKind = {
@@ -63,9 +63,8 @@ const REVOKE_CHANNEL = 'hearth:notes:revoke';
  */
 export function redisRelay(url: string, logger: Logger, onRevoke: (authSessionId: string) => void): NotesRelay {
   const instance = randomUUID();
-  const options = { maxRetriesPerRequest: null, retryStrategy: (n: number) => Math.min(n * 200, 2000) };
-  const pub = new Redis(url, options);
-  const sub = pub.duplicate();
+  const pub = connectRedis(url, 'notes-pub', logger);
+  const sub = connectRedis(url, 'notes-sub', logger);
   const handlers = new Map<string, RelayListener>();
   let stopped = false;
 
@@ -83,16 +82,9 @@ export function redisRelay(url: string, logger: Logger, onRevoke: (authSessionId
     );
   };
 
-  for (const [name, client] of [['pub', pub], ['sub', sub]] as const) {
-    let down = false;
+  for (const client of [pub, sub]) {
     let seen = false;
-    client.on('error', (e: unknown) => {
-      if (!down) logger.error('redis connection error (notes)', { client: name, error: errorMessage(e) });
-      down = true;
-    });
     client.on('ready', () => {
-      if (down) logger.info('redis connection restored (notes)', { client: name });
-      down = false;
       // Back after an outage (or a reconnect we did not see as an error): catch up every open document.
       if (seen) for (const sessionId of handlers.keys()) subscribe(sessionId);
       seen = true;

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { Redis, type RedisOptions } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import { errorMessage, type Logger } from '../log.ts';
+import { connectRedis } from '../redis.ts';
 import { RedisScript } from './RedisScript.ts';
 import {
   StoredDetails,
@@ -151,30 +152,20 @@ export class RedisPresence implements Presence {
   /** When the connection last became ready after being lost; null while down. */
   private readySince: number | null = Number.NEGATIVE_INFINITY;
   private everReady = false;
-  private down = false;
   private readonly subscribed: Promise<unknown>;
 
   constructor(url: string, private readonly timings: PresenceTimings, options: RedisPresenceOptions = {}) {
     this.prefix = options.prefix ?? 'hearth:presence:';
     this.now = options.now ?? Date.now;
     const logger = options.logger;
-    const retryStrategy = (n: number) => Math.min(n * 200, 2000);
-    const common: RedisOptions = { retryStrategy, connectionName: 'hearth-presence' };
-    this.redis = new Redis(url, { ...common, enableOfflineQueue: false, maxRetriesPerRequest: 1, enableAutoPipelining: true });
+    const connectionName = 'hearth-presence';
+    // Commands fail fast while Redis is down (nothing queued); the next heartbeat re-adds what is missing.
+    this.redis = connectRedis(url, 'presence', logger, { connectionName, enableOfflineQueue: false, maxRetriesPerRequest: 1, enableAutoPipelining: true });
     // The subscriber queues its SUBSCRIBE until connected; ioredis resubscribes after a reconnect.
-    this.sub = new Redis(url, { ...common, maxRetriesPerRequest: null });
-    for (const [name, client] of [['presence', this.redis], ['presence-sub', this.sub]] as const) {
-      // Without an error listener, a lost connection would crash the process.
-      client.on('error', (e: unknown) => {
-        if (!this.down) logger?.error('redis connection error', { client: name, error: errorMessage(e) });
-        this.down = true;
-      });
-    }
+    this.sub = connectRedis(url, 'presence-sub', logger, { connectionName });
     this.redis.on('ready', () => {
       if (this.everReady) this.readySince = this.now();
       this.everReady = true;
-      if (this.down) logger?.info('redis connection restored', { client: 'presence' });
-      this.down = false;
     });
     this.redis.on('close', () => {
       if (this.everReady) this.readySince = null;
