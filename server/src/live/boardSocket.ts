@@ -191,16 +191,11 @@ export function attachBoardSocket(
   ): void {
     socket.on(name, (...args: unknown[]) => {
       const ack = args[args.length - 1];
-      const reply = (res: unknown) => {
-        if (typeof ack === 'function') (ack as (r: unknown) => void)(res);
-        else if (res && typeof res === 'object' && 'ok' in res && res.ok === false && 'error' in res) {
-          socket.emit('protocol_error', res.error as WireError);
-        }
-      };
       if (typeof ack !== 'function') {
         socket.emit('protocol_error', { code: ErrorCode.BAD_REQUEST, message: `"${name}" needs an acknowledgement callback.` });
         return;
       }
+      const reply = ack as (res: unknown) => void;
       const payload = args.length > 1 ? args[0] : undefined;
       if (name === 'command' && jsonSize(payload) > MAX_COMMAND_BYTES) {
         return reply(err(ErrorCode.PAYLOAD_TOO_LARGE, `A command may be at most ${MAX_COMMAND_BYTES} bytes.`));
