@@ -1,8 +1,11 @@
 import { Redis, type RedisOptions } from 'ioredis';
 import { errorMessage, type Logger } from './log.ts';
 
-/** Reconnect forever, backing off to at most 2 s between tries: Redis only degrades, never stops us. */
-const retryStrategy = (attempt: number) => Math.min(attempt * 200, 2000);
+/** The longest wait between two reconnection attempts: Redis back means us back within this. */
+export const RECONNECT_MAX_DELAY_MS = 2000;
+
+/** Reconnect forever, backing off to at most RECONNECT_MAX_DELAY_MS between tries: Redis only degrades, never stops us. */
+const retryStrategy = (attempt: number) => Math.min(attempt * 200, RECONNECT_MAX_DELAY_MS);
 
 /**
  * An ioredis connection that can never crash the process: it has an error listener (without one a

@@ -5,6 +5,7 @@ import type { RunningServer } from '../../server/src/app.ts';
 import { createLogger } from '../../server/src/log.ts';
 import { NotesHub } from '../../server/src/notes/NotesHub.ts';
 import { redisRelay } from '../../server/src/notes/NotesRelay.ts';
+import { RECONNECT_MAX_DELAY_MS, connectRedis } from '../../server/src/redis.ts';
 import { NotesStore } from '../../server/src/notes/NotesStore.ts';
 import { api, login } from '../support/boardClient.ts';
 import { chars, createParagraph, openNotes, paragraph, synced, textOf, type, type NotesClient } from '../support/notesClient.ts';
@@ -67,19 +68,24 @@ describe('notes across two instances', () => {
  * The relay between instances on its own: hubs on one database whose saves are a minute away, so
  * only Redis can bring their documents together. A document opened on a second instance gets the
  * first one's unsaved changes (HELLO), and after a Redis outage both catch up on what they missed.
+ *
+ * The bounds follow from the relay: catching a fresh copy up takes no timer, only connecting to a
+ * running Redis and one HELLO/UPDATE exchange (milliseconds; 5 s leaves room for a loaded machine).
+ * After Redis is back, each connection retries at most RECONNECT_MAX_DELAY_MS apart, then the same
+ * exchange follows: the wait is that delay plus the same 5 s.
  */
 describe.skipIf(!HAS_REDIS_SERVER)('the notes relay through a Redis outage', () => {
   let server: RunningServer;
   let redis: OwnRedis;
-  let session: SessionSummary;
+  let cookie: string;
   const hubs: NotesHub[] = [];
   const logger = createLogger('silent');
   const slow = { debounceMs: 60_000, maxDelayMs: 60_000, retryMs: 60_000 };
+  const EXCHANGE_MS = 5000;
 
   beforeAll(async () => {
     server = await startTestServer();
-    const { a } = await demoLogins(server.url);
-    session = await scheduleSession(server.url, a);
+    cookie = (await demoLogins(server.url)).a;
     redis = await startOwnRedis(await freePort());
   });
   afterAll(async () => {
@@ -88,18 +94,37 @@ describe.skipIf(!HAS_REDIS_SERVER)('the notes relay through a Redis outage', () 
     await server?.close();
   });
 
-  const hub = () => {
-    const h = new NotesHub({ store: new NotesStore(server.db), relay: redisRelay(redis.url, logger, () => undefined), logger, timing: slow });
+  const hub = (clients = { pub: connectRedis(redis.url, 'notes-pub', logger), sub: connectRedis(redis.url, 'notes-sub', logger) }) => {
+    const h = new NotesHub({ store: new NotesStore(server.db), relay: redisRelay(clients, logger, () => undefined), logger, timing: slow });
     hubs.push(h);
     return h;
   };
   const text = (doc: Y.Doc) => doc.getText('t').toString();
 
+  it('catches up a copy whose publishing connection comes up only after its subscription', async () => {
+    const { id } = await scheduleSession(server.url, cookie);
+    const first = await hub().acquire(id);
+    first.doc.getText('t').insert(0, 'before the second; ');
+    // The second instance subscribes while its publisher is still down, so its first HELLO is dropped.
+    const late = { pub: connectRedis(redis.url, 'late-pub', logger, { lazyConnect: true }), sub: connectRedis(redis.url, 'notes-sub', logger) };
+    const second = await hub(late).acquire(id);
+    const probe = connectRedis(redis.url, 'probe', logger);
+    await waitFor(async () => (await probe.pubsub('NUMSUB', `hearth:notes:${id}`))[1] === 2, EXCHANGE_MS, 'both copies subscribed');
+    probe.disconnect();
+    // Replies on one connection come in order: once this ping is answered, the subscription's own
+    // answer has been handled and its HELLO attempted.
+    await late.sub.ping();
+    expect(late.pub.status).toBe('wait');
+    await late.pub.connect();
+    await waitFor(() => text(second.doc) === 'before the second; ', EXCHANGE_MS, 'the first copy\'s change on the second');
+  });
+
   it('catches a newly opened copy up, and both copies up after Redis comes back', async () => {
-    const first = await hub().acquire(session.id);
+    const { id } = await scheduleSession(server.url, cookie);
+    const first = await hub().acquire(id);
     first.doc.getText('t').insert(0, 'unsaved on one; ');
-    const second = await hub().acquire(session.id);
-    await waitFor(() => text(second.doc) === 'unsaved on one; ', 5000, 'the unsaved change on the second instance');
+    const second = await hub().acquire(id);
+    await waitFor(() => text(second.doc) === 'unsaved on one; ', EXCHANGE_MS, 'the unsaved change on the second instance');
     expect(first.unsaved).toBe(true);
 
     await redis.kill9();
@@ -107,7 +132,11 @@ describe.skipIf(!HAS_REDIS_SERVER)('the notes relay through a Redis outage', () 
     second.doc.getText('t').insert(text(second.doc).length, 'two while down;');
     expect(text(first.doc)).not.toBe(text(second.doc));
     redis = await startOwnRedis(redis.port);
-    await waitFor(() => text(first.doc) === text(second.doc) && text(first.doc).length > 40, 15_000, 'both copies equal after Redis is back');
+    await waitFor(
+      () => text(first.doc) === text(second.doc) && text(first.doc).length > 40,
+      RECONNECT_MAX_DELAY_MS + EXCHANGE_MS,
+      'both copies equal after Redis is back'
+    );
     for (const part of ['unsaved on one; ', 'one while down; ', 'two while down;']) expect(text(first.doc)).toContain(part);
   });
 });

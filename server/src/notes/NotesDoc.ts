@@ -100,7 +100,7 @@ export class NotesDoc {
     );
     deps.relay.join(sessionId, {
       onMessage: (kind, payload) => this.onRelay(kind, payload),
-      onSubscribed: () => deps.relay.publish(sessionId, RelayKind.HELLO, Y.encodeStateVector(this.doc))
+      onConnected: () => deps.relay.publish(sessionId, RelayKind.HELLO, Y.encodeStateVector(this.doc))
     });
   }
 

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import type { Redis } from 'ioredis';
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import { errorMessage, type Logger } from '../log.ts';
-import { connectRedis } from '../redis.ts';
 
 /** What instances tell each other about one open notes document. */
 export const RelayKind = {
@@ -23,14 +23,18 @@ export type RelayKind = (typeof RelayKind)[keyof typeof RelayKind];
 /** One open document's side of the relay. */
 export interface RelayListener {
   onMessage(kind: RelayKind, payload: Uint8Array): void;
-  onSubscribed(): void;
+  /**
+   * This instance can now both hear and speak on the document's channel, after it could not (first
+   * open, or either connection back after an outage): the document should say HELLO.
+   */
+  onConnected(): void;
 }
 
 /** Cross-instance relay of notes documents; in-process (a no-op) without Redis. */
 export interface NotesRelay {
   /**
    * Relays this document while it is open here: messages from other instances go to `onMessage`;
-   * `onSubscribed` runs each time the subscription is (re)established, when the document should say HELLO.
+   * `onConnected` runs each time the relay can hear and speak for it again.
    */
   join(sessionId: string, listener: RelayListener): void;
   leave(sessionId: string): void;
@@ -56,25 +60,34 @@ const REVOKE_CHANNEL = 'hearth:notes:revoke';
 /**
  * Redis pub/sub relay: a channel per open document carrying binary frames
  * `[kind varUint][instance varString][payload varUint8Array]` (lib0 encoding), and one channel for
- * revoked logins. Each instance drops its own frames. Both connections have error listeners and
- * reconnect forever (ioredis resubscribes). Nothing is queued while Redis is down: when a connection
- * is back, every open document says HELLO again and the instances exchange what the others lack,
- * as the y-protocols sync does between a client and a server. Postgres stays the truth throughout.
+ * revoked logins. Each instance drops its own frames. It takes over two connections (made by
+ * `connectRedis`, so they reconnect forever and cannot crash the process): one to publish, one to
+ * subscribe. Nothing is queued while a connection is down. Instead a document says HELLO whenever it
+ * can both hear and speak after it could not: when Redis confirms its subscription while the
+ * publisher is up, and when the publisher comes up (at start or after an outage) while it is
+ * subscribed. The instances then exchange what the others lack, as the y-protocols sync does between
+ * a client and a server. Of two copies, the one that gets there second always finds the first
+ * listening, so no copy stays behind. Postgres stays the truth throughout.
  */
-export function redisRelay(url: string, logger: Logger, onRevoke: (authSessionId: string) => void): NotesRelay {
+export function redisRelay(clients: { pub: Redis; sub: Redis }, logger: Logger, onRevoke: (authSessionId: string) => void): NotesRelay {
+  const { pub, sub } = clients;
   const instance = randomUUID();
-  const pub = connectRedis(url, 'notes-pub', logger);
-  const sub = connectRedis(url, 'notes-sub', logger);
   const handlers = new Map<string, RelayListener>();
+  /** Documents whose subscription Redis has confirmed on the current subscriber connection. */
+  const subscribed = new Set<string>();
   let stopped = false;
+
+  const announce = (sessionId: string) => {
+    if (pub.status === 'ready') handlers.get(sessionId)?.onConnected();
+  };
 
   const subscribe = (sessionId: string) => {
     sub.subscribe(docChannel(sessionId)).then(
       () => {
+        if (!handlers.has(sessionId)) return void sub.unsubscribe(docChannel(sessionId)).catch(() => undefined);
+        subscribed.add(sessionId);
         // Announce only once subscribed, so the answers cannot pass us by.
-        const listener = handlers.get(sessionId);
-        if (listener) listener.onSubscribed();
-        else void sub.unsubscribe(docChannel(sessionId)).catch(() => undefined);
+        announce(sessionId);
       },
       (e: unknown) => {
         if (!stopped) logger.error('redis subscribe failed (notes)', { error: errorMessage(e) });
@@ -82,14 +95,17 @@ export function redisRelay(url: string, logger: Logger, onRevoke: (authSessionId
     );
   };
 
-  for (const client of [pub, sub]) {
-    let seen = false;
-    client.on('ready', () => {
-      // Back after an outage (or a reconnect we did not see as an error): catch up every open document.
-      if (seen) for (const sessionId of handlers.keys()) subscribe(sessionId);
-      seen = true;
-    });
-  }
+  // A publish while the publisher is down is dropped (HELLO included): when it is up, say HELLO again.
+  pub.on('ready', () => {
+    for (const sessionId of subscribed) announce(sessionId);
+  });
+  let subSeen = false;
+  sub.on('close', () => subscribed.clear());
+  sub.on('ready', () => {
+    // Back after an outage (or a reconnect we did not see as an error): subscribe again and catch up.
+    if (subSeen) for (const sessionId of handlers.keys()) subscribe(sessionId);
+    subSeen = true;
+  });
   sub.subscribe(REVOKE_CHANNEL).catch((e: unknown) => logger.error('redis subscribe failed (notes)', { error: errorMessage(e) }));
 
   sub.on('messageBuffer', (channelBuf: Buffer, message: Buffer) => {
@@ -127,6 +143,7 @@ export function redisRelay(url: string, logger: Logger, onRevoke: (authSessionId
     },
     leave(sessionId) {
       handlers.delete(sessionId);
+      subscribed.delete(sessionId);
       sub.unsubscribe(docChannel(sessionId)).catch(() => undefined);
     },
     publish,
@@ -136,6 +153,7 @@ export function redisRelay(url: string, logger: Logger, onRevoke: (authSessionId
     async stop() {
       stopped = true;
       handlers.clear();
+      subscribed.clear();
       pub.disconnect();
       sub.disconnect();
     }

@@ -9,6 +9,7 @@ import type { Groups } from '../store/Groups.ts';
 import { DEFAULT_NOTES_TIMING, type NotesTiming } from './NotesDoc.ts';
 import { NotesEndpoint } from './NotesEndpoint.ts';
 import { NotesHub } from './NotesHub.ts';
+import { connectRedis } from '../redis.ts';
 import { localRelay, redisRelay } from './NotesRelay.ts';
 import { NotesStore } from './NotesStore.ts';
 
@@ -37,7 +38,13 @@ export function attachNotes(
   const { logger } = deps;
   const store = new NotesStore(deps.db);
   let endpoint: NotesEndpoint | undefined;
-  const relay = deps.redisUrl ? redisRelay(deps.redisUrl, logger, (authSessionId) => endpoint?.revoke(authSessionId, false)) : localRelay;
+  const relay = deps.redisUrl
+    ? redisRelay(
+      { pub: connectRedis(deps.redisUrl, 'notes-pub', logger), sub: connectRedis(deps.redisUrl, 'notes-sub', logger) },
+      logger,
+      (authSessionId) => endpoint?.revoke(authSessionId, false)
+    )
+    : localRelay;
   const hub = new NotesHub({ store, relay, logger, timing: deps.timing ?? DEFAULT_NOTES_TIMING });
   endpoint = new NotesEndpoint({ ...deps, hub, relay });
 
