@@ -1,8 +1,12 @@
 import { z } from 'zod';
 import { NewItem } from './board/commands.ts';
-import type { Role } from './roles.ts';
+import { ERRORS, WireError, type ErrorCode } from './errors.ts';
+import { ParticipationSettings } from './participation/types.ts';
+import { CommandResult, Uuid } from './protocol.ts';
+import { DateTimeInput, Id, UtcDateTime, type Frozen } from './roles.ts';
+import { CrisisProtocol } from './safety/types.ts';
 
-/** HTTP request bodies and responses of /api. Bodies are parsed with these schemas at the edge. */
+/** HTTP request bodies and responses of /api, and the table of routes the server serves and documents. */
 
 export const LoginRequest = z
   .object({ email: z.string().trim().toLowerCase().email().max(254), password: z.string().min(1).max(200) })
@@ -23,9 +27,10 @@ export const CreateGroupRequest = z
       .array(Alias)
       .min(1)
       .max(30)
-      .refine((a) => new Set(a.map((x) => x.toLowerCase())).size === a.length, 'aliases must be unique'),
-    coFacilitatorEmail: z.string().trim().toLowerCase().email().optional(),
-    supervisorEmail: z.string().trim().toLowerCase().email().optional()
+      .refine((a) => new Set(a.map((x) => x.toLowerCase())).size === a.length, 'aliases must be unique')
+      .describe('The roster: 1–30 aliases, unique ignoring case.'),
+    coFacilitatorEmail: z.string().trim().toLowerCase().email().optional().describe('A clinician of your organization.'),
+    supervisorEmail: z.string().trim().toLowerCase().email().optional().describe('A clinician of your organization.')
   })
   .strict();
 export type CreateGroupRequest = z.infer<typeof CreateGroupRequest>;
@@ -33,57 +38,265 @@ export type CreateGroupRequest = z.infer<typeof CreateGroupRequest>;
 export const CreateSessionRequest = z
   .object({
     title: z.string().trim().min(1).max(120),
-    scheduledFor: z.string().datetime({ offset: true }).nullable(),
-    agenda: z.array(NewItem).max(50)
+    scheduledFor: DateTimeInput.nullable().describe('When it is planned (required; null for none).'),
+    agenda: z.array(NewItem).max(50).describe('At most 50 items with unique ids.')
   })
   .strict();
 export type CreateSessionRequest = z.infer<typeof CreateSessionRequest>;
 
-export const JoinInviteRequest = z.object({ alias: Alias }).strict();
+export const JoinInviteRequest = z.object({ alias: Alias.describe('An alias of the roster, matched ignoring case.') }).strict();
 export type JoinInviteRequest = z.infer<typeof JoinInviteRequest>;
 
+/** A command over HTTP: the same as the socket's, without the session (it is in the path). */
+export const HttpCommandRequest = z
+  .object({
+    id: Id.describe('Idempotency key, chosen by the client: one per user action, reused for every retry of it.'),
+    command: z.unknown().describe('One of the commands, discriminated by `type`.')
+  })
+  .strict();
+export type HttpCommandRequest = z.infer<typeof HttpCommandRequest>;
+
+/** A clinician's role in a group. */
+export const StaffRole = z.enum(['facilitator', 'supervisor']);
+export type StaffRole = z.infer<typeof StaffRole>;
+
 /** A signed-in clinician. */
-export interface Me {
-  readonly id: string;
-  readonly email: string;
-  readonly displayName: string;
-}
+export const Me = z.object({ id: Uuid, email: z.string(), displayName: z.string() }).strict();
+export type Me = Frozen<z.infer<typeof Me>>;
 
-export interface SessionSummary {
-  readonly id: string;
-  readonly groupId: string;
-  readonly title: string;
-  readonly status: 'scheduled' | 'live' | 'ended';
-  readonly scheduledFor: string | null;
-  /** Only for the group's facilitators. */
-  readonly inviteCode: string | null;
-}
+export const SessionSummary = z
+  .object({
+    id: Uuid,
+    groupId: Uuid,
+    title: z.string(),
+    status: z.enum(['scheduled', 'live', 'ended']),
+    scheduledFor: UtcDateTime.nullable(),
+    inviteCode: z.string().nullable().describe('The members\' invite code: for the group\'s facilitators only, null for supervisors.')
+  })
+  .strict();
+export type SessionSummary = Frozen<z.infer<typeof SessionSummary>>;
 
-export interface GroupSummary {
-  readonly id: string;
-  readonly name: string;
-  /** The signed-in clinician's role in this group. */
-  readonly role: Extract<Role, 'facilitator' | 'supervisor'>;
-  readonly facilitators: readonly string[];
-  readonly aliases: readonly string[];
-  readonly sessions: readonly SessionSummary[];
-}
+export const GroupSummary = z
+  .object({
+    id: Uuid,
+    name: z.string(),
+    role: StaffRole.describe('The signed-in clinician\'s role in this group.'),
+    facilitators: z.array(z.string()).describe('Display names of the group\'s facilitators.'),
+    aliases: z.array(z.string()).describe('The roster, in order.'),
+    sessions: z.array(SessionSummary).describe('Newest first.')
+  })
+  .strict();
+export type GroupSummary = Frozen<z.infer<typeof GroupSummary>>;
+
+/** One clinician of a session's group, to put names to the account ids in flags, cues and corrections. */
+export const StaffMember = z.object({ id: Uuid, displayName: z.string(), role: StaffRole }).strict();
+export type StaffMember = Frozen<z.infer<typeof StaffMember>>;
+
+/** A session as its clinicians open it. */
+export const SessionInfo = z
+  .object({
+    session: SessionSummary,
+    group: z.object({ id: Uuid, name: z.string() }).strict(),
+    role: StaffRole,
+    staff: z.array(StaffMember).describe('The group\'s clinicians: members never get this.')
+  })
+  .strict();
+export type SessionInfo = Frozen<z.infer<typeof SessionInfo>>;
 
 /** What the invite link shows before a member joins: nothing clinical, no names. */
-export interface InviteInfo {
-  readonly sessionId: string;
-  readonly title: string;
-  readonly aliases: readonly string[];
-}
+export const InviteInfo = z.object({ sessionId: Uuid, title: z.string(), aliases: z.array(z.string()) }).strict();
+export type InviteInfo = Frozen<z.infer<typeof InviteInfo>>;
 
-export interface MemberJoinResponse {
-  readonly sessionId: string;
-  readonly alias: string;
-  /** Bearer token for the socket handshake, good for this session and the member role only. */
-  readonly token: string;
-}
+export const MemberJoinResponse = z
+  .object({
+    sessionId: Uuid,
+    alias: z.string().describe('The roster\'s spelling of the alias.'),
+    token: z.string().describe('Bearer token for the socket handshake (`auth: { token }`), good for this session and the member role only.')
+  })
+  .strict();
+export type MemberJoinResponse = Frozen<z.infer<typeof MemberJoinResponse>>;
+
+export const HealthResponse = z
+  .object({
+    ok: z.literal(true),
+    database: z.literal('ok'),
+    redis: z.enum(['ok', 'down', 'off']).describe('`off` when no REDIS_URL is set; `down` only degrades live fan-out.')
+  })
+  .strict();
+export type HealthResponse = Frozen<z.infer<typeof HealthResponse>>;
+
+/** The answer of a command sent over HTTP. Rejections use the error body, like every other route. */
+export const HttpCommandResponse = CommandResult.options[0];
 
 /** Error body of every failed HTTP request. */
-export interface ErrorBody {
-  readonly error: { readonly code: string; readonly message: string };
+export const ErrorBody = z.object({ error: WireError }).strict();
+export type ErrorBody = Frozen<z.infer<typeof ErrorBody>>;
+
+/** Who may call a route. `optional`: anyone; a login cookie, when sent, is used. */
+export type RouteAuth = 'none' | 'clinician' | 'optional';
+
+/** One route of /api as the server serves it and the contract documents it. */
+export interface RouteSpec {
+  readonly method: 'get' | 'post' | 'put' | 'patch' | 'delete';
+  /** Express form: `/api/groups/:groupId/sessions`. */
+  readonly path: `/api/${string}`;
+  /** The resource it belongs to: one router file each. */
+  readonly tag: string;
+  readonly summary: string;
+  readonly description?: string;
+  readonly auth: RouteAuth;
+  readonly params?: z.ZodObject;
+  readonly body?: z.ZodType;
+  /** Success statuses and their bodies; `null` for no body (204). */
+  readonly responses: Readonly<Record<number, z.ZodType | null>>;
+  /** Error codes of this route's own (the ones every route can answer are added by `errorsOf`). */
+  readonly errors: readonly ErrorCode[];
+  /** The answer sets or clears the login cookie. */
+  readonly cookie?: 'set' | 'clear';
 }
+
+const InviteCode = z.string().regex(/^[A-Za-z0-9_-]{6,64}$/).describe('The code of an invite link.');
+const groupParams = z.object({ groupId: Uuid }).strict();
+const sessionParams = z.object({ sessionId: Uuid }).strict();
+const inviteParams = z.object({ code: InviteCode }).strict();
+
+/** Every route of /api. The server binds exactly these; the OpenAPI document is generated from them. */
+export const API_ROUTES = {
+  health: {
+    method: 'get', path: '/api/health', tag: 'health', auth: 'none',
+    summary: 'Whether this instance can serve: 200 while the database answers, 503 when it does not.',
+    description: 'For load balancers. Redis only degrades live fan-out, so a down Redis does not fail the check.',
+    responses: { 200: HealthResponse },
+    errors: ['UNAVAILABLE']
+  },
+  login: {
+    method: 'post', path: '/api/auth/login', tag: 'auth', auth: 'none', cookie: 'set',
+    summary: 'Sign a clinician in: sets the `hearth_session` cookie.',
+    description: 'After 10 failed sign-ins for one email from one address within 15 minutes, further attempts get 429 until the window ends.',
+    body: LoginRequest,
+    responses: { 200: z.object({ me: Me }).strict() },
+    errors: ['INVALID_CREDENTIALS', 'RATE_LIMITED']
+  },
+  logout: {
+    method: 'post', path: '/api/auth/logout', tag: 'auth', auth: 'optional', cookie: 'clear',
+    summary: 'End the login named by the cookie (if any), clear the cookie, and end that login\'s live connections on every instance.',
+    responses: { 204: null },
+    errors: []
+  },
+  me: {
+    method: 'get', path: '/api/me', tag: 'auth', auth: 'clinician',
+    summary: 'The signed-in clinician.',
+    responses: { 200: z.object({ me: Me }).strict() },
+    errors: []
+  },
+  listGroups: {
+    method: 'get', path: '/api/groups', tag: 'groups', auth: 'clinician',
+    summary: 'The groups the clinician belongs to (newest first), with their role, roster and sessions.',
+    responses: { 200: z.object({ groups: z.array(GroupSummary) }).strict() },
+    errors: []
+  },
+  createGroup: {
+    method: 'post', path: '/api/groups', tag: 'groups', auth: 'clinician',
+    summary: 'Create a group with the caller as facilitator.',
+    body: CreateGroupRequest,
+    responses: { 201: z.object({ group: GroupSummary }).strict() },
+    errors: ['NOT_FOUND']
+  },
+  createSession: {
+    method: 'post', path: '/api/groups/:groupId/sessions', tag: 'sessions', auth: 'clinician',
+    summary: 'Schedule a session of a group (facilitators of the group).',
+    description: 'Issues the board\'s `session.create` with the group\'s roster, nudge settings and the organization\'s crisis protocol as they stand; the session and its first events are written in one transaction.',
+    params: groupParams,
+    body: CreateSessionRequest,
+    responses: { 201: z.object({ session: SessionSummary }).strict() },
+    errors: ['FORBIDDEN', 'ITEM_EXISTS', 'BUSY']
+  },
+  groupSettings: {
+    method: 'get', path: '/api/groups/:groupId/settings', tag: 'groups', auth: 'clinician',
+    summary: 'When to nudge about participation in this group\'s sessions (any clinician of the group).',
+    params: groupParams,
+    responses: { 200: z.object({ settings: ParticipationSettings }).strict() },
+    errors: ['FORBIDDEN']
+  },
+  saveGroupSettings: {
+    method: 'put', path: '/api/groups/:groupId/settings', tag: 'groups', auth: 'clinician',
+    summary: 'Replace the group\'s nudge settings (facilitators of the group); sessions scheduled afterwards start with them.',
+    params: groupParams,
+    body: ParticipationSettings,
+    responses: { 200: z.object({ settings: ParticipationSettings }).strict() },
+    errors: ['FORBIDDEN']
+  },
+  crisisProtocol: {
+    method: 'get', path: '/api/organization/crisis-protocol', tag: 'organization', auth: 'clinician',
+    summary: 'The organization\'s crisis checklist and referral resources.',
+    responses: { 200: z.object({ protocol: CrisisProtocol }).strict() },
+    errors: []
+  },
+  saveCrisisProtocol: {
+    method: 'put', path: '/api/organization/crisis-protocol', tag: 'organization', auth: 'clinician',
+    summary: 'Replace the organization\'s crisis protocol (any clinician of it); sessions scheduled afterwards carry it.',
+    body: CrisisProtocol,
+    responses: { 200: z.object({ protocol: CrisisProtocol }).strict() },
+    errors: []
+  },
+  session: {
+    method: 'get', path: '/api/sessions/:sessionId', tag: 'sessions', auth: 'clinician',
+    summary: 'A session, its group, the caller\'s role in it and the group\'s staff (clinicians of the group).',
+    params: sessionParams,
+    responses: { 200: SessionInfo },
+    errors: ['FORBIDDEN', 'NOT_FOUND']
+  },
+  command: {
+    method: 'post', path: '/api/sessions/:sessionId/commands', tag: 'sessions', auth: 'clinician',
+    summary: 'The board\'s commands over HTTP, for clinicians: the same as the socket\'s `command`.',
+    description: 'The events are broadcast to the live sockets as usual. A board rejection answers with its code\'s status (409 for the board\'s rules) and the error body.',
+    params: sessionParams,
+    body: HttpCommandRequest,
+    responses: { 200: HttpCommandResponse },
+    errors: [
+      'UNKNOWN_COMMAND', 'FORBIDDEN', 'NOT_FOUND', 'COMMAND_ID_TAKEN', 'BUSY',
+      'SESSION_NOT_FOUND', 'SESSION_NOT_SCHEDULED', 'SESSION_NOT_LIVE', 'SESSION_ENDED',
+      'ITEM_NOT_FOUND', 'ITEM_EXISTS', 'ITEM_IS_CURRENT', 'ITEM_NOT_CURRENT', 'ITEM_NOT_RUNNING', 'ITEM_NOT_PAUSED',
+      'ITEM_FINISHED', 'NO_NEXT_ITEM', 'AGENDA_FULL', 'BAD_ORDER', 'EXTENSION_LIMIT', 'NOTHING_CHANGED',
+      'DUPLICATE_ID', 'MEMBER_NOT_FOUND', 'NO_HANDS', 'FLAG_NOT_FOUND', 'FLAG_EXISTS', 'FLAG_RESOLVED', 'OWN_FLAG',
+      'NOT_CRISIS', 'STEP_NOT_FOUND', 'CUE_NOT_FOUND', 'CUE_EXISTS', 'LIMIT_REACHED'
+    ]
+  },
+  invite: {
+    method: 'get', path: '/api/invites/:code', tag: 'invites', auth: 'none',
+    summary: 'What the invite page shows before a member joins: the session\'s title and the roster\'s aliases. Nothing clinical, no names.',
+    description: 'Once the session has ended its link is spent: this route and `/join` answer 404.',
+    params: inviteParams,
+    responses: { 200: InviteInfo },
+    errors: ['NOT_FOUND']
+  },
+  joinInvite: {
+    method: 'post', path: '/api/invites/:code/join', tag: 'invites', auth: 'none',
+    summary: 'A member picks an alias from the roster and receives a member token for the socket.',
+    description: 'Each call issues a new token; earlier tokens stay valid until they expire.',
+    params: inviteParams,
+    body: JoinInviteRequest,
+    responses: { 201: MemberJoinResponse },
+    errors: ['NOT_FOUND', 'ALIAS_NOT_ON_ROSTER']
+  }
+} as const satisfies Record<string, RouteSpec>;
+
+export type RouteName = keyof typeof API_ROUTES;
+
+/**
+ * Every error code a route can answer: its own, and those every route shares — a login to check,
+ * a path parameter or body to parse, the Origin of a non-GET request, a failure of the server's own.
+ */
+export function errorsOf(route: RouteSpec): ErrorCode[] {
+  const codes = new Set<ErrorCode>(route.errors);
+  if (route.auth === 'clinician') codes.add('UNAUTHENTICATED');
+  if (route.params) codes.add('BAD_REQUEST');
+  if (route.method !== 'get') for (const c of ['BAD_ORIGIN', 'BAD_REQUEST', 'PAYLOAD_TOO_LARGE'] as const) codes.add(c);
+  codes.add('INTERNAL');
+  return Object.keys(ERRORS).filter((c): c is ErrorCode => codes.has(c as ErrorCode));
+}
+
+/** A route's success body type for a status. */
+export type RouteResponse<R extends RouteSpec, S extends keyof R['responses']> = R['responses'][S] extends z.ZodType
+  ? Frozen<z.output<R['responses'][S]>>
+  : undefined;

@@ -1,58 +1,116 @@
+import { z } from 'zod';
+
+/** What a client needs to know of one error code: its HTTP status and what it means. */
+export interface ErrorInfo {
+  /** The status `/api` answers with this code; the socket carries the code alone. */
+  readonly status: number;
+  /** What happened, for someone writing a client. */
+  readonly meaning: string;
+  /** Whether sending the same request again (same command id) may succeed. */
+  readonly retry: boolean;
+}
+
 /**
- * Every error code Hearth sends, over HTTP and the socket. Clients branch on the code; the message
- * is for people. Documented in docs/protocol.md.
+ * Every error code Hearth sends, over HTTP and the socket, with its status and meaning. Clients branch
+ * on the code; the message is for people. The contract documents are generated from this table.
  */
-export const ErrorCode = {
+export const ERRORS = {
   // Request shape
-  BAD_REQUEST: 'BAD_REQUEST',
-  UNKNOWN_COMMAND: 'UNKNOWN_COMMAND',
-  PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
+  BAD_REQUEST: {
+    status: 400,
+    retry: false,
+    meaning: 'The body, parameter or payload does not match its schema (unknown key, wrong type, too long, a command without a string `type`), JSON that does not parse, or a socket message sent without an acknowledgement callback.'
+  },
+  UNKNOWN_COMMAND: {
+    status: 400,
+    retry: false,
+    meaning: 'The command `type`, or the socket message name, is not one this server knows: possibly a client of a newer protocol.'
+  },
+  PAYLOAD_TOO_LARGE: { status: 413, retry: false, meaning: 'An HTTP body over 32 KiB, or a command over 16 KiB.' },
   // Identity and access
-  UNAUTHENTICATED: 'UNAUTHENTICATED',
-  FORBIDDEN: 'FORBIDDEN',
-  BAD_ORIGIN: 'BAD_ORIGIN',
-  INVALID_CREDENTIALS: 'INVALID_CREDENTIALS',
-  RATE_LIMITED: 'RATE_LIMITED',
-  NOT_FOUND: 'NOT_FOUND',
-  NOT_JOINED: 'NOT_JOINED',
-  ALIAS_NOT_ON_ROSTER: 'ALIAS_NOT_ON_ROSTER',
-  // Board rules (rejections by the domain)
-  SESSION_NOT_FOUND: 'SESSION_NOT_FOUND',
-  SESSION_EXISTS: 'SESSION_EXISTS',
-  SESSION_NOT_SCHEDULED: 'SESSION_NOT_SCHEDULED',
-  SESSION_NOT_LIVE: 'SESSION_NOT_LIVE',
-  SESSION_ENDED: 'SESSION_ENDED',
-  ITEM_NOT_FOUND: 'ITEM_NOT_FOUND',
-  ITEM_EXISTS: 'ITEM_EXISTS',
-  ITEM_IS_CURRENT: 'ITEM_IS_CURRENT',
-  ITEM_NOT_CURRENT: 'ITEM_NOT_CURRENT',
-  ITEM_NOT_RUNNING: 'ITEM_NOT_RUNNING',
-  ITEM_NOT_PAUSED: 'ITEM_NOT_PAUSED',
-  ITEM_FINISHED: 'ITEM_FINISHED',
-  NO_NEXT_ITEM: 'NO_NEXT_ITEM',
-  AGENDA_FULL: 'AGENDA_FULL',
-  BAD_ORDER: 'BAD_ORDER',
-  EXTENSION_LIMIT: 'EXTENSION_LIMIT',
-  NOTHING_CHANGED: 'NOTHING_CHANGED',
-  MEMBER_NOT_FOUND: 'MEMBER_NOT_FOUND',
-  NO_HANDS: 'NO_HANDS',
-  FLAG_NOT_FOUND: 'FLAG_NOT_FOUND',
-  FLAG_EXISTS: 'FLAG_EXISTS',
-  FLAG_RESOLVED: 'FLAG_RESOLVED',
-  OWN_FLAG: 'OWN_FLAG',
-  NOT_CRISIS: 'NOT_CRISIS',
-  STEP_NOT_FOUND: 'STEP_NOT_FOUND',
-  CUE_NOT_FOUND: 'CUE_NOT_FOUND',
-  CUE_EXISTS: 'CUE_EXISTS',
-  LIMIT_REACHED: 'LIMIT_REACHED',
+  UNAUTHENTICATED: {
+    status: 401,
+    retry: false,
+    meaning: 'No valid login cookie or member token (missing, unknown, expired or revoked). Also the code of `connect_error` and `revoked`.'
+  },
+  FORBIDDEN: {
+    status: 403,
+    retry: false,
+    meaning: 'Authenticated, but this role may not do this: not on the group\'s staff, a member token for another session, a role not allowed to issue the command, or a server-only command sent by a client.'
+  },
+  BAD_ORIGIN: { status: 403, retry: false, meaning: 'The request\'s `Origin` is not an allowed origin (checked before the body is read).' },
+  INVALID_CREDENTIALS: { status: 401, retry: false, meaning: 'Wrong email or password.' },
+  RATE_LIMITED: { status: 429, retry: true, meaning: 'Too many attempts (failed sign-ins): wait for the window to pass.' },
+  NOT_FOUND: { status: 404, retry: false, meaning: 'No such session, group, invite, clinician or API route.' },
+  NOT_JOINED: {
+    status: 409,
+    retry: true,
+    meaning: 'A `command` for a session this socket has not joined (or has left): join, then send it again with the same id.'
+  },
+  ALIAS_NOT_ON_ROSTER: { status: 404, retry: false, meaning: 'The alias is not on the group\'s roster.' },
+  COMMAND_ID_TAKEN: {
+    status: 409,
+    retry: false,
+    meaning: 'This command id was already used in the session by another account or member: choose a fresh id.'
+  },
+  // Board rules (rejections by the domain): the command was understood, and the board says no.
+  SESSION_NOT_FOUND: { status: 409, retry: false, meaning: 'The session has no events yet (not normally seen: sessions are created with their first events).' },
+  SESSION_EXISTS: { status: 409, retry: false, meaning: '`session.create` for a session that exists.' },
+  SESSION_NOT_SCHEDULED: { status: 409, retry: false, meaning: '`session.start` when the session is already live or ended.' },
+  SESSION_NOT_LIVE: { status: 409, retry: false, meaning: 'The command needs a live session: start it first.' },
+  SESSION_ENDED: { status: 409, retry: false, meaning: 'The session has ended; its board is closed.' },
+  ITEM_NOT_FOUND: { status: 409, retry: false, meaning: 'No agenda item with that id.' },
+  ITEM_EXISTS: { status: 409, retry: false, meaning: 'An item with that id exists (or the ids in `session.create` repeat).' },
+  ITEM_IS_CURRENT: { status: 409, retry: false, meaning: 'Starting the item that is already current, or removing the current item.' },
+  ITEM_NOT_CURRENT: { status: 409, retry: false, meaning: 'Pause, resume, extend or complete of an item that is not current.' },
+  ITEM_NOT_RUNNING: { status: 409, retry: false, meaning: 'Pausing an item that is paused.' },
+  ITEM_NOT_PAUSED: { status: 409, retry: false, meaning: 'Resuming an item that is running.' },
+  ITEM_FINISHED: { status: 409, retry: false, meaning: 'Skipping an item that is done or skipped.' },
+  NO_NEXT_ITEM: { status: 409, retry: false, meaning: '`item.next` with no current item and no pending item left.' },
+  AGENDA_FULL: { status: 409, retry: false, meaning: 'The agenda already holds 50 items.' },
+  BAD_ORDER: { status: 409, retry: false, meaning: '`agenda.reorder` does not list every item exactly once.' },
+  EXTENSION_LIMIT: { status: 409, retry: false, meaning: 'The item\'s extensions would exceed 240 minutes in all.' },
+  NOTHING_CHANGED: {
+    status: 409,
+    retry: false,
+    meaning: 'The command changes nothing: an edit, order, guidance or setting that is already so; the floor already theirs; a hand already up or down; a flag or cue already acknowledged; a step already checked; attendance already so.'
+  },
+  DUPLICATE_ID: { status: 409, retry: false, meaning: 'A list that must name each id once names one twice (roster member ids in `session.create`, members of a flag).' },
+  MEMBER_NOT_FOUND: { status: 409, retry: false, meaning: 'No member with that id on the session\'s roster (or `hand.lower` by a facilitator without `memberId`).' },
+  NO_HANDS: { status: 409, retry: false, meaning: '`floor.give_first_hand` with no hand up.' },
+  FLAG_NOT_FOUND: { status: 409, retry: false, meaning: 'No flag with that id in this session.' },
+  FLAG_EXISTS: { status: 409, retry: false, meaning: '`flag.raise` with the id of a flag that exists.' },
+  FLAG_RESOLVED: { status: 409, retry: false, meaning: 'The flag is resolved: checklist steps and resolution are closed (follow-ups stay possible).' },
+  OWN_FLAG: { status: 409, retry: false, meaning: 'A flag is acknowledged by someone other than who raised it: the co-facilitator or the supervisor.' },
+  NOT_CRISIS: { status: 409, retry: false, meaning: 'The crisis checklist belongs to flags of severity `crisis`.' },
+  STEP_NOT_FOUND: { status: 409, retry: false, meaning: 'No step with that id in the session\'s crisis checklist.' },
+  CUE_NOT_FOUND: { status: 409, retry: false, meaning: 'No cue with that id in this session.' },
+  CUE_EXISTS: { status: 409, retry: false, meaning: '`cue.send` with the id of a cue that exists.' },
+  LIMIT_REACHED: { status: 409, retry: false, meaning: 'The session holds as many flags (100) or cues (200) as it may.' },
   // Server
-  BUSY: 'BUSY',
-  INTERNAL: 'INTERNAL'
-} as const;
-export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+  BUSY: { status: 503, retry: true, meaning: 'The session\'s log is under heavy concurrent writing, or the server is shutting down: retry with the same id.' },
+  UNAVAILABLE: { status: 503, retry: true, meaning: 'A service the server needs (the database) does not answer: retry shortly, with the same id.' },
+  INTERNAL: { status: 500, retry: true, meaning: 'A failure of the server\'s own; nothing was changed: retry with the same id.' }
+} as const satisfies Record<string, ErrorInfo>;
+
+export type ErrorCode = keyof typeof ERRORS;
+
+/** Every error code by name, for code that branches on one: `ErrorCode.FORBIDDEN`. */
+export const ErrorCode = Object.fromEntries(Object.keys(ERRORS).map((k) => [k, k])) as { readonly [K in ErrorCode]: K };
+
+/** Every error code, in the table's order. */
+export const ERROR_CODES = Object.keys(ERRORS) as readonly ErrorCode[];
 
 /** An error as it crosses the wire. */
-export interface WireError {
-  readonly code: ErrorCode;
-  readonly message: string;
+export const WireError = z
+  .object({
+    code: z.enum(ERROR_CODES as [ErrorCode, ...ErrorCode[]]).describe('Branch on this: one of the error codes.'),
+    message: z.string().describe('For people: what went wrong and what to do.')
+  })
+  .strict();
+export type WireError = z.infer<typeof WireError>;
+
+/** The HTTP status for a wire error code. */
+export function httpStatusOf(code: ErrorCode): number {
+  return ERRORS[code].status;
 }

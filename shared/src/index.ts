@@ -16,18 +16,8 @@ export * from './board/decideSafety.ts';
 export * from './participation/measures.ts';
 export * from './participation/nudges.ts';
 export * from './participation/trend.ts';
-export { JoinRequest, CommandRequest, LeaveRequest, SessionId, PROTOCOL_VERSION, BOARD_NAMESPACE, MAX_COMMAND_BYTES, MAX_RESUME_EVENTS } from './protocol.ts';
-export type {
-  EventMessage,
-  JoinResult,
-  CommandResult,
-  LeaveResult,
-  ClientToServerEvents,
-  ServerToClientEvents,
-  PresenceView,
-  PresencePerson,
-  PresenceState
-} from './protocol.ts';
+export * from './protocol.ts';
 export * from './api.ts';
 export * from './notes/shape.ts';
 export * from './notes/protocol.ts';
+export * from './board/commandDocs.ts';

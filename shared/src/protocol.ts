@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import type { BoardEvent } from './board/events.ts';
-import type { BoardView } from './board/visibility.ts';
-import type { WireError } from './errors.ts';
-import { Id, type Role } from './roles.ts';
+import { BoardEvent } from './board/events.ts';
+import { BoardView } from './board/visibility.ts';
+import { WireError } from './errors.ts';
+import { Id, Role, type Frozen } from './roles.ts';
 
 /** Bumped on any incompatible change of the messages below. */
 export const PROTOCOL_VERSION = 1;
@@ -17,59 +17,175 @@ export const MAX_COMMAND_BYTES = 16 * 1024;
 export const MAX_RESUME_EVENTS = 500;
 
 /**
- * A session id: a UUID, canonicalised to lower case at the edge. Postgres matches UUIDs in any case,
- * but rooms, caches and queues are keyed by the string, so one session must have one spelling.
+ * A UUID naming a session, group or account, canonicalised to lower case at the edge. Postgres
+ * matches UUIDs in any case, but rooms, caches and queues are keyed by the string, so one thing must
+ * have one spelling.
  */
-export const SessionId = z.string().uuid().transform((id) => id.toLowerCase());
+export const Uuid = z.string().uuid().toLowerCase();
+
+/** Epoch milliseconds of the server's clock. */
+const ServerTime = z.number().int().nonnegative().describe('The server\'s clock (epoch ms) when it answered, to correct timers for skew.');
+/** A position in a role's numbering of the log. */
+const Seq = z.number().int().nonnegative();
 
 /** Client → server: join a session's board, optionally resuming after `lastSeq`. */
 export const JoinRequest = z
-  .object({ sessionId: SessionId, lastSeq: z.number().int().nonnegative().optional() })
+  .object({
+    sessionId: Uuid,
+    lastSeq: Seq.optional().describe('The `seq` the client is at: resume from here (omit for a snapshot).')
+  })
   .strict();
 export type JoinRequest = z.infer<typeof JoinRequest>;
 
 /** Client → server: a command for a joined session. `id` is the idempotency key. */
-export const CommandRequest = z.object({ sessionId: SessionId, id: Id, command: z.unknown() }).strict();
+export const CommandRequest = z
+  .object({
+    sessionId: Uuid,
+    id: Id.describe('Idempotency key, chosen by the client: one per user action, reused for every retry of it.'),
+    command: z.unknown().describe('One of the commands, discriminated by `type`.')
+  })
+  .strict();
 export type CommandRequest = z.infer<typeof CommandRequest>;
 
-
 /** Client → server: leave a session's board. */
-export const LeaveRequest = z.object({ sessionId: SessionId }).strict();
+export const LeaveRequest = z.object({ sessionId: Uuid }).strict();
 export type LeaveRequest = z.infer<typeof LeaveRequest>;
 
 /** Server → client: one event of the log, for a role allowed to see it. */
-export interface EventMessage {
-  readonly sessionId: string;
-  readonly seq: number;
-  /** Seq of the previous event this role received; a client whose last seq is lower has missed one. */
-  readonly prevSeq: number;
-  readonly event: BoardEvent;
-}
+export const EventMessage = z
+  .object({
+    sessionId: Uuid,
+    seq: z.number().int().positive().describe('The event\'s position in this role\'s numbering of the log.'),
+    prevSeq: Seq.describe('The `seq` of the previous event this role was sent (0 for the first): a client whose last seq is lower has missed one.'),
+    event: BoardEvent
+  })
+  .strict();
+export type EventMessage = Frozen<z.infer<typeof EventMessage>>;
 
-interface JoinedBase {
-  readonly ok: true;
-  /** The server's PROTOCOL_VERSION; a client built for another version should reload. */
-  readonly protocol: number;
-  readonly sessionId: string;
-  readonly role: Role;
-  /** The log position the client is at after applying this answer. */
-  readonly seq: number;
-  /** The server's clock (epoch ms), to correct timers for skew. */
-  readonly serverTime: number;
-}
+const Failure = z.object({ ok: z.literal(false), error: WireError }).strict();
+
+const joined = {
+  ok: z.literal(true),
+  protocol: z.number().int().describe('The server\'s PROTOCOL_VERSION.'),
+  sessionId: Uuid,
+  role: Role.describe('Decided by the server: a member token gives `member`; a clinician gets their role in the session\'s group.'),
+  seq: Seq.describe('The position the client is at after applying this answer.'),
+  serverTime: ServerTime
+};
 
 /** Answer to `join`: a snapshot of the role's view, or the events missed since `lastSeq`. */
-export type JoinResult =
-  | (JoinedBase & { readonly mode: 'snapshot'; readonly state: BoardView })
-  | (JoinedBase & { readonly mode: 'resume'; readonly events: readonly EventMessage[] })
-  | { readonly ok: false; readonly error: WireError };
+export const JoinResult = z.union([
+  z.object({ ...joined, mode: z.literal('snapshot'), state: BoardView }).strict(),
+  z.object({ ...joined, mode: z.literal('resume'), events: z.array(EventMessage).describe('The events this role missed, in order.') }).strict(),
+  Failure
+]);
+export type JoinResult = Frozen<z.infer<typeof JoinResult>>;
 
 /** Answer to `command`. `duplicate` is true when the id was seen before and nothing new happened. */
-export type CommandResult =
-  | { readonly ok: true; readonly seq: number; readonly serverTime: number; readonly duplicate: boolean }
-  | { readonly ok: false; readonly error: WireError };
+export const CommandResult = z.union([
+  z
+    .object({
+      ok: z.literal(true),
+      seq: Seq.describe('The log position of the command\'s last event (for members, in members\' numbering).'),
+      serverTime: ServerTime,
+      duplicate: z.boolean().describe('This id was applied before; nothing new happened now.')
+    })
+    .strict(),
+  Failure
+]);
+export type CommandResult = Frozen<z.infer<typeof CommandResult>>;
 
-export type LeaveResult = { readonly ok: true } | { readonly ok: false; readonly error: WireError };
+export const LeaveResult = z.union([z.object({ ok: z.literal(true) }).strict(), Failure]);
+export type LeaveResult = Frozen<z.infer<typeof LeaveResult>>;
+
+/** Whether a connection is up, or dropped and expected back (within the reconnect grace). */
+export const PresenceState = z.enum(['connected', 'reconnecting']);
+export type PresenceState = z.infer<typeof PresenceState>;
+
+/** One person connected to a session's board, as clinicians see them. */
+export const PresencePerson = z
+  .object({
+    key: z.string().describe('Stable per person: an account id, or a roster member id.'),
+    role: Role,
+    name: z.string().describe('A clinician\'s display name, or a member\'s alias.'),
+    state: PresenceState
+  })
+  .strict();
+export type PresencePerson = Frozen<z.infer<typeof PresencePerson>>;
+
+/**
+ * Who is at the board now. Clinicians see everyone; members see other members by alias only, and that
+ * an observer is present (consent) but never who, nor any clinician's name.
+ */
+export const PresenceView = z.discriminatedUnion('audience', [
+  z
+    .object({
+      sessionId: Uuid,
+      audience: z.literal('clinician'),
+      people: z.array(PresencePerson).describe('Facilitators first, then supervisors, then members; one line per person.')
+    })
+    .strict(),
+  z
+    .object({
+      sessionId: Uuid,
+      audience: z.literal('member'),
+      members: z.array(z.object({ alias: z.string(), state: PresenceState }).strict()).describe('Members at the board by alias, sorted by alias.'),
+      facilitators: z.number().int().nonnegative().describe('Facilitators present (connected or reconnecting).'),
+      observed: z.boolean().describe('A supervisor is present: members have a right to know, never who.')
+    })
+    .strict()
+]);
+export type PresenceView = Frozen<z.infer<typeof PresenceView>>;
+
+/** A message on the /board namespace: its payload, and for client messages the acknowledgement. */
+export interface BoardMessageSpec {
+  readonly direction: 'client' | 'server';
+  readonly summary: string;
+  readonly payload: z.ZodType;
+  /** The acknowledgement the server answers a client message with. */
+  readonly reply?: z.ZodType;
+}
+
+/**
+ * Every Socket.IO message of the /board namespace. The event maps below and the generated contract
+ * both come from this table, so a message cannot exist on one side only.
+ */
+export const BOARD_MESSAGES = {
+  join: {
+    direction: 'client',
+    summary: 'Join a session\'s board: the answer is the role\'s view as a snapshot, or the events missed since `lastSeq`.',
+    payload: JoinRequest,
+    reply: JoinResult
+  },
+  command: {
+    direction: 'client',
+    summary: 'Send one command to a joined session. `ok: true` means its events are committed (durable).',
+    payload: CommandRequest,
+    reply: CommandResult
+  },
+  leave: {
+    direction: 'client',
+    summary: 'Stop receiving a session\'s events on this socket, and leave its presence at once.',
+    payload: LeaveRequest,
+    reply: LeaveResult
+  },
+  event: { direction: 'server', summary: 'One event of the session\'s log, to each role allowed to see it.', payload: EventMessage },
+  presence: {
+    direction: 'server',
+    summary: 'Who is at the session\'s board now, as this socket\'s role may know it. Not part of the log; each replaces the last.',
+    payload: PresenceView
+  },
+  protocol_error: {
+    direction: 'server',
+    summary: 'A message the server could not answer through an acknowledgement (it was sent without one).',
+    payload: WireError
+  },
+  revoked: {
+    direction: 'server',
+    summary: 'The server ends this connection\'s access (logout, expiry, revoked invite), then disconnects the socket.',
+    payload: WireError
+  }
+} as const satisfies Record<string, BoardMessageSpec>;
 
 /** Socket.IO event map, client → server. */
 export interface ClientToServerEvents {
@@ -78,40 +194,17 @@ export interface ClientToServerEvents {
   leave: (req: LeaveRequest, ack: (res: LeaveResult) => void) => void;
 }
 
-/** Whether a connection is up, or dropped and expected back (within the reconnect grace). */
-export type PresenceState = 'connected' | 'reconnecting';
-
-/** One person connected to a session's board, as clinicians see them. */
-export interface PresencePerson {
-  /** Stable per person: an account id, or a roster member id. */
-  readonly key: string;
-  readonly role: Role;
-  /** A clinician's display name, or a member's alias. */
-  readonly name: string;
-  readonly state: PresenceState;
-}
-
-/**
- * Who is at the board now. Clinicians see everyone; members see other members by alias only, and that
- * an observer is present (consent) but never who, nor any clinician's name.
- */
-export type PresenceView =
-  | { readonly sessionId: string; readonly audience: 'clinician'; readonly people: readonly PresencePerson[] }
-  | {
-      readonly sessionId: string;
-      readonly audience: 'member';
-      readonly members: readonly { readonly alias: string; readonly state: PresenceState }[];
-      readonly facilitators: number;
-      readonly observed: boolean;
-    };
-
 /** Socket.IO event map, server → client. */
 export interface ServerToClientEvents {
   event: (msg: EventMessage) => void;
-  /** Who is connected now; sent on every change and on join. Not part of the event log. */
   presence: (view: PresenceView) => void;
-  /** A message the server could not answer through an ack (none was given). */
   protocol_error: (error: WireError) => void;
-  /** The server ends this connection's access (logout, expiry, revoked invite). */
   revoked: (error: WireError) => void;
 }
+
+/** The event maps name exactly the messages of the table (checked by the compiler). */
+type ClientMessages = { [K in keyof typeof BOARD_MESSAGES]: (typeof BOARD_MESSAGES)[K]['direction'] extends 'client' ? K : never }[keyof typeof BOARD_MESSAGES];
+type ServerMessages = Exclude<keyof typeof BOARD_MESSAGES, ClientMessages>;
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+type Assert<T extends true> = T;
+export type EventMapsMatchTable = Assert<Same<ClientMessages, keyof ClientToServerEvents> & Same<ServerMessages, keyof ServerToClientEvents>>;

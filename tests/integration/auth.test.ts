@@ -202,12 +202,12 @@ describe('authentication and access', () => {
 
     it('refuses a supervisor commanding over HTTP with 403 FORBIDDEN, and the board is unchanged', async () => {
       const { session, before } = await liveSession();
-      const res = await api<{ ok: false; error: WireError }>(fx.server.url, `/sessions/${session.id}/commands`, {
+      const res = await api<ErrorBody>(fx.server.url, `/sessions/${session.id}/commands`, {
         cookie: fx.cookies.supervisor,
         body: { id: 'sup-1', command: { type: 'item.start', itemId: 'a1' } }
       });
       expect(res.status).toBe(403);
-      expect(res.body).toMatchObject({ ok: false, error: { code: ErrorCode.FORBIDDEN } });
+      expect(res.body).toEqual({ error: { code: ErrorCode.FORBIDDEN, message: 'A supervisor may not item.start.' } });
       await assertUnchangedAndServing(session, before);
     });
   });

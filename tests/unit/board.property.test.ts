@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import {
   AttendanceStatus,
   BoardEvent,
+  COMMAND_DOCS,
   COMMAND_ROLES,
   COMMAND_TYPES,
   Command,
@@ -517,9 +518,18 @@ describe('the board under random command sequences', () => {
           }
           if (!decision.ok) {
             expect(Object.values(ErrorCode)).toContain(decision.rejection.code);
+            // The contract documents every rejection a command can get (FORBIDDEN for a role: every command).
+            if (decision.rejection.code !== ErrorCode.FORBIDDEN || cmd.type === 'hand.lower') {
+              expect(COMMAND_DOCS[cmd.type].rejects, `${cmd.type} → ${decision.rejection.code}`).toContain(decision.rejection.code);
+            }
             continue;
           }
           accepted.add(cmd.type);
+          // ...and every event it can append, in the documented order.
+          const documented = COMMAND_DOCS[cmd.type].events;
+          const positions = decision.events.map((e) => documented.indexOf(e.type));
+          expect(positions, `${cmd.type} → ${decision.events.map((e) => e.type).join(', ')}`).not.toContain(-1);
+          expect(positions).toEqual([...positions].sort((a, b) => a - b));
           expect(decision.events.length).toBeGreaterThan(0);
           for (const e of decision.events) {
             expect(BoardEvent.parse(e)).toEqual(e);

@@ -121,11 +121,11 @@ describe('flag.raise', () => {
     given(...withFlags, flagResolved('f1', 'Safe', T0 + 5 * MIN)).when(command).rejects(ErrorCode.FLAG_EXISTS);
   });
 
-  it('rejects a member off the roster, or a member named twice: MEMBER_NOT_FOUND', () => {
+  it('rejects a member off the roster (MEMBER_NOT_FOUND), or a member named twice (DUPLICATE_ID)', () => {
     const raise = (memberIds: string[]): CommandInput => ({ type: 'flag.raise', flagId: 'f9', category: 'distress', severity: 'high', memberIds, note: '' });
     given(...liveOnA).when(raise([outsider.id])).rejects(ErrorCode.MEMBER_NOT_FOUND);
     given(...liveOnA).when(raise([member.id, outsider.id])).rejects(ErrorCode.MEMBER_NOT_FOUND);
-    given(...liveOnA).when(raise([member.id, member.id])).rejects(ErrorCode.MEMBER_NOT_FOUND);
+    given(...liveOnA).when(raise([member.id, member.id])).rejects(ErrorCode.DUPLICATE_ID);
     given(created(T0, 'Nobody yet', null, []), configured(), crisisConfigured(), started(T0)).when(raise([member.id])).rejects(ErrorCode.MEMBER_NOT_FOUND);
   });
 

@@ -40,7 +40,7 @@ const noRoster = (): { roster: RosterEntry[]; settings: ParticipationSettings; c
 
 /** The session's life: scheduled → live → ended, and the guards between. */
 describe('session.create', () => {
-  it('creates the session, its roster, settings and crisis protocol, then its agenda, items in the order given', () => {
+  it('creates the session (its time in UTC), its roster, settings and crisis protocol, then its agenda, items in the order given', () => {
     const state = given()
       .when(
         {
@@ -59,7 +59,7 @@ describe('session.create', () => {
         T0
       )
       .then(
-        { type: 'session.created', at: T0, title: 'Tuesday group', scheduledFor: '2025-01-07T18:00:00+01:00', roster: [...ROSTER] },
+        { type: 'session.created', at: T0, title: 'Tuesday group', scheduledFor: '2025-01-07T17:00:00.000Z', roster: [...ROSTER] },
         { type: 'participation.configured', at: T0, settings: STRICT_SETTINGS },
         { type: 'crisis.configured', at: T0, protocol: SHORT_CRISIS },
         { type: 'agenda.item_added', at: T0, itemId: 'in', title: 'Check-in', kind: 'check-in', plannedMinutes: 10, position: 0 },
@@ -111,7 +111,7 @@ describe('session.create', () => {
     expect(create(undefined)).toBe(false);
   });
 
-  it('rejects a member listed twice on the roster: MEMBER_NOT_FOUND', () => {
+  it('rejects a member listed twice on the roster: DUPLICATE_ID', () => {
     given()
       .when({
         type: 'session.create',
@@ -125,7 +125,7 @@ describe('session.create', () => {
         settings: SETTINGS,
         crisis: CRISIS
       })
-      .rejects(ErrorCode.MEMBER_NOT_FOUND);
+      .rejects(ErrorCode.DUPLICATE_ID);
   });
 
   it.each([

@@ -140,7 +140,7 @@ export class BoardService {
         const seen = await this.log.findCommand(sessionId, commandId);
         if (seen) {
           if (seen.actorId !== actor.id) {
-            return { ok: false, error: { code: ErrorCode.BAD_REQUEST, message: 'This command id was already used by someone else.' } };
+            return { ok: false, error: { code: ErrorCode.COMMAND_ID_TAKEN, message: 'This command id was already used by someone else.' } };
           }
           // A member is answered in members' numbering, as of now: never a log position.
           const seq = actor.role === 'member' ? cache.memberSeq : seen.lastSeq;

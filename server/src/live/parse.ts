@@ -1,4 +1,4 @@
-import { COMMAND_TYPES, Command, ErrorCode, type CommandType, type WireError } from '@hearth/shared';
+import { COMMAND_TYPES, Command, ErrorCode, SERVER_COMMANDS, type WireError } from '@hearth/shared';
 import type { z } from 'zod';
 
 /** A readable one-line summary of what failed validation. */
@@ -8,12 +8,6 @@ export function validationMessage(error: z.ZodError): string {
     .map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message))
     .join('; ');
 }
-
-/**
- * Commands only the server issues: a session's creation (with its row, roster and protocol) and a
- * member's connection and departure (from presence). A client sending one could forge attendance.
- */
-const SERVER_ONLY: ReadonlySet<CommandType> = new Set(['session.create', 'member.connect', 'member.disconnect']);
 
 /**
  * Parses a client's command at the edge. An unknown `type` gets its own code, so a client can tell an
@@ -33,7 +27,7 @@ export function parseCommand(raw: unknown): { ok: true; command: Command } | { o
   }
   const parsed = Command.safeParse(raw);
   if (!parsed.success) return { ok: false, error: { code: ErrorCode.BAD_REQUEST, message: validationMessage(parsed.error) } };
-  if (SERVER_ONLY.has(parsed.data.type)) {
+  if (SERVER_COMMANDS.includes(parsed.data.type)) {
     return { ok: false, error: { code: ErrorCode.FORBIDDEN, message: `${parsed.data.type} is sent by the server, not by clients.` } };
   }
   return { ok: true, command: parsed.data };

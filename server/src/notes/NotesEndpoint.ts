@@ -1,6 +1,6 @@
 import { STATUS_CODES, type IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { ErrorCode, MAX_NOTES_MESSAGE_BYTES, NOTES_PATH, NotesClose, SessionId } from '@hearth/shared';
+import { ErrorCode, MAX_NOTES_MESSAGE_BYTES, NOTES_PATH, NotesClose, Uuid } from '@hearth/shared';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { accessTo } from '../auth/access.ts';
 import type { Auth } from '../auth/Auth.ts';
@@ -37,7 +37,7 @@ export function notesSessionOf(url: string | undefined): string | null {
     return null;
   }
   const m = /^notes:([^/]+)$/.exec(path.slice(NOTES_PATH.length));
-  const id = SessionId.safeParse(m?.[1]);
+  const id = Uuid.safeParse(m?.[1]);
   return path.startsWith(NOTES_PATH) && id.success ? id.data : null;
 }
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Id } from '../roles.ts';
+import { DateTimeInput, Id } from '../roles.ts';
 import { ParticipationSettings, Speaker } from '../participation/types.ts';
 import { AttendanceStatus, CrisisProtocol, FlagCategory, FlagSeverity, SAFETY_LIMITS } from '../safety/types.ts';
 
@@ -51,7 +51,7 @@ export const Command = z.discriminatedUnion('type', [
     .object({
       type: z.literal('session.create'),
       title: z.string().trim().min(1).max(LIMITS.sessionTitleLength),
-      scheduledFor: z.string().datetime({ offset: true }).nullable(),
+      scheduledFor: DateTimeInput.nullable(),
       agenda: z.array(NewItem).max(LIMITS.maxItems),
       roster: z.array(RosterEntry).max(LIMITS.maxRoster),
       settings: ParticipationSettings,
@@ -126,3 +126,9 @@ export type CommandType = Command['type'];
 
 /** Every command type, for validation messages and documentation. */
 export const COMMAND_TYPES = Command.options.map((o) => o.shape.type.value) as readonly CommandType[];
+
+/**
+ * Commands only the server issues: a session's creation (with its row, roster and protocol) and a
+ * member's connection and departure (from presence). A client sending one could forge attendance.
+ */
+export const SERVER_COMMANDS: readonly CommandType[] = ['session.create', 'member.connect', 'member.disconnect'];

@@ -80,7 +80,7 @@ export function decide(state: BoardState, command: Command, actor: Actor, now: n
       const ids = new Set(command.agenda.map((i) => i.itemId));
       if (ids.size !== command.agenda.length) return reject(ErrorCode.ITEM_EXISTS, 'Agenda item ids must be unique.');
       const members = new Set(command.roster.map((r) => r.memberId));
-      if (members.size !== command.roster.length) return reject(ErrorCode.MEMBER_NOT_FOUND, 'Roster member ids must be unique.');
+      if (members.size !== command.roster.length) return reject(ErrorCode.DUPLICATE_ID, 'Roster member ids must be unique.');
       return accept(
         { type: 'session.created', at, title: command.title, scheduledFor: command.scheduledFor, roster: command.roster },
         { type: 'participation.configured', at, settings: command.settings },

@@ -48,9 +48,8 @@ export function decideSafety(state: BoardState, command: SafetyCommand, actor: A
       if (state.flags.some((f) => f.id === command.flagId)) return reject(ErrorCode.FLAG_EXISTS, 'A flag with this id exists.');
       if (state.flags.length >= SAFETY_LIMITS.maxFlags) return reject(ErrorCode.LIMIT_REACHED, `A session holds at most ${SAFETY_LIMITS.maxFlags} flags.`);
       const roster = new Set(state.roster.map((r) => r.memberId));
-      if (new Set(command.memberIds).size !== command.memberIds.length || !command.memberIds.every((id) => roster.has(id))) {
-        return reject(ErrorCode.MEMBER_NOT_FOUND, 'Flags name members of this session\'s roster, each once.');
-      }
+      if (new Set(command.memberIds).size !== command.memberIds.length) return reject(ErrorCode.DUPLICATE_ID, 'A flag names each member once.');
+      if (!command.memberIds.every((id) => roster.has(id))) return reject(ErrorCode.MEMBER_NOT_FOUND, 'Flags name members of this session\'s roster.');
       return accept({
         type: 'flag.raised',
         at,

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Id } from '../roles.ts';
+import { Id, type Frozen } from '../roles.ts';
 import { ItemKind, RosterEntry } from './commands.ts';
 import { ParticipationSettings, Speaker } from '../participation/types.ts';
 import { AttendanceStatus, CrisisProtocol, FlagCategory, FlagSeverity } from '../safety/types.ts';
@@ -16,7 +16,7 @@ const ev = <T extends string, S extends z.ZodRawShape>(type: T, shape: S) =>
  * audience, such as facilitator guidance, travels in an event of its own.
  */
 export const BoardEvent = z.discriminatedUnion('type', [
-  ev('session.created', { title: z.string(), scheduledFor: z.string().nullable(), roster: z.array(RosterEntry) }),
+  ev('session.created', { title: z.string(), scheduledFor: z.string().nullable().describe('ISO 8601 in UTC (`…Z`), or null.'), roster: z.array(RosterEntry) }),
   ev('session.started', {}),
   ev('session.ended', {}),
   ev('agenda.item_added', {
@@ -70,7 +70,7 @@ export const BoardEvent = z.discriminatedUnion('type', [
   ev('cue.sent', { cueId: Id, text: z.string(), by: z.string() }),
   ev('cue.acknowledged', { cueId: Id, by: z.string() })
 ]);
-export type BoardEvent = z.infer<typeof BoardEvent>;
+export type BoardEvent = Frozen<z.infer<typeof BoardEvent>>;
 export type BoardEventType = BoardEvent['type'];
 
 /** An event as stored and sent: its place in the session's log beside it. */

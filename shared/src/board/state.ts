@@ -1,66 +1,64 @@
-import type { ItemKind, RosterEntry } from './commands.ts';
-import { DEFAULT_PARTICIPATION_SETTINGS, type ParticipationSettings, type Speaker, type Turn } from '../participation/types.ts';
-import { DEFAULT_CRISIS_PROTOCOL, type CrisisProtocol, type Cue, type Flag, type MemberAttendance } from '../safety/types.ts';
+import { z } from 'zod';
+import { Id, type Frozen } from '../roles.ts';
+import { ItemKind, RosterEntry } from './commands.ts';
+import { DEFAULT_PARTICIPATION_SETTINGS, ParticipationSettings, Speaker, Turn } from '../participation/types.ts';
+import { CrisisProtocol, Cue, DEFAULT_CRISIS_PROTOCOL, Flag, MemberAttendance } from '../safety/types.ts';
 
-/** Where a session is in its life. `new` exists only before the `session.created` event. */
-export type SessionStatus = 'new' | 'scheduled' | 'live' | 'ended';
+/** Epoch milliseconds of the server's clock. */
+const At = z.number().int().nonnegative();
 
-export type ItemStatus = 'pending' | 'current' | 'done' | 'skipped';
+/** Where a session is in its life. `new` exists only before the `session.created` event (never sent). */
+export const SessionStatus = z.enum(['new', 'scheduled', 'live', 'ended']);
+export type SessionStatus = z.infer<typeof SessionStatus>;
+
+export const ItemStatus = z.enum(['pending', 'current', 'done', 'skipped']);
+export type ItemStatus = z.infer<typeof ItemStatus>;
 
 /**
  * One agenda item. Its clock is kept as facts, not ticks: time accumulated over earlier runs plus
  * the run in progress (`runningSince`), so any client derives the same timer from the same events.
  */
-export interface AgendaItem {
-  readonly id: string;
-  readonly title: string;
-  readonly kind: ItemKind;
-  readonly plannedMinutes: number;
-  readonly extendedMinutes: number;
-  readonly status: ItemStatus;
-  /** When the item was first started, epoch ms. */
-  readonly firstStartedAt: number | null;
-  /** Milliseconds spent in earlier runs (before the last pause, completion or skip). */
-  readonly accumulatedMs: number;
-  /** Start of the run in progress; null when the item is not running (paused or not current). */
-  readonly runningSince: number | null;
-  /** Private prompts for the clinicians; never projected to members. */
-  readonly guidance: string;
-}
+export const AgendaItem = z
+  .object({
+    id: Id.describe('The `itemId` it was added with.'),
+    title: z.string(),
+    kind: ItemKind,
+    plannedMinutes: z.number().int(),
+    extendedMinutes: z.number().int().nonnegative().describe('Sum of its extensions.'),
+    status: ItemStatus,
+    firstStartedAt: At.nullable().describe('When it was first started.'),
+    accumulatedMs: z.number().int().nonnegative().describe('Time spent in earlier runs (before the last pause, completion or skip).'),
+    runningSince: At.nullable().describe('Start of the run in progress; null when paused or not current.'),
+    guidance: z.string().describe('Private prompts for the clinicians. Clinicians only: absent from a member\'s view.')
+  })
+  .strict();
+export type AgendaItem = Frozen<z.infer<typeof AgendaItem>>;
 
 /** Everything the live board holds: a fold of the session's events. */
-export interface BoardState {
-  readonly status: SessionStatus;
-  readonly title: string;
-  readonly scheduledFor: string | null;
-  readonly startedAt: number | null;
-  readonly endedAt: number | null;
-  readonly items: readonly AgendaItem[];
-  readonly currentItemId: string | null;
-  /** The group's members for this session, in roster order (keys 1–9 follow it). */
-  readonly roster: readonly RosterEntry[];
-  /**
-   * Members who attended, in roster order: connected at some point or spoke, unless a facilitator
-   * corrected them to absent (or to present, late or left early without either). Clinicians only.
-   */
-  readonly present: readonly string[];
-  /** Who holds the floor now, and since when. */
-  readonly floor: { readonly speaker: Speaker; readonly since: number } | null;
-  /** Every speaking turn so far, in order. Clinicians only. */
-  readonly turns: readonly Turn[];
-  /** Raised hands, first raised first. */
-  readonly hands: readonly { readonly memberId: string; readonly at: number }[];
-  /** When to nudge about balance. Clinicians only. */
-  readonly settings: ParticipationSettings;
-  /** Each member's connected intervals and any correction, by member id. Clinicians only. */
-  readonly attendance: Readonly<Record<string, MemberAttendance>>;
-  /** Conflict and risk flags, in the order raised. Clinicians only. */
-  readonly flags: readonly Flag[];
-  /** Supervisor cues, in the order sent. Clinicians only. */
-  readonly cues: readonly Cue[];
-  /** The organization's crisis checklist and referral resources for this session. Clinicians only. */
-  readonly crisis: CrisisProtocol;
-}
+export const BoardState = z
+  .object({
+    status: SessionStatus,
+    title: z.string(),
+    scheduledFor: z.string().nullable().describe('When it is planned: ISO 8601 in UTC (`…Z`), or null.'),
+    startedAt: At.nullable(),
+    endedAt: At.nullable(),
+    items: z.array(AgendaItem).describe('The agenda, in order.'),
+    currentItemId: Id.nullable().describe('The item in progress.'),
+    roster: z.array(RosterEntry).describe('The group\'s members for this session, in roster order (keys 1–9 follow it).'),
+    present: z
+      .array(Id)
+      .describe('Members who attended, in roster order: connected at some point or spoke, unless a facilitator corrected them to absent.'),
+    floor: z.object({ speaker: Speaker, since: At }).strict().nullable().describe('Who holds the floor now, and since when.'),
+    turns: z.array(Turn).describe('Every speaking turn so far, in order.'),
+    hands: z.array(z.object({ memberId: Id, at: At }).strict()).describe('Raised hands, first raised first.'),
+    settings: ParticipationSettings.describe('When to nudge about balance.'),
+    attendance: z.record(Id, MemberAttendance).describe('Each member\'s connected intervals and any correction, by member id.'),
+    flags: z.array(Flag).describe('Conflict and risk flags, in the order raised.'),
+    cues: z.array(Cue).describe('Supervisor cues, in the order sent.'),
+    crisis: CrisisProtocol.describe('The crisis checklist and referral resources this session uses.')
+  })
+  .strict();
+export type BoardState = Frozen<z.infer<typeof BoardState>>;
 
 /** The state before a session's first event. */
 export const initialState: BoardState = {

@@ -1,6 +1,7 @@
-import type { Role } from '../roles.ts';
+import { z } from 'zod';
+import type { Frozen, Role } from '../roles.ts';
 import type { BoardEvent, BoardEventType } from './events.ts';
-import type { AgendaItem, BoardState } from './state.ts';
+import { AgendaItem, BoardState } from './state.ts';
 import { DEFAULT_PARTICIPATION_SETTINGS } from '../participation/types.ts';
 import { DEFAULT_CRISIS_PROTOCOL } from '../safety/types.ts';
 
@@ -50,17 +51,23 @@ export function visibleTo(event: BoardEvent, role: Role): boolean {
   return EVENT_AUDIENCE[event.type].includes(role);
 }
 
-/** An agenda item as a member sees it: without the clinicians' guidance. */
-export type MemberAgendaItem = Omit<AgendaItem, 'guidance'>;
-
 /** Board fields that never leave the server for a member. */
-type ClinicianOnlyField = 'turns' | 'present' | 'settings' | 'attendance' | 'flags' | 'cues' | 'crisis';
+export const CLINICIAN_ONLY_FIELDS = ['turns', 'present', 'settings', 'attendance', 'flags', 'cues', 'crisis'] as const;
+type ClinicianOnlyField = (typeof CLINICIAN_ONLY_FIELDS)[number];
+
+/** An agenda item as a member sees it: without the clinicians' guidance. */
+export const MemberAgendaItem = AgendaItem.omit({ guidance: true });
+export type MemberAgendaItem = Frozen<z.infer<typeof MemberAgendaItem>>;
+
+const omitted = Object.fromEntries(CLINICIAN_ONLY_FIELDS.map((f) => [f, true])) as { [K in ClinicianOnlyField]: true };
 
 /** The board as a member sees it: no guidance, turn history, attendance, nudge settings, flags, cues or crisis protocol. */
-export type MemberBoardView = Omit<BoardState, 'items' | ClinicianOnlyField> & { readonly items: readonly MemberAgendaItem[] };
+export const MemberBoardView = BoardState.omit(omitted).extend({ items: z.array(MemberAgendaItem).describe('The agenda, in order, without guidance.') });
+export type MemberBoardView = Frozen<z.infer<typeof MemberBoardView>>;
 
-/** The board as a role sees it. Folding only the events visible to a role yields the same view. */
-export type BoardView = BoardState | MemberBoardView;
+/** The board as a role sees it: clinicians the whole board, members their view. */
+export const BoardView = z.union([BoardState, MemberBoardView]);
+export type BoardView = Frozen<z.infer<typeof BoardView>>;
 
 /**
  * Projects the board for a role. A member's view leaves the clinician-only fields out entirely —

@@ -39,6 +39,26 @@ export const NotesClose = {
 } as const;
 export type NotesClose = (typeof NotesClose)[keyof typeof NotesClose];
 
+/** What each close code means and what the stock provider does on it: for the contract. */
+export const NOTES_CLOSE_INFO: readonly { readonly code: number; readonly when: string; readonly provider: string }[] = [
+  { code: NotesClose.BAD_REQUEST, when: 'A malformed message: a text frame, an unknown message type, an undecodable update.', provider: 'stops (4400–4499 are final)' },
+  { code: NotesClose.UNAUTHENTICATED, when: 'The login ended: signed out (at once, on every instance), or found expired or revoked at the periodic re-check.', provider: 'stops; sign in again' },
+  { code: NotesClose.FORBIDDEN, when: 'The clinician is no longer staff of the session\'s group (periodic re-check).', provider: 'stops' },
+  { code: NotesClose.LOAD_FAILED, when: 'The stored notes could not be loaded; no document was created in their place.', provider: 'retries with backoff; connects once the database answers' },
+  { code: NotesClose.GOING_AWAY, when: 'The server is shutting down, after saving.', provider: 'retries (to another instance)' },
+  { code: 1009, when: 'A frame over MAX_NOTES_MESSAGE_BYTES (4 MiB).', provider: 'retries' }
+];
+
+/** Refusals of the upgrade request, before any WebSocket exists: plain HTTP answers with an error body. */
+export const NOTES_UPGRADE_REFUSALS: readonly { readonly status: number; readonly code: string; readonly when: string }[] = [
+  { status: 400, code: 'BAD_REQUEST', when: 'The path is not `/yjs/notes:<uuid>`.' },
+  { status: 401, code: 'UNAUTHENTICATED', when: 'No login cookie, or an unknown, expired or revoked one.' },
+  { status: 403, code: 'BAD_ORIGIN', when: 'The `Origin` is not allowed.' },
+  { status: 403, code: 'FORBIDDEN', when: 'A member (notes are never sent to members), or a clinician not on the session\'s group\'s staff.' },
+  { status: 404, code: 'NOT_FOUND', when: 'No such session.' },
+  { status: 503, code: 'BUSY', when: 'The server is shutting down.' }
+];
+
 /** The reason sent (y-protocols auth, permission denied) when a read-only connection tries to edit. */
 export const NOTES_READ_ONLY_REASON = 'read-only: supervisors cannot edit notes';
 

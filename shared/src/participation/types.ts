@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Id } from '../roles.ts';
+import { Id, type Frozen } from '../roles.ts';
 
 /** Who holds the floor: a member of the roster, or one of the facilitators (counted apart). */
 export const Speaker = z.discriminatedUnion('kind', [
@@ -9,12 +9,15 @@ export const Speaker = z.discriminatedUnion('kind', [
 export type Speaker = z.infer<typeof Speaker>;
 
 /** One speaking turn. `end` is null while it lasts; `itemId` is the agenda item current when it began. */
-export interface Turn {
-  readonly speaker: Speaker;
-  readonly start: number;
-  readonly end: number | null;
-  readonly itemId: string | null;
-}
+export const Turn = z
+  .object({
+    speaker: Speaker,
+    start: z.number().int().nonnegative(),
+    end: z.number().int().nonnegative().nullable(),
+    itemId: Id.nullable()
+  })
+  .strict();
+export type Turn = Frozen<z.infer<typeof Turn>>;
 
 /**
  * When to nudge, per group. A member is quiet when their share is below `quietFraction` × the fair

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Id } from '../roles.ts';
+import { Id, type Frozen } from '../roles.ts';
 
 /** What a flag is about. */
 export const FlagCategory = z.enum([
@@ -74,35 +74,42 @@ export const DEFAULT_CRISIS_PROTOCOL: CrisisProtocol = {
 export const AttendanceStatus = z.enum(['present', 'late', 'left-early', 'absent']);
 export type AttendanceStatus = z.infer<typeof AttendanceStatus>;
 
+/** Epoch milliseconds of the server's clock. */
+const At = z.number().int().nonnegative();
+/** Who did something: a clinician's account id (never a name). */
+const By = z.string().describe('The clinician\'s account id (never a name): clinicians map it to names with the session\'s staff list.');
+const ByAt = z.object({ by: By, at: At }).strict();
+
 /** A flag as it stands: its facts and its history. Clinicians only. */
-export interface Flag {
-  readonly id: string;
-  readonly category: FlagCategory;
-  readonly severity: FlagSeverity;
-  readonly memberIds: readonly string[];
-  readonly note: string;
-  /** The agenda item current when it was raised. */
-  readonly itemId: string | null;
-  readonly raisedBy: string;
-  readonly raisedAt: number;
-  readonly acknowledged: { readonly by: string; readonly at: number } | null;
-  readonly followUps: readonly { readonly note: string; readonly by: string; readonly at: number }[];
-  readonly steps: readonly { readonly stepId: string; readonly label: string; readonly by: string; readonly at: number }[];
-  readonly resolved: { readonly outcome: string; readonly by: string; readonly at: number } | null;
-}
+export const Flag = z
+  .object({
+    id: Id,
+    category: FlagCategory,
+    severity: FlagSeverity,
+    memberIds: z.array(Id).describe('Roster ids of the members it concerns.'),
+    note: z.string(),
+    itemId: Id.nullable().describe('The agenda item current when it was raised.'),
+    raisedBy: By,
+    raisedAt: At,
+    acknowledged: ByAt.nullable(),
+    followUps: z.array(z.object({ note: z.string(), by: By, at: At }).strict()),
+    steps: z.array(z.object({ stepId: Id, label: z.string(), by: By, at: At }).strict()).describe('Crisis checklist steps checked, in order.'),
+    resolved: z.object({ outcome: z.string(), by: By, at: At }).strict().nullable()
+  })
+  .strict();
+export type Flag = Frozen<z.infer<typeof Flag>>;
 
 /** A supervisor's private message to the facilitators. */
-export interface Cue {
-  readonly id: string;
-  readonly text: string;
-  readonly by: string;
-  readonly at: number;
-  readonly acknowledged: { readonly by: string; readonly at: number } | null;
-}
+export const Cue = z
+  .object({ id: Id, text: z.string(), by: By, at: At, acknowledged: ByAt.nullable() })
+  .strict();
+export type Cue = Frozen<z.infer<typeof Cue>>;
 
 /** What presence recorded of one member, and the facilitator's correction if any. Clinicians only. */
-export interface MemberAttendance {
-  /** Connected intervals; `to` is null while connected. */
-  readonly intervals: readonly { readonly from: number; readonly to: number | null }[];
-  readonly correction: { readonly status: AttendanceStatus; readonly reason: string; readonly by: string; readonly at: number } | null;
-}
+export const MemberAttendance = z
+  .object({
+    intervals: z.array(z.object({ from: At, to: At.nullable() }).strict()).describe('Connected intervals; `to` is null while connected.'),
+    correction: z.object({ status: AttendanceStatus, reason: z.string(), by: By, at: At }).strict().nullable()
+  })
+  .strict();
+export type MemberAttendance = Frozen<z.infer<typeof MemberAttendance>>;

@@ -9,28 +9,10 @@ import type {
   Me,
   MemberJoinResponse,
   ParticipationSettings,
+  SessionInfo,
   SessionSummary
 } from '@hearth/shared';
 import { request, type Fetch } from './request.ts';
-
-/**
- * Answer of GET /api/sessions/:id. Not in @hearth/shared's api.ts, so it is spelled out here from
- * the API description.
- */
-export interface SessionInfo {
-  readonly session: SessionSummary;
-  readonly group: { readonly id: string; readonly name: string };
-  readonly role: 'facilitator' | 'supervisor';
-  /** The group's clinicians, to put names to the account ids in flags, cues and corrections. */
-  readonly staff: readonly StaffMember[];
-}
-
-/** One clinician of a session's group. */
-export interface StaffMember {
-  readonly id: string;
-  readonly displayName: string;
-  readonly role: 'facilitator' | 'supervisor';
-}
 
 /** Typed calls to Hearth's HTTP API, one per endpoint. */
 export const hearthApi = {

@@ -1,4 +1,4 @@
-import type { StaffMember } from '../api/hearthApi.ts';
+import type { StaffMember } from '@hearth/shared';
 
 /**
  * Names for the account ids in flags, cues and corrections. The board carries ids only; the session

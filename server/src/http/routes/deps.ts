@@ -1,0 +1,40 @@
+import type { StaffRole } from '@hearth/shared';
+import type { Auth, ClinicianIdentity } from '../../auth/Auth.ts';
+import type { Config } from '../../config.ts';
+import type { BoardService } from '../../live/BoardService.ts';
+import type { Logger } from '../../log.ts';
+import type { Accounts } from '../../store/Accounts.ts';
+import type { Groups } from '../../store/Groups.ts';
+import { HttpError } from '../errors.ts';
+import type { Origins } from '../origins.ts';
+
+/** What the routes of /api work with. */
+export interface ApiDeps {
+  readonly config: Config;
+  readonly auth: Auth;
+  readonly accounts: Accounts;
+  readonly groups: Groups;
+  readonly board: BoardService;
+  readonly origins: Origins;
+  readonly logger: Logger;
+  /** Checks the database (throws when it is unreachable) and reports Redis. */
+  readonly health: () => Promise<{ database: 'ok'; redis: 'ok' | 'down' | 'off' }>;
+  /** Ends the live connections of a login session that just logged out. */
+  readonly revokeSockets: (authSessionId: string) => void;
+}
+
+/**
+ * The clinician's role in a group when it is one of `allowed`; otherwise 403 with `refusal`. A group
+ * that does not exist answers the same, so a stranger learns nothing of which groups exist.
+ */
+export async function requireGroupRole(
+  groups: Groups,
+  who: ClinicianIdentity,
+  groupId: string,
+  allowed: readonly StaffRole[],
+  refusal: string
+): Promise<StaffRole> {
+  const role = await groups.roleInGroup(who.account.id, groupId);
+  if (!role || !allowed.includes(role)) throw new HttpError('FORBIDDEN', refusal);
+  return role;
+}

@@ -1,0 +1,63 @@
+import { API_ROUTES, type CommandResult } from '@hearth/shared';
+import { accessTo } from '../../auth/access.ts';
+import type { ClinicianIdentity } from '../../auth/Auth.ts';
+import { parseCommand } from '../../live/parse.ts';
+import { scheduleSession } from '../../live/scheduleSession.ts';
+import { sessionSummary, type Groups } from '../../store/Groups.ts';
+import type { Handler } from '../bindRoute.ts';
+import { HttpError } from '../errors.ts';
+import { requireGroupRole, type ApiDeps } from './deps.ts';
+
+type R = typeof API_ROUTES;
+
+/** A session's clinician, or the refusal: members never reach these routes. */
+async function clinicianAccess(groups: Groups, who: ClinicianIdentity, sessionId: string) {
+  const access = await accessTo(groups, who, sessionId);
+  if (!access.ok) throw HttpError.of(access.error);
+  if (access.role === 'member') throw new HttpError('FORBIDDEN', 'Members have no access here.');
+  return { ...access, role: access.role };
+}
+
+/** Sessions: scheduling, opening, and the board's commands over HTTP. */
+export function sessionRoutes({ board, groups }: ApiDeps): {
+  createSession: Handler<R['createSession']>;
+  session: Handler<R['session']>;
+  command: Handler<R['command']>;
+} {
+  return {
+    createSession: async ({ who, params, body }) => {
+      await requireGroupRole(groups, who, params.groupId, ['facilitator'], 'Only a facilitator of this group can schedule its sessions.');
+      const { sessionId, result } = await scheduleSession(
+        { board, groups },
+        { groupId: params.groupId, createdBy: who.account.id, title: body.title, scheduledFor: body.scheduledFor, agenda: body.agenda }
+      );
+      if (!result.ok) throw HttpError.of(result.error);
+      const session = await groups.session(sessionId);
+      if (!session) throw new Error('session vanished after creation');
+      return { status: 201, body: { session: sessionSummary(session, 'facilitator') } };
+    },
+
+    session: async ({ who, params }) => {
+      const { session, role } = await clinicianAccess(groups, who, params.sessionId);
+      return {
+        status: 200,
+        body: {
+          session: sessionSummary(session, role),
+          group: { id: session.groupId, name: session.groupName },
+          role,
+          // Clinicians put names to the account ids in flags and cues; members never get this.
+          staff: await groups.staff(session.groupId)
+        }
+      };
+    },
+
+    command: async ({ who, params, body }) => {
+      const { role } = await clinicianAccess(groups, who, params.sessionId);
+      const parsed = parseCommand(body.command);
+      if (!parsed.ok) throw HttpError.of(parsed.error);
+      const result: CommandResult = await board.execute(params.sessionId, body.id, parsed.command, { role, id: who.account.id });
+      if (!result.ok) throw HttpError.of(result.error);
+      return { status: 200, body: result };
+    }
+  };
+}
