@@ -6,12 +6,15 @@ import { defineConfig } from 'vitest/config';
  */
 export default defineConfig({
   test: {
+    // Prints how many messages the contract check on real traffic validated.
+    globalSetup: ['tests/support/contractTrafficLog.ts'],
     projects: [
       { test: { name: 'unit', include: ['tests/unit/**/*.test.ts'] } },
       {
         test: {
           name: 'integration',
           include: ['tests/integration/**/*.test.ts'],
+          setupFiles: ['tests/support/contractSetup.ts'],
           fileParallelism: false,
           testTimeout: 60_000,
           hookTimeout: 60_000
@@ -21,6 +24,7 @@ export default defineConfig({
         test: {
           name: 'e2e',
           include: ['tests/e2e/**/*.test.ts'],
+          setupFiles: ['tests/support/contractSetup.ts'],
           fileParallelism: false,
           testTimeout: 90_000,
           hookTimeout: 90_000

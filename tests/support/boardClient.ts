@@ -6,6 +6,7 @@ import type {
   ServerToClientEvents
 } from '@hearth/shared';
 import { io, type Socket } from 'socket.io-client';
+import { recordAck, recordHttp, recordMessage } from './contractTraffic.ts';
 
 export type BoardClient = Socket<ServerToClientEvents, ClientToServerEvents>;
 
@@ -16,7 +17,9 @@ export async function login(baseUrl: string, email: string, password: string): P
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ email, password })
   });
-  if (res.status !== 200) throw new Error(`login ${email} failed: ${res.status} ${await res.text()}`);
+  const text = await res.text();
+  recordHttp('POST', '/api/auth/login', res.status, text ? JSON.parse(text) : null);
+  if (res.status !== 200) throw new Error(`login ${email} failed: ${res.status} ${text}`);
   const cookie = res.headers.get('set-cookie');
   if (!cookie) throw new Error('no cookie');
   return cookie.split(';')[0]!;
@@ -37,7 +40,9 @@ export async function api<T = unknown>(
     ...(opts.body !== undefined && { body: typeof opts.body === 'string' ? opts.body : JSON.stringify(opts.body) })
   });
   const text = await res.text();
-  return { status: res.status, body: (text ? JSON.parse(text) : null) as T };
+  const body = (text ? JSON.parse(text) : null) as T;
+  recordHttp(opts.method ?? (opts.body === undefined ? 'GET' : 'POST'), `/api${path}`, res.status, body);
+  return { status: res.status, body };
 }
 
 /** Opens a /board socket (WebSocket transport) and waits for the connection or its refusal. */
@@ -55,6 +60,8 @@ export async function connectBoard(
     extraHeaders: headers,
     auth: auth.token ? { token: auth.token } : {}
   });
+  // Every message the server sends is checked against the contract after the test file.
+  socket.onAny((name: string, payload: unknown) => recordMessage(name, payload));
   await new Promise<void>((resolve, reject) => {
     socket.once('connect', () => resolve());
     socket.once('connect_error', (e) => {
@@ -78,8 +85,9 @@ export function emitAck<E extends 'join' | 'command'>(
       emit(ev: string, p: unknown, cb: (err: Error | null, res: unknown) => void): void;
     };
     timed.emit(event, payload, (err, res) => {
-      if (err) reject(err);
-      else resolve(res as E extends 'join' ? JoinResult : CommandResult);
+      if (err) return reject(err);
+      recordAck(event, res);
+      resolve(res as E extends 'join' ? JoinResult : CommandResult);
     });
   });
 }

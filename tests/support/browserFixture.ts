@@ -2,6 +2,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll } from 'vitest';
 import type { RunningServer } from '../../server/src/app.ts';
 import { desktopContext, launchBrowser, phoneContext } from './browser.ts';
+import { recordContractTraffic } from './contractBrowser.ts';
 import { createTestDatabase, type TestDatabase } from './services.ts';
 import { startTestServer } from './testServer.ts';
 
@@ -46,6 +47,7 @@ export function useBrowserFixture(): BrowserFixture {
   const context = async (kind: 'desktop' | 'phone') => {
     const { server: s, browser: b } = running();
     const c = kind === 'phone' ? await phoneContext(b, s.url) : await desktopContext(b, s.url);
+    recordContractTraffic(c);
     contexts.push(c);
     return c;
   };

@@ -1,6 +1,7 @@
 import type { BoardView, ServerToClientEvents, WireError } from '@hearth/shared';
 import type { Socket } from 'socket.io-client';
 import { connectBoard, emitAck, type BoardClient } from './boardClient.ts';
+import { recordAck } from './contractTraffic.ts';
 
 /** A refused handshake as the client sees it: the error and the wire error the server attached, if any. */
 export interface Refusal {
@@ -82,7 +83,11 @@ export function emitRawAck(socket: BoardClient, event: string, args: readonly un
     emit(ev: string, ...rest: unknown[]): void;
   };
   return new Promise((resolve, reject) => {
-    timed.emit(event, ...args, (err: Error | null, res: unknown) => (err ? reject(err) : resolve(res)));
+    timed.emit(event, ...args, (err: Error | null, res: unknown) => {
+      if (err) return reject(err);
+      recordAck(event, res);
+      resolve(res);
+    });
   });
 }
 
