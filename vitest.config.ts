@@ -2,19 +2,22 @@ import { defineConfig } from 'vitest/config';
 
 /**
  * Three projects: the pure domain (fast, parallel), integration against real Postgres and Redis,
- * and end-to-end in headless Chromium. The last two share machine-wide services and run one file at a time.
+ * and end-to-end in headless Chromium. The last two share machine-wide services and run one file at a
+ * time. The projects run one after another (groupOrder), so CPU-bound property tests, server
+ * processes and Chromium never compete for a small machine's cores and stretch each other's waits.
  */
 export default defineConfig({
   test: {
     // Prints how many messages the contract check on real traffic validated.
     globalSetup: ['tests/support/contractTrafficLog.ts'],
     projects: [
-      { test: { name: 'unit', include: ['tests/unit/**/*.test.ts'] } },
+      { test: { name: 'unit', include: ['tests/unit/**/*.test.ts'], sequence: { groupOrder: 0 } } },
       {
         test: {
           name: 'integration',
           include: ['tests/integration/**/*.test.ts'],
           setupFiles: ['tests/support/contractSetup.ts'],
+          sequence: { groupOrder: 1 },
           fileParallelism: false,
           testTimeout: 60_000,
           hookTimeout: 60_000
@@ -25,6 +28,7 @@ export default defineConfig({
           name: 'e2e',
           include: ['tests/e2e/**/*.test.ts'],
           setupFiles: ['tests/support/contractSetup.ts'],
+          sequence: { groupOrder: 2 },
           fileParallelism: false,
           testTimeout: 90_000,
           hookTimeout: 90_000
