@@ -8,8 +8,8 @@ import { defineConfig } from 'vitest/config';
  */
 export default defineConfig({
   test: {
-    // Prints how many messages the contract check on real traffic validated.
-    globalSetup: ['tests/support/contractTrafficLog.ts'],
+    // Prints how many messages the contract check validated, and how fast live updates were.
+    globalSetup: ['tests/support/runSummary.ts'],
     projects: [
       { test: { name: 'unit', include: ['tests/unit/**/*.test.ts'], sequence: { groupOrder: 0 } } },
       {

@@ -5,6 +5,7 @@ import { DEMO_ACCOUNTS } from '../../server/src/demo/seed.ts';
 import { connectBoard, emitAck } from '../support/boardClient.ts';
 import { recordFrames, signIn, type ReceivedFrame } from '../support/browser.ts';
 import { useBrowserFixture } from '../support/browserFixture.ts';
+import { WAIT_MS, reads, shows, watch } from '../support/live.ts';
 import { DEMO_PASSWORD, FACILITATOR_A, FACILITATOR_B, SUPERVISOR } from '../support/testServer.ts';
 
 const CLINICIAN_ONLY = (Object.keys(EVENT_AUDIENCE) as BoardEventType[]).filter((t) => !EVENT_AUDIENCE[t].includes('member'));
@@ -18,13 +19,8 @@ describe('live board in the browser', () => {
   const fx = useBrowserFixture();
   const context = fx.context;
 
-  /** Waits until the page shows `title` as the current item, bounded by `ms`. */
-  const showsCurrent = (page: Page, title: string, ms: number) =>
-    page.waitForFunction(
-      (t) => document.querySelector('[data-testid="current-item"]')?.textContent?.trim() === t,
-      title,
-      { timeout: ms }
-    );
+  /** The page shows `title` as the current item. */
+  const current = (title: string) => reads('[data-testid="current-item"]', title);
 
   it('keeps co-facilitators, a member and the supervisor in sync, each seeing only what their role may', async () => {
     // Facilitator A signs in and finds the demo session and its invite link.
@@ -36,7 +32,7 @@ describe('live board in the browser', () => {
     const invite = (await a.locator(`[data-testid="session-row"][data-session-id="${session.id}"] [data-testid="invite-link"]`).textContent())?.trim();
     expect(invite).toBe(`${fx.server().url}/join/${session.inviteCode}`);
     await a.goto(`/sessions/${session.id}`);
-    await expect.poll(() => a.getByTestId('connection').getAttribute('data-state')).toBe('connected');
+    await expect.poll(() => a.getByTestId('connection').getAttribute('data-state'), { timeout: WAIT_MS }).toBe('connected');
 
     // Co-facilitator B and the supervisor open the board.
     const bCtx = await context('desktop');
@@ -56,8 +52,8 @@ describe('live board in the browser', () => {
     await member.goto(invite!);
     await member.getByLabel('Your alias').selectOption('Sparrow');
     await member.getByRole('button', { name: 'Join' }).click();
-    for (const p of [b, sup, member]) await expect.poll(() => p.getByTestId('connection').getAttribute('data-state')).toBe('connected');
-    await member.getByText('Waiting for the session to start').waitFor();
+    for (const p of [b, sup, member]) await expect.poll(() => p.getByTestId('connection').getAttribute('data-state'), { timeout: WAIT_MS }).toBe('connected');
+    await member.getByText('Waiting for the session to start').waitFor({ timeout: WAIT_MS });
 
     // Clinician-only guidance is set while everyone is connected: B must get it, the member must not.
     const second = (await (await aCtx.request.get('/api/groups')).json()) as { groups: GroupSummary[] };
@@ -70,11 +66,12 @@ describe('live board in the browser', () => {
 
     // A starts the session, then the second agenda item; everyone shows it within a second.
     await a.getByRole('button', { name: 'Start session' }).click();
-    await expect.poll(() => b.getByTestId('session-status').textContent()).toMatch(/live/i);
+    await expect.poll(() => b.getByTestId('session-status').textContent(), { timeout: WAIT_MS }).toMatch(/live/i);
     const secondTitle = (await a.locator('[data-testid="agenda-item"]').nth(1).getAttribute('data-title')) ?? (await titleOf(a, 1));
+    const started = await watch([b, member, sup], current(secondTitle));
     await a.getByRole('button', { name: `Start ${secondTitle}` }).click();
-    await Promise.all([b, member, sup].map((p) => showsCurrent(p, secondTitle, 1000)));
-    await expect.poll(() => a.getByTestId('current-item').textContent()).toContain(secondTitle);
+    await started.shownLive(a);
+    await expect.poll(() => a.getByTestId('current-item').textContent(), { timeout: WAIT_MS }).toContain(secondTitle);
 
     // The supervisor's page has no controls, and the server refuses a supervisor's command anyway.
     for (const name of [/^Start /, /^Pause/, /^Resume/, /^Complete/, /^Skip/, /^Next/, /^Extend/, /^Remove/, /^End session/, /^Start session/]) {
@@ -94,7 +91,7 @@ describe('live board in the browser', () => {
     const refusedSocket = await emitAck(supSocket, 'command', { sessionId: session.id, id: 'sup-2', command: { type: 'item.next' } });
     supSocket.close();
     expect(refusedSocket).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
-    await showsCurrent(b, secondTitle, 1000);
+    await shows(b, current(secondTitle));
 
     // What the member's socket received: board events, never a clinician-only one, no guidance, no names.
     const memberEvents = memberFrames.filter((f) => f.name === 'event');
@@ -116,13 +113,14 @@ describe('live board in the browser', () => {
     // The co-facilitator runs the board from the keyboard: P pauses, N moves to the next item.
     await b.locator('body').click({ position: { x: 5, y: 5 } });
     await b.keyboard.press('p');
-    await member.getByText(/paused/i).first().waitFor({ timeout: 2000 });
+    await member.getByText(/paused/i).first().waitFor({ timeout: WAIT_MS });
     // A key pressed while the previous action is still unacknowledged is ignored (no double "next"),
     // so wait until B's own board has the pause acknowledged.
-    await expect.poll(() => b.getByRole('button', { name: 'Resume', exact: true }).isEnabled()).toBe(true);
+    await expect.poll(() => b.getByRole('button', { name: 'Resume', exact: true }).isEnabled(), { timeout: WAIT_MS }).toBe(true);
     const thirdTitle = await titleOf(a, 2);
+    const next = await watch([a, member, sup], current(thirdTitle));
     await b.keyboard.press('n');
-    await Promise.all([a, member, sup].map((p) => showsCurrent(p, thirdTitle, 2000)));
+    await next.shownLive(b);
 
     await member.screenshot({ path: `${SHOTS}member-phone.png`, fullPage: true });
     await a.screenshot({ path: `${SHOTS}facilitator-board.png`, fullPage: true });

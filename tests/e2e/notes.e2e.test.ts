@@ -3,6 +3,7 @@ import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { recordFrames, signIn } from '../support/browser.ts';
 import { useBrowserFixture } from '../support/browserFixture.ts';
+import { WAIT_MS, present, sectionHolds, shows, watch } from '../support/live.ts';
 import { DEMO_PASSWORD, FACILITATOR_A, FACILITATOR_B, SUPERVISOR } from '../support/testServer.ts';
 
 const SHOTS = new URL('../../test-results/', import.meta.url).pathname;
@@ -17,20 +18,6 @@ describe('co-facilitator notes in the browser', () => {
   const open = fx.open;
   const editor = (page: Page, section: string) =>
     page.locator(`[data-testid="notes-section"][data-section="${section}"] [data-testid="notes-editor"]`);
-  /** Waits, bounded, until a section's text (without the other person's caret label) contains `text`. */
-  const holds = (page: Page, section: string, text: string, ms: number) =>
-    page.waitForFunction(
-      ([s, t]) => {
-        const el = document.querySelector(`[data-testid="notes-section"][data-section="${s}"] [data-testid="notes-editor"]`);
-        if (!el) return false;
-        const copy = el.cloneNode(true) as HTMLElement;
-        copy.querySelectorAll('.ProseMirror-yjs-cursor').forEach((caret) => caret.remove());
-        return (copy.textContent ?? '').includes(t);
-      },
-      [section, text] as const,
-      { timeout: ms }
-    );
-
   it('shares typing and carets between facilitators, read-only for the supervisor, never for members', async () => {
     const a = await open('desktop');
     await signIn(a, FACILITATOR_A, DEMO_PASSWORD);
@@ -43,7 +30,7 @@ describe('co-facilitator notes in the browser', () => {
     await signIn(sup, SUPERVISOR, DEMO_PASSWORD);
     for (const p of [a, b, sup]) {
       await p.goto(`/sessions/${session.id}`);
-      await expect.poll(() => p.getByTestId('notes-connection').getAttribute('data-state'), { timeout: 10_000 }).toBe('connected');
+      await expect.poll(() => p.getByTestId('notes-connection').getAttribute('data-state'), { timeout: WAIT_MS }).toBe('connected');
     }
 
     // The member joins from a phone; every request, response and frame of their page is kept.
@@ -59,44 +46,51 @@ describe('co-facilitator notes in the browser', () => {
     await member.goto(`/join/${session.inviteCode}`);
     await member.getByLabel('Your alias').selectOption('Maple');
     await member.getByRole('button', { name: 'Join' }).click();
-    await expect.poll(() => member.getByTestId('connection').getAttribute('data-state')).toBe('connected');
+    await expect.poll(() => member.getByTestId('connection').getAttribute('data-state'), { timeout: WAIT_MS }).toBe('connected');
 
-    // A types in the general section: B sees the words and A's caret, named, within a second.
+    // A types in the general section: B sees A's caret, named, within a second of A's first
+    // keystroke (an empty section has no place for a caret), and the words within a second of the last.
     const general = 'Opened with a grounding exercise';
+    const generalCaret = '[data-testid="notes-section"][data-section="general"] .ProseMirror-yjs-cursor';
     await editor(a, 'general').click();
-    await a.keyboard.type(general);
-    await holds(b, 'general', general, 1000);
-    await b.waitForSelector('[data-testid="notes-section"][data-section="general"] .ProseMirror-yjs-cursor', { timeout: 1000 });
-    expect(await b.locator('[data-testid="notes-section"][data-section="general"] .ProseMirror-yjs-cursor').first().textContent()).toContain('Alex Rivera');
+    const caretAtB = await watch([b], present(generalCaret));
+    await a.keyboard.type(general.slice(0, 1));
+    await caretAtB.shownLive(a);
+    const wordsAtB = await watch([b], sectionHolds('general', general));
+    await a.keyboard.type(general.slice(1));
+    await wordsAtB.shownLive(a);
+    expect(await b.locator(generalCaret).first().textContent()).toContain('Alex Rivera');
 
-    // B writes in Maple's section at the same time as A goes on; both see both.
+    // B writes in Maple's section at the same time as A goes on; both see both, and so does the
+    // supervisor, who reads along, live and read-only.
     const mapleId = group.aliases.length > 0 ? await sectionOf(a, 'Maple') : '';
     const mapleNote = 'Maple described using paced breathing at work';
     await editor(b, mapleId).click();
-    await Promise.all([b.keyboard.type(mapleNote), a.keyboard.type('. Everyone settled.')]);
-    await holds(a, mapleId, mapleNote, 1000);
-    await holds(b, 'general', 'Everyone settled', 1000);
-    await a.waitForSelector(`[data-testid="notes-section"][data-section="${mapleId}"] .ProseMirror-yjs-cursor`, { timeout: 1000 });
-
-    // The supervisor reads along, live and read-only.
-    await holds(sup, mapleId, mapleNote, 1000);
-    await holds(sup, 'general', 'Everyone settled', 1000);
+    const caretAtA = await watch([a], present(`[data-testid="notes-section"][data-section="${mapleId}"] .ProseMirror-yjs-cursor`));
+    await b.keyboard.type(mapleNote.slice(0, 1));
+    await caretAtA.shownLive(b);
+    const mapleElsewhere = await watch([a, sup], sectionHolds(mapleId, mapleNote));
+    // The probes hold only once the last character is there: timed from the last keystroke.
+    const settledElsewhere = await watch([b, sup], sectionHolds('general', 'Everyone settled.'));
+    await Promise.all([b.keyboard.type(mapleNote.slice(1)), a.keyboard.type('. Everyone settled.')]);
+    await mapleElsewhere.shownLive(b);
+    await settledElsewhere.shownLive(a);
     expect(await sup.getByTestId('notes-readonly').count()).toBeGreaterThan(0);
     expect(await editor(sup, 'general').getAttribute('contenteditable')).toBe('false');
     await editor(sup, 'general').click();
     await sup.keyboard.type('SUPERVISOR WAS HERE');
-    await holds(a, 'general', 'Everyone settled', 1000);
+    await shows(a, sectionHolds('general', 'Everyone settled'));
     expect(await a.locator('[data-testid="notes-section"][data-section="general"]').textContent()).not.toContain('SUPERVISOR WAS HERE');
 
     // A gentle cue when a member's section names another member.
     await editor(b, mapleId).click();
     await b.keyboard.press('End');
     await b.keyboard.type(' and helped River with it');
-    await b.waitForSelector(`[data-testid="notes-section"][data-section="${mapleId}"] [data-testid="alias-cue"]`, { timeout: 2000 });
+    await shows(b, present(`[data-testid="notes-section"][data-section="${mapleId}"] [data-testid="alias-cue"]`));
 
     // The member's page asked for nothing of the notes and received none of them.
     await member.reload();
-    await expect.poll(() => member.getByTestId('connection').getAttribute('data-state')).toBe('connected');
+    await expect.poll(() => member.getByTestId('connection').getAttribute('data-state'), { timeout: WAIT_MS }).toBe('connected');
     expect(requests.filter((u) => u.includes('/yjs'))).toEqual([]);
     const everything = [...bodies, ...frames.map((f) => f.raw)].join('\n');
     for (const text of [general, mapleNote, 'grounding', 'paced breathing at work']) expect(everything).not.toContain(text);

@@ -3,6 +3,7 @@ import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { recordFrames, signIn, type ReceivedFrame } from '../support/browser.ts';
 import { useBrowserFixture } from '../support/browserFixture.ts';
+import { WAIT_MS, reads, shows, watch } from '../support/live.ts';
 import { DEMO_PASSWORD, FACILITATOR_A, FACILITATOR_B, SUPERVISOR } from '../support/testServer.ts';
 
 const CLINICIAN_ONLY = (Object.keys(EVENT_AUDIENCE) as BoardEventType[]).filter((t) => !EVENT_AUDIENCE[t].includes('member'));
@@ -17,16 +18,8 @@ describe('participation balance in the browser', () => {
   const fx = useBrowserFixture();
   const open = fx.open;
   const text = (page: Page, testId: string) => page.getByTestId(testId).first().textContent().then((t) => t?.trim() ?? '');
-  /** Waits, bounded by `ms`, until the page's element with `testId` reads `expected`. */
-  const reads = (page: Page, testId: string, expected: string | RegExp, ms: number) =>
-    page.waitForFunction(
-      ([id, src, flags]) => {
-        const t = document.querySelector(`[data-testid="${id}"]`)?.textContent?.trim() ?? '';
-        return flags === null ? t === src : new RegExp(src, flags).test(t);
-      },
-      [testId, typeof expected === 'string' ? expected : expected.source, typeof expected === 'string' ? null : expected.flags] as const,
-      { timeout: ms }
-    );
+  /** The page's element with `testId` reads `expected`. */
+  const says = (testId: string, expected: string | RegExp) => reads(`[data-testid="${testId}"]`, expected);
 
   /** A member joins from a phone through the invite link; every frame their socket receives is kept. */
   const memberJoins = async (invite: string, alias: string): Promise<{ page: Page; frames: ReceivedFrame[] }> => {
@@ -35,7 +28,7 @@ describe('participation balance in the browser', () => {
     await page.goto(invite);
     await page.getByLabel('Your alias').selectOption(alias);
     await page.getByRole('button', { name: 'Join' }).click();
-    await expect.poll(() => page.getByTestId('connection').getAttribute('data-state')).toBe('connected');
+    await expect.poll(() => page.getByTestId('connection').getAttribute('data-state'), { timeout: WAIT_MS }).toBe('connected');
     return { page, frames };
   };
 
@@ -56,42 +49,52 @@ describe('participation balance in the browser', () => {
     await sup.goto(`/sessions/${session.id}`);
     const maple = await memberJoins(invite, 'Maple');
     const river = await memberJoins(invite, 'River');
-    for (const p of [a, b, sup]) await expect.poll(() => text(p, 'balance-index')).toBe('—');
+    for (const p of [a, b, sup]) await expect.poll(() => text(p, 'balance-index'), { timeout: WAIT_MS }).toBe('—');
 
     // A taps Maple: the floor and the balance follow on B's and the supervisor's boards within a second.
+    const mapleSpeaks = await watch([b, sup, maple.page, river.page], says('floor-holder', 'Maple'));
+    const oneVoice = await watch([b, sup], says('balance-index', '0.00'));
     await a.getByTestId('floor-member').filter({ hasText: 'Maple' }).click();
-    await Promise.all([b, sup, maple.page, river.page].map((p) => reads(p, 'floor-holder', 'Maple', 1000)));
+    await mapleSpeaks.shownLive(a);
     // Two members are here and only Maple has spoken: one voice, index 0.
-    await Promise.all([b, sup].map((p) => reads(p, 'balance-index', '0.00', 1000)));
+    await oneVoice.shownLive(a);
 
     // Keys: 2 is River (roster order), 0 a facilitator, Esc nobody.
     await a.locator('body').click({ position: { x: 5, y: 5 } });
+    const riverSpeaks = await watch([b, sup, maple.page], says('floor-holder', 'River'));
     await a.keyboard.press('2');
-    await Promise.all([b, sup, maple.page].map((p) => reads(p, 'floor-holder', 'River', 1000)));
-    // Two voices now: the index rises above 0 on the co-facilitator's and supervisor's panels.
-    await Promise.all([b, sup].map((p) => reads(p, 'balance-index', /^0\.(0[1-9]|[1-9]\d)$|^1\.00$/, 1500)));
+    await riverSpeaks.shownLive(a);
+    // Two voices now: the index rises above 0 on the co-facilitator's and supervisor's panels (as
+    // River's talk time accrues, on the panel's one-second refresh: no promise of speed here).
+    for (const p of [b, sup]) await shows(p, says('balance-index', /^0\.(0[1-9]|[1-9]\d)$|^1\.00$/));
+    const facilitatorSpeaks = await watch([b, sup, river.page], says('floor-holder', 'A facilitator'));
     await a.keyboard.press('0');
-    await Promise.all([b, sup, river.page].map((p) => reads(p, 'floor-holder', 'A facilitator', 1000)));
-    await expect.poll(() => text(b, 'facilitator-talk')).toMatch(/Facilitators/);
+    await facilitatorSpeaks.shownLive(a);
+    await expect.poll(() => text(b, 'facilitator-talk'), { timeout: WAIT_MS }).toMatch(/Facilitators/);
+    const openFloor = await watch([b, sup, maple.page], says('floor-holder', 'Open floor'));
     await a.keyboard.press('Escape');
-    await Promise.all([b, sup, maple.page].map((p) => reads(p, 'floor-holder', 'Open floor', 1000)));
+    await openFloor.shownLive(a);
 
     // Members raise hands from their phones: River first, then Maple, who is told she is 2nd.
+    const riverFirst = await watch([river.page], says('hands-count', /1st/));
     await river.page.getByTestId('hand-toggle').click();
-    await reads(river.page, 'hands-count', /1st/, 1000);
+    await riverFirst.shownLive(river.page);
+    const mapleSecond = await watch([maple.page], says('hands-count', /Hands up: 2.*2nd/));
     await maple.page.getByTestId('hand-toggle').click();
-    await reads(maple.page, 'hands-count', /Hands up: 2.*2nd/, 1000);
-    await expect.poll(() => a.getByTestId('hand').count()).toBe(2);
+    await mapleSecond.shownLive(maple.page);
+    await expect.poll(() => a.getByTestId('hand').count(), { timeout: WAIT_MS }).toBe(2);
 
     // A gives the floor to the first hand: River speaks, River's hand comes down, Maple moves up.
+    const riverAgain = await watch([b, sup, maple.page, river.page], says('floor-holder', 'River'));
+    const mapleMovesUp = await watch([maple.page], says('hands-count', /Hands up: 1.*1st/));
     await a.getByRole('button', { name: 'Give the floor to River' }).click();
-    await Promise.all([b, sup, maple.page, river.page].map((p) => reads(p, 'floor-holder', 'River', 1000)));
-    await reads(maple.page, 'hands-count', /Hands up: 1.*1st/, 1000);
-    await expect.poll(() => river.page.getByTestId('hand-toggle').getAttribute('aria-pressed')).toBe('false');
+    await riverAgain.shownLive(a);
+    await mapleMovesUp.shownLive(a);
+    await expect.poll(() => river.page.getByTestId('hand-toggle').getAttribute('aria-pressed'), { timeout: WAIT_MS }).toBe('false');
     // Both clinicians' tables count River's second turn.
     for (const p of [b, sup]) {
       const riverRow = p.getByTestId('talk-table').locator('tr', { hasText: 'River' });
-      await expect.poll(() => riverRow.getByTestId('turn-count').textContent(), { timeout: 1000 }).toBe('2');
+      await expect.poll(() => riverRow.getByTestId('turn-count').textContent(), { timeout: WAIT_MS }).toBe('2');
     }
 
     // The supervisor watches: no floor controls.

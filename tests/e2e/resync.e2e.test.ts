@@ -5,6 +5,7 @@ import { openPostgres, type Db } from '../../server/src/store/Db.ts';
 import { EventLog } from '../../server/src/store/EventLog.ts';
 import { signIn } from '../support/browser.ts';
 import { useBrowserFixture } from '../support/browserFixture.ts';
+import { WAIT_MS } from '../support/live.ts';
 import { DEMO_PASSWORD, FACILITATOR_A } from '../support/testServer.ts';
 
 /**
@@ -27,8 +28,8 @@ describe('a board catches up on an event nobody sent it', () => {
     const session = groups[0]!.sessions[0]!;
     await a.goto(`/sessions/${session.id}`);
     await a.getByRole('button', { name: 'Start session' }).click();
-    await expect.poll(() => a.getByTestId('session-status').textContent()).toMatch(/live/i);
-    await expect.poll(() => a.getByTestId('current-item').textContent()).toBe('No item in progress');
+    await expect.poll(() => a.getByTestId('session-status').textContent(), { timeout: WAIT_MS }).toMatch(/live/i);
+    await expect.poll(() => a.getByTestId('current-item').textContent(), { timeout: WAIT_MS }).toBe('No item in progress');
 
     // Another writer on the same database commits an event and tells no one.
     const db = openPostgres(fx.databaseUrl());
@@ -44,6 +45,6 @@ describe('a board catches up on an event nobody sent it', () => {
     expect(await a.getByTestId('current-item').textContent()).toBe('No item in progress');
     // ...until the board has been quiet long enough and asks the log.
     await a.clock.runFor(31_000);
-    await expect.poll(() => a.getByTestId('current-item').textContent(), { timeout: 5000 }).toBe(first.title);
+    await expect.poll(() => a.getByTestId('current-item').textContent(), { timeout: WAIT_MS }).toBe(first.title);
   });
 });

@@ -1,9 +1,9 @@
 import { EVENT_AUDIENCE, type BoardEventType, type GroupSummary } from '@hearth/shared';
-import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { DEMO_ACCOUNTS } from '../../server/src/demo/seed.ts';
 import { recordFrames, signIn } from '../support/browser.ts';
 import { useBrowserFixture } from '../support/browserFixture.ts';
+import { WAIT_MS, present, shows, watch } from '../support/live.ts';
 import { DEMO_PASSWORD, FACILITATOR_A, FACILITATOR_B, SUPERVISOR } from '../support/testServer.ts';
 
 const CLINICIAN_ONLY = (Object.keys(EVENT_AUDIENCE) as BoardEventType[]).filter((t) => !EVENT_AUDIENCE[t].includes('member'));
@@ -17,8 +17,6 @@ const SHOTS = new URL('../../test-results/', import.meta.url).pathname;
 describe('flags, crisis and cues in the browser', () => {
   const fx = useBrowserFixture();
   const open = fx.open;
-  /** Waits, bounded by `ms`, until `selector` matches in the page. */
-  const shows = (page: Page, selector: string, ms: number) => page.waitForSelector(selector, { state: 'attached', timeout: ms });
 
   it('alerts every clinician to a crisis at once, carries cues to the facilitators, and tells members nothing', async () => {
     const a = await open('desktop');
@@ -41,12 +39,12 @@ describe('flags, crisis and cues in the browser', () => {
     await member.goto(`/join/${session.inviteCode}`);
     await member.getByLabel('Your alias').selectOption('Maple');
     await member.getByRole('button', { name: 'Join' }).click();
-    for (const p of [a, b, sup, member]) await expect.poll(() => p.getByTestId('connection').getAttribute('data-state')).toBe('connected');
+    for (const p of [a, b, sup, member]) await expect.poll(() => p.getByTestId('connection').getAttribute('data-state'), { timeout: WAIT_MS }).toBe('connected');
 
     // Presence: the clinicians see the member; the member sees that an observer is present, never who.
-    await shows(a, '[data-testid="presence-person"][data-role="member"]', 5000);
-    await shows(a, '[data-testid="presence-person"][data-role="supervisor"]', 5000);
-    await expect.poll(() => member.getByTestId('member-presence').getAttribute('data-observed'), { timeout: 5000 }).toBe('true');
+    await shows(a, present('[data-testid="presence-person"][data-role="member"]'));
+    await shows(a, present('[data-testid="presence-person"][data-role="supervisor"]'));
+    await expect.poll(() => member.getByTestId('member-presence').getAttribute('data-observed'), { timeout: WAIT_MS }).toBe('true');
 
     // A raises a crisis flag about Maple.
     const note = 'Maple spoke of not wanting to be here anymore';
@@ -56,36 +54,39 @@ describe('flags, crisis and cues in the browser', () => {
     await form.locator('input[type="radio"][value="crisis"]').check();
     await form.getByRole('checkbox', { name: 'Maple' }).check();
     await form.getByLabel('Short note').fill(note);
+    const alerted = await watch([b, sup], present('[data-testid="crisis-alert"]'));
     await form.getByRole('button', { name: 'Raise crisis flag' }).click();
 
-    // The co-facilitator's and the supervisor's pages alert within a second; the raiser waits for acknowledgement.
-    await Promise.all([b, sup].map((p) => shows(p, '[data-testid="crisis-alert"]', 1000)));
-    await shows(a, '[data-testid="crisis-waiting"]', 1000);
+    // The co-facilitator's and the supervisor's pages alert within a second of the click; the raiser waits for acknowledgement.
+    await alerted.shownLive(a);
+    await shows(a, present('[data-testid="crisis-waiting"]'));
     await b.screenshot({ path: `${SHOTS}crisis-cofacilitator.png`, fullPage: true });
 
     // The board goes on meanwhile: the member follows the agenda, and only the agenda.
     await a.getByRole('button', { name: 'Start Check-in' }).click();
-    await expect.poll(() => member.getByTestId('current-item').textContent()).toBe('Check-in');
+    await expect.poll(() => member.getByTestId('current-item').textContent(), { timeout: WAIT_MS }).toBe('Check-in');
 
     // A works the checklist: the step is checked off with its time on every clinician's page.
+    const checked = await watch([b, sup], present('[data-testid="crisis-step"][data-step-id="safety"][data-checked="true"]'));
     await a.locator('[data-testid="crisis-step"][data-step-id="safety"]').getByRole('button', { name: 'Check off' }).click();
-    await Promise.all([b, sup].map((p) => shows(p, '[data-testid="crisis-step"][data-step-id="safety"][data-checked="true"]', 1000)));
+    await checked.shownLive(a);
 
     // B acknowledges: the alert clears everywhere and the flag reads acknowledged.
     await b.getByTestId('crisis-acknowledge').click();
     for (const p of [a, b, sup]) {
-      await expect.poll(() => p.getByTestId('crisis-alert').count(), { timeout: 2000 }).toBe(0);
-      await shows(p, '[data-testid="flag"][data-severity="crisis"][data-acknowledged="true"]', 2000);
+      await expect.poll(() => p.getByTestId('crisis-alert').count(), { timeout: WAIT_MS }).toBe(0);
+      await shows(p, present('[data-testid="flag"][data-severity="crisis"][data-acknowledged="true"]'));
     }
 
     // The supervisor sends a private cue; both facilitators see it, and A's "Got it" reaches the supervisor.
     const cue = 'Slow down and check in with Maple before moving on';
     await sup.getByTestId('cue-composer').getByLabel('Cue').fill(cue);
+    const cued = await watch([a, b], present('[data-testid="cue"][data-acknowledged="false"]'));
     await sup.getByRole('button', { name: 'Send cue' }).click();
-    await Promise.all([a, b].map((p) => shows(p, '[data-testid="cue"][data-acknowledged="false"]', 1000)));
+    await cued.shownLive(sup);
     expect(await a.getByTestId('cue').first().textContent()).toContain(cue);
     await a.getByRole('button', { name: 'Got it' }).first().click();
-    await shows(sup, '[data-testid="cue"][data-acknowledged="true"]', 2000);
+    await shows(sup, present('[data-testid="cue"][data-acknowledged="true"]'));
 
     // What the member's socket received: no flag, no cue, no crisis protocol, no observer identity.
     const events = frames.filter((f) => f.name === 'event');

@@ -3,6 +3,7 @@ import { afterAll, beforeAll } from 'vitest';
 import type { RunningServer } from '../../server/src/app.ts';
 import { desktopContext, launchBrowser, phoneContext } from './browser.ts';
 import { recordContractTraffic } from './contractBrowser.ts';
+import { recordActions } from './live.ts';
 import { createTestDatabase, type TestDatabase } from './services.ts';
 import { startTestServer } from './testServer.ts';
 
@@ -48,6 +49,7 @@ export function useBrowserFixture(): BrowserFixture {
     const { server: s, browser: b } = running();
     const c = kind === 'phone' ? await phoneContext(b, s.url) : await desktopContext(b, s.url);
     recordContractTraffic(c);
+    await recordActions(c);
     contexts.push(c);
     return c;
   };

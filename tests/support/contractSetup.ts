@@ -2,7 +2,7 @@ import { appendFileSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { afterAll, expect } from 'vitest';
 import { checkTraffic } from './contractTraffic.ts';
-import { TRAFFIC_LOG } from './contractTrafficLog.ts';
+import { TRAFFIC_LOG } from './runSummary.ts';
 
 // After each integration and e2e test file: everything its clients received matches the contract.
 afterAll(() => {
