@@ -14,7 +14,7 @@ import { apiRouter } from './http/api.ts';
 import { Origins } from './http/origins.ts';
 import { BoardService } from './live/BoardService.ts';
 import { attachBoardSocket, authRoom, roleRoom, type BoardIo } from './live/boardSocket.ts';
-import { attachRedisFanout } from './live/fanout.ts';
+import { busFanout, localFanout } from './live/fanout.ts';
 import { InOrderDelivery } from './live/InOrderDelivery.ts';
 import type { Logger } from './log.ts';
 import { LivePresence } from './presence/LivePresence.ts';
@@ -22,10 +22,14 @@ import { attachNotes, type Notes } from './notes/attachNotes.ts';
 import { MemoryPresence } from './presence/MemoryPresence.ts';
 import { RedisPresence } from './presence/RedisPresence.ts';
 import { Accounts } from './store/Accounts.ts';
+import { RedisBus } from './redis/RedisBus.ts';
 import { openPglite, openPostgres, type Db } from './store/Db.ts';
 import { EventLog } from './store/EventLog.ts';
 import { Groups } from './store/Groups.ts';
 import { migrate } from './store/migrate.ts';
+
+/** The bus channel of logins that ended: every instance closes their connections. */
+const REVOKED_CHANNEL = 'revoked-logins';
 
 const WEB_HANDLER = fileURLToPath(new URL('../../web/build/handler.js', import.meta.url));
 
@@ -94,28 +98,37 @@ async function assemble(config: Config, logger: Logger, db: Db): Promise<Running
     allowRequest: (req, cb) => cb(origins.allows(req.headers.origin) ? null : ErrorCode.BAD_ORIGIN, origins.allows(req.headers.origin))
   });
   const boardNs = io.of('/board');
+  // One bus per instance for everything that crosses instances: board events, notes, presence
+  // changes, ended logins. Without REDIS_URL the instance is alone and all of it stays in process.
+  const bus = config.redisUrl ? RedisBus.open(config.redisUrl, { prefix: config.redisPrefix, logger }) : null;
   // Each instance hands events to its own sockets, in seq order, whichever instance appended them.
   const delivery = new InOrderDelivery((sessionId, role, message) => void boardNs.local.to(roleRoom(sessionId, role)).emit('event', message));
-  const fanout = config.redisUrl ? attachRedisFanout(io, config.redisUrl, logger, (bundle) => delivery.receive(bundle)) : null;
+  const fanout = bus ? busFanout(bus, logger, (bundle) => delivery.receive(bundle)) : localFanout;
   const board = new BoardService(log, {
     publish: (bundle) => {
       delivery.receive(bundle);
-      fanout?.publish(bundle);
+      fanout.publish(bundle);
     },
     caughtUp: (sessionId, seq) => delivery.caughtUp(sessionId, seq)
   });
-  const presenceStore = config.redisUrl
-    ? new RedisPresence(config.redisUrl, config.presence, { logger })
-    : new MemoryPresence(config.presence);
+  const presenceStore = bus ? new RedisPresence(bus, config.presence, { logger }) : new MemoryPresence(config.presence);
   // Each instance tells its own sockets (`local`): every instance computes the views from the shared store.
   const presence = new LivePresence(presenceStore, board, {
     toRole: (sessionId, role, view) => void boardNs.local.to(roleRoom(sessionId, role)).emit('presence', view),
     toConn: (connId, view) => void boardNs.sockets.get(connId)?.emit('presence', view)
   }, config.presence, logger);
-  attachBoardSocket(io, { auth, groups, accounts, board, logger, presence });
+  attachBoardSocket(io, { auth, groups, accounts, board, logger, presence, fanout });
   // After Socket.IO: notes take the /yjs/ upgrades before its engine sees them.
-  const notes = attachNotes(http, { db, auth, groups, accounts, origins, logger, redisUrl: config.redisUrl });
+  const notes = attachNotes(http, { db, auth, groups, accounts, origins, logger, bus });
   presence.start();
+
+  // A login that ended loses its board sockets and notes connections here, and on every other instance.
+  const revokeHere = (authSessionId: string) => {
+    boardNs.local.to(authRoom(authSessionId)).emit('revoked', { code: ErrorCode.UNAUTHENTICATED, message: 'You signed out.' });
+    boardNs.local.in(authRoom(authSessionId)).disconnectSockets(true);
+    notes.revoke(authSessionId);
+  };
+  void bus?.subscribe(REVOKED_CHANNEL, (payload) => revokeHere(payload.toString()));
 
   if (config.demo && (await seedDemo({ db, accounts, groups, board }))) logger.info('seeded the demo organization');
 
@@ -123,12 +136,11 @@ async function assemble(config: Config, logger: Logger, db: Db): Promise<Running
     config, auth, accounts, groups, board, origins, logger,
     health: async () => {
       await db.query('select 1');
-      return { database: 'ok', redis: fanout ? (fanout.ready ? 'ok' : 'down') : 'off' };
+      return { database: 'ok', redis: bus ? (bus.up ? 'ok' : 'down') : 'off' };
     },
     revokeSockets: (authSessionId) => {
-      boardNs.to(authRoom(authSessionId)).emit('revoked', { code: ErrorCode.UNAUTHENTICATED, message: 'You signed out.' });
-      boardNs.in(authRoom(authSessionId)).disconnectSockets(true);
-      notes.revoke(authSessionId);
+      revokeHere(authSessionId);
+      bus?.publish(REVOKED_CHANNEL, authSessionId);
     }
   }));
   app.use(await webHandler(logger));
@@ -154,7 +166,7 @@ async function assemble(config: Config, logger: Logger, db: Db): Promise<Running
       await presence.stop();
       await presenceStore.close();
       delivery.close();
-      await fanout?.stop();
+      await bus?.close();
       await db.close();
     }
   };

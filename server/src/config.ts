@@ -16,6 +16,7 @@ const EnvSchema = z.object({
     .string()
     .regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')
     .optional(),
+  REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9_.:-]{1,40}$/, 'letters, digits and _ . : - only, at most 40').default('hearth:'),
   PUBLIC_ORIGIN: z
     .string()
     .transform((s) => s.split(',').map((o) => o.trim()).filter(Boolean))
@@ -45,6 +46,8 @@ export interface Config {
   readonly databaseUrl: string | null;
   readonly dataDir: string;
   readonly redisUrl: string | null;
+  /** Prefix of every Redis key and channel: deployments sharing a Redis never see each other's. */
+  readonly redisPrefix: string;
   /** Origins allowed for browsers; null means the server's own http://localhost:<port>. */
   readonly publicOrigins: readonly string[] | null;
   readonly sessionSecret: string | null;
@@ -92,6 +95,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     databaseUrl: e.DATABASE_URL ?? null,
     dataDir: e.DATA_DIR,
     redisUrl: e.REDIS_URL ?? null,
+    redisPrefix: e.REDIS_PREFIX,
     publicOrigins: e.PUBLIC_ORIGIN ?? null,
     sessionSecret: e.SESSION_SECRET ?? null,
     sessionIdleMs: e.SESSION_IDLE_MINUTES * 60_000,

@@ -4,8 +4,9 @@ import * as Y from 'yjs';
 import type { RunningServer } from '../../server/src/app.ts';
 import { createLogger } from '../../server/src/log.ts';
 import { NotesHub } from '../../server/src/notes/NotesHub.ts';
-import { redisRelay } from '../../server/src/notes/NotesRelay.ts';
-import { RECONNECT_MAX_DELAY_MS, connectRedis } from '../../server/src/redis.ts';
+import { busRelay, notesChannel } from '../../server/src/notes/NotesRelay.ts';
+import { RECONNECT_MAX_DELAY_MS, RedisBus, redisClient } from '../../server/src/redis/RedisBus.ts';
+import { redisProbe, shardSubscribers } from '../support/redisProbe.ts';
 import { NotesStore } from '../../server/src/notes/NotesStore.ts';
 import { api, login } from '../support/boardClient.ts';
 import { chars, createParagraph, openNotes, paragraph, synced, textOf, type, type NotesClient } from '../support/notesClient.ts';
@@ -88,14 +89,18 @@ describe.skipIf(!HAS_REDIS_SERVER)('the notes relay through a Redis outage', () 
     cookie = (await demoLogins(server.url)).a;
     redis = await startOwnRedis(await freePort());
   });
+  const buses: RedisBus[] = [];
   afterAll(async () => {
     await Promise.all(hubs.map((h) => h.close(NotesClose.GOING_AWAY)));
+    await Promise.all(buses.map((b) => b.close()));
     await redis?.kill9();
     await server?.close();
   });
 
-  const hub = (clients = { pub: connectRedis(redis.url, 'notes-pub', logger), sub: connectRedis(redis.url, 'notes-sub', logger) }) => {
-    const h = new NotesHub({ store: new NotesStore(server.db), relay: redisRelay(clients, logger, () => undefined), logger, timing: slow });
+  /** One instance's notes: a hub on the shared database, relaying through its own bus. */
+  const hub = (bus = RedisBus.open(redis.url, { prefix: 'hearth:', logger })) => {
+    buses.push(bus);
+    const h = new NotesHub({ store: new NotesStore(server.db), relay: busRelay(bus, logger), logger, timing: slow });
     hubs.push(h);
     return h;
   };
@@ -105,17 +110,22 @@ describe.skipIf(!HAS_REDIS_SERVER)('the notes relay through a Redis outage', () 
     const { id } = await scheduleSession(server.url, cookie);
     const first = await hub().acquire(id);
     first.doc.getText('t').insert(0, 'before the second; ');
-    // The second instance subscribes while its publisher is still down, so its first HELLO is dropped.
-    const late = { pub: connectRedis(redis.url, 'late-pub', logger, { lazyConnect: true }), sub: connectRedis(redis.url, 'notes-sub', logger) };
-    const second = await hub(late).acquire(id);
-    const probe = connectRedis(redis.url, 'probe', logger);
-    await waitFor(async () => (await probe.pubsub('NUMSUB', `hearth:notes:${id}`))[1] === 2, EXCHANGE_MS, 'both copies subscribed');
-    probe.disconnect();
+    // The second instance subscribes while its command connection (which publishes) is still down,
+    // so its first HELLO is dropped.
+    const late = {
+      commands: redisClient(redis.url, 'late-commands', logger, { failFast: true }),
+      subscriber: redisClient(redis.url, 'subscriber', logger, { failFast: false })
+    };
+    await late.subscriber.connect();
+    const second = await hub(new RedisBus(late, { prefix: 'hearth:', logger })).acquire(id);
+    const probe = await redisProbe(redis.url);
+    await waitFor(async () => (await shardSubscribers(probe, `hearth:${notesChannel(id)}`)) === 2, EXCHANGE_MS, 'both copies subscribed');
+    probe.destroy();
     // Replies on one connection come in order: once this ping is answered, the subscription's own
     // answer has been handled and its HELLO attempted.
-    await late.sub.ping();
-    expect(late.pub.status).toBe('wait');
-    await late.pub.connect();
+    await late.subscriber.ping();
+    expect(late.commands.isOpen).toBe(false);
+    await late.commands.connect();
     await waitFor(() => text(second.doc) === 'before the second; ', EXCHANGE_MS, 'the first copy\'s change on the second');
   });
 

@@ -1,9 +1,11 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { Redis } from 'ioredis';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MemoryPresence } from '../../server/src/presence/MemoryPresence.ts';
 import type { ConnRef, Presence, PresenceConn, PresenceEntry, PresenceTimings } from '../../server/src/presence/Presence.ts';
 import { RedisPresence } from '../../server/src/presence/RedisPresence.ts';
+import { createLogger } from '../../server/src/log.ts';
+import { RedisBus } from '../../server/src/redis/RedisBus.ts';
+import { redisProbe } from '../support/redisProbe.ts';
 import { REDIS_URL } from '../support/services.ts';
 import { waitFor } from '../support/wait.ts';
 
@@ -33,18 +35,16 @@ interface Adapter {
 
 /** Deletes every key under a prefix on the shared Redis. */
 async function deletePrefix(prefix: string): Promise<void> {
-  const r = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 });
+  const r = await redisProbe(REDIS_URL);
   try {
-    let cursor = '0';
-    do {
-      const [next, keys] = await r.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
-      cursor = next;
-      if (keys.length > 0) await r.del(...keys);
-    } while (cursor !== '0');
+    for await (const keys of r.scanIterator({ MATCH: `${prefix}*`, COUNT: 500 })) if (keys.length > 0) await r.del(keys);
   } finally {
-    r.disconnect();
+    r.destroy();
   }
 }
+
+/** One instance's bus on the shared Redis, everything under `prefix`. */
+const instanceBus = (prefix: string) => RedisBus.open(REDIS_URL, { prefix, logger: createLogger('silent') });
 
 const RUN_PREFIX = `hearth:test:${Date.now().toString(36)}${randomBytes(3).toString('hex')}:`;
 
@@ -62,14 +62,17 @@ const adapters: readonly Adapter[] = [
     async open(clock) {
       // A prefix per test on the shared Redis: runs and tests never see each other's keys.
       const prefix = `${RUN_PREFIX}${randomBytes(4).toString('hex')}:`;
-      const a = new RedisPresence(REDIS_URL, T, { prefix, now: clock.now });
-      const b = new RedisPresence(REDIS_URL, T, { prefix, now: clock.now });
+      // Two instances: a bus each, under one prefix.
+      const buses = [instanceBus(prefix), instanceBus(prefix)] as const;
+      const a = new RedisPresence(buses[0], T, { prefix: '', now: clock.now });
+      const b = new RedisPresence(buses[1], T, { prefix: '', now: clock.now });
       await Promise.all([a.connected(), b.connected()]);
       return {
         a,
         b,
         async cleanup() {
           await Promise.all([a.close(), b.close()]);
+          await Promise.all(buses.map((bus) => bus.close()));
           await deletePrefix(prefix);
         }
       };
@@ -250,8 +253,9 @@ describe('presence on Redis: keys', () => {
   it('live under the prefix and expire on their own when no instance touches them', async () => {
     const clock = new Clock();
     const prefix = `${RUN_PREFIX}keys:`;
-    const p = new RedisPresence(REDIS_URL, T, { prefix, now: clock.now });
-    const probe = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 });
+    const bus = instanceBus(prefix);
+    const p = new RedisPresence(bus, T, { prefix: '', now: clock.now });
+    const probe = await redisProbe(REDIS_URL);
     try {
       await p.connected();
       const sessionId = randomUUID();
@@ -260,18 +264,19 @@ describe('presence on Redis: keys', () => {
       expect(keys).toEqual([`${prefix}${sessionId}`, `${prefix}${sessionId}:conns`, `${prefix}sessions`].sort());
       const keep = 2 * (T.ttlMs + T.graceMs);
       for (const k of keys) {
-        const ttl = await probe.pttl(k);
+        const ttl = await probe.pTTL(k);
         expect(ttl, k).toBeGreaterThan(0);
         expect(ttl, k).toBeLessThanOrEqual(keep);
       }
-      expect(await probe.zscore(`${prefix}${sessionId}`, 'c1')).toBe(String(clock.t + T.ttlMs));
+      expect(await probe.zScore(`${prefix}${sessionId}`, 'c1')).toBe(clock.t + T.ttlMs);
       // The last connection leaving removes the session's keys; the index keeps it until claimed.
       await p.leave({ sessionId, connId: 'c1' });
       expect(await probe.keys(`${prefix}*`)).toEqual([`${prefix}sessions`]);
       expect(await p.claimVacated()).toEqual([sessionId]);
     } finally {
       await p.close();
-      probe.disconnect();
+      await bus.close();
+      probe.destroy();
       await deletePrefix(prefix);
     }
   });

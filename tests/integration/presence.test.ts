@@ -1,11 +1,11 @@
 import type { BoardState, JoinResult, PresenceView } from '@hearth/shared';
-import { Redis } from 'ioredis';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../../server/src/app.ts';
 import { connectBoard, emitAck, login, type BoardClient } from '../support/boardClient.ts';
 import { HAS_REDIS_SERVER, freePort, startOwnRedis, type OwnRedis } from '../support/ownRedis.ts';
 import { boardAt } from '../support/probes.ts';
+import { dropProbe, redisProbe, type RedisProbe } from '../support/redisProbe.ts';
 import { startServerProcess, type ServerProcess } from '../support/serverProcess.ts';
 import { REDIS_URL, createTestDatabase, type TestDatabase } from '../support/services.ts';
 import { DEMO_PASSWORD, FACILITATOR_A, FACILITATOR_B, SUPERVISOR, joinAsMember, scheduleSession, startTestServer } from '../support/testServer.ts';
@@ -276,7 +276,7 @@ describe.skipIf(!HAS_REDIS_SERVER)(
     let redis: OwnRedis | null = null;
     let port: number;
     let server: RunningServer | null = null;
-    let probe: Redis | null = null;
+    let probe: RedisProbe | null = null;
     const sockets: BoardClient[] = [];
 
     beforeAll(async () => {
@@ -286,7 +286,7 @@ describe.skipIf(!HAS_REDIS_SERVER)(
     });
     afterAll(async () => {
       for (const s of sockets) s.close();
-      probe?.disconnect();
+      dropProbe(probe);
       await server?.close();
       await redis?.kill9();
     });
@@ -308,8 +308,8 @@ describe.skipIf(!HAS_REDIS_SERVER)(
       const t0 = Date.now();
       await redis!.kill9();
       redis = await startOwnRedis(port);
-      probe = new Redis(redis.url, { maxRetriesPerRequest: 1 });
-      await waitFor(async () => (await probe!.zcard(`hearth:presence:${session.id}`)) === 2, 15_000, 'the connections to be announced again');
+      probe = await redisProbe(redis.url);
+      await waitFor(async () => (await probe!.zCard(`hearth:presence:${session.id}`)) === 2, 15_000, 'the connections to be announced again');
       const restoredMs = Date.now() - t0;
 
       // A newcomer sees everyone, and the others see the newcomer.

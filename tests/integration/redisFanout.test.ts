@@ -1,10 +1,10 @@
 import { BoardEvent, visibleTo, type Command, type CommandResult, type EventMessage, type Role } from '@hearth/shared';
-import { Redis } from 'ioredis';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, connectBoard, emitAck, login, type BoardClient } from '../support/boardClient.ts';
 import { startServerProcess, type ServerProcess } from '../support/serverProcess.ts';
 import { freePort, HAS_REDIS_SERVER, startOwnRedis, type OwnRedis } from '../support/ownRedis.ts';
+import { dropProbe, hearthConnections, redisProbe, shardSubscribers, type RedisProbe } from '../support/redisProbe.ts';
 import { createTestDatabase, type TestDatabase } from '../support/services.ts';
 import { DEMO_PASSWORD, FACILITATOR_A, FACILITATOR_B, joinAsMember, scheduleSession } from '../support/testServer.ts';
 import { waitFor } from '../support/wait.ts';
@@ -74,7 +74,7 @@ describe.skipIf(!HAS_REDIS_SERVER)(
     let sql: postgres.Sql;
     let port: number;
     let redis: OwnRedis | null = null;
-    let probe: Redis | null = null;
+    let probe: RedisProbe | null = null;
     const processes: ServerProcess[] = [];
     const sockets: BoardClient[] = [];
 
@@ -86,7 +86,7 @@ describe.skipIf(!HAS_REDIS_SERVER)(
     });
     afterAll(async () => {
       for (const s of sockets) s.close();
-      probe?.disconnect();
+      dropProbe(probe);
       await Promise.all(processes.map((p) => p.stop()));
       await redis?.kill9();
       await sql?.end({ timeout: 5 });
@@ -164,14 +164,12 @@ describe.skipIf(!HAS_REDIS_SERVER)(
 
       // Redis comes back on the same port; both processes reconnect and resubscribe by themselves.
       redis = await startOwnRedis(port);
-      probe = new Redis(redis.url, { maxRetriesPerRequest: 1, lazyConnect: true });
-      await probe.connect();
+      probe = await redisProbe(redis.url);
       await waitFor(
         async () => {
-          const [, subscribers] = (await probe!.pubsub('NUMSUB', 'hearth:board-events')) as [string, number];
-          const clients = String(await probe!.client('LIST')).trim().split('\n').length;
-          // Each process holds three connections (adapter pub and sub, and the events subscriber); plus this probe.
-          return Number(subscribers) >= 2 && clients >= 7;
+          // Both processes serve the session, so both hear its channel again; each holds two connections.
+          const subscribers = await shardSubscribers(probe!, `hearth:board:{${session.id}}`);
+          return subscribers >= 2 && (await hearthConnections(probe!)) >= 4;
         },
         15_000,
         'both processes to reconnect to Redis'

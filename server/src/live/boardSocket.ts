@@ -22,6 +22,7 @@ import type { LivePresence } from '../presence/LivePresence.ts';
 import type { Accounts } from '../store/Accounts.ts';
 import type { Groups } from '../store/Groups.ts';
 import type { BoardService } from './BoardService.ts';
+import type { Fanout } from './fanout.ts';
 import { parseCommand, validationMessage } from './parse.ts';
 
 export interface SocketData {
@@ -56,10 +57,16 @@ const err = (code: ErrorCode, message: string): { ok: false; error: WireError } 
  */
 export function attachBoardSocket(
   io: BoardIo,
-  deps: { auth: Auth; groups: Groups; accounts: Accounts; board: BoardService; logger: Logger; presence: LivePresence }
+  deps: { auth: Auth; groups: Groups; accounts: Accounts; board: BoardService; logger: Logger; presence: LivePresence; fanout: Fanout }
 ): BoardNamespace {
-  const { auth, groups, accounts, board, logger, presence } = deps;
+  const { auth, groups, accounts, board, logger, presence, fanout } = deps;
   const nsp: BoardNamespace = io.of(BOARD_NAMESPACE);
+  const ROLES = ['facilitator', 'supervisor', 'member'] as const;
+  // An instance hears a session's events from other instances only while a socket here is in it.
+  nsp.adapter.on('delete-room', (room: string) => {
+    const m = /^board:([^:]+):[a-z]+$/.exec(room);
+    if (m && !ROLES.some((r) => nsp.adapter.rooms.has(roleRoom(m[1]!, r)))) fanout.release(m[1]!);
+  });
 
   nsp.use((socket, next) => {
     void (async () => {
@@ -112,9 +119,11 @@ export function attachBoardSocket(
       const access = await accessTo(groups, socket.data.identity, req.sessionId);
       if (!access.ok) return access;
       const { role } = access;
-      for (const r of ['facilitator', 'supervisor', 'member'] as const) await socket.leave(roleRoom(req.sessionId, r));
-      // Join the room before reading the log, so no event falls between the answer and the room.
+      // Join the room, and hear the session from other instances, before reading the log, so no
+      // event falls between the answer and the room.
       await socket.join(roleRoom(req.sessionId, role));
+      for (const r of ROLES) if (r !== role) await socket.leave(roleRoom(req.sessionId, r));
+      await fanout.serve(req.sessionId);
       const firstJoin = !socket.data.joined.has(req.sessionId);
       socket.data.joined.set(req.sessionId, role);
       const { identity } = socket.data;

@@ -1,20 +1,29 @@
-import { createAdapter } from '@socket.io/redis-adapter';
-import type { BoardIo } from './boardSocket.ts';
 import type { EventBundle } from './InOrderDelivery.ts';
 import { errorMessage, type Logger } from '../log.ts';
-import { connectRedis } from '../redis.ts';
+import type { RedisBus } from '../redis/RedisBus.ts';
 
-/** The Redis channel that carries every appended command's events to every instance. */
-const EVENTS_CHANNEL = 'hearth:board-events';
+/** A session's board channel; the hash tag keeps a session's channels on one shard of a cluster. */
+export const boardChannel = (sessionId: string) => `board:{${sessionId}}`;
 
-/** Cross-instance fan-out: board events out to other instances, and a way to stop. */
-export interface RedisFanout {
-  /** Sends one appended command's events to every instance (this one included; it drops the echo). */
+/** How long a join waits for its session's subscription before reading the log anyway. */
+const SUBSCRIBE_WAIT_MS = 1000;
+
+/** Cross-instance fan-out of board events: out to the instances serving a session, in from them. */
+export interface Fanout {
+  /** Sends one appended command's events to the other instances that serve its session. */
   publish(bundle: EventBundle): void;
-  /** Whether the connection that publishes events is up. */
-  readonly ready: boolean;
-  stop(): Promise<void>;
+  /**
+   * This instance serves the session (a socket joins it): hear its channel. Resolves once Redis
+   * confirmed the subscription, or after a short wait while Redis is away — the join reads the log
+   * after this, so nothing published from then on passes it by.
+   */
+  serve(sessionId: string): Promise<void>;
+  /** No socket here is in the session any more: stop hearing it. */
+  release(sessionId: string): void;
 }
+
+/** One instance alone: its own events are all there is. */
+export const localFanout: Fanout = { publish: () => undefined, serve: async () => undefined, release: () => undefined };
 
 function isBundle(v: unknown): v is EventBundle {
   return (
@@ -27,44 +36,42 @@ function isBundle(v: unknown): v is EventBundle {
 }
 
 /**
- * Cross-instance fan-out through Redis pub/sub: the Socket.IO Redis adapter for room operations
- * (revoking a credential's sockets everywhere), and a channel of board events that each instance hands
- * to its sockets in seq order. Every connection has an error listener (an unhandled 'error' would crash
- * the process) and reconnects forever; ioredis resubscribes after a reconnect. While Redis is down,
- * events still commit to Postgres but are not queued for later: clients that miss one see the gap in
- * `prevSeq` on the next event, or on reconnect, and resync from the log.
+ * Fan-out over the bus: one sharded channel per session, heard by an instance only while it serves
+ * that session, so an instance receives the events of its own sessions rather than of all of them.
+ * Each instance hands what it hears to its sockets in seq order (InOrderDelivery). While Redis is
+ * down, events still commit to Postgres but are not queued for later: clients that miss one see the
+ * gap in `prevSeq` on the next event, on reconnect, or after 30 s of quiet, and resync from the log.
  */
-export function attachRedisFanout(io: BoardIo, url: string, logger: Logger, onBundle: (bundle: EventBundle) => void): RedisFanout {
-  const pub = connectRedis(url, 'pub', logger);
-  const sub = connectRedis(url, 'sub', logger);
-  const events = connectRedis(url, 'events', logger);
-  io.adapter(createAdapter(pub, sub));
-  events.subscribe(EVENTS_CHANNEL).catch((e: unknown) => logger.error('redis subscribe failed', { error: errorMessage(e) }));
-  events.on('message', (channel: string, text: string) => {
-    if (channel !== EVENTS_CHANNEL) return;
-    let bundle: unknown;
-    try {
-      bundle = JSON.parse(text);
-    } catch {
-      bundle = null;
-    }
-    if (isBundle(bundle)) onBundle(bundle);
-    else logger.error('malformed board event bundle on redis', { length: text.length });
-  });
+export function busFanout(bus: RedisBus, logger: Logger, onBundle: (bundle: EventBundle) => void): Fanout {
+  const served = new Map<string, Promise<void>>();
   return {
-    get ready() {
-      return pub.status === 'ready';
-    },
     publish(bundle) {
-      // Not queued while Redis is down: a backlog of stale events would only grow, and clients
-      // resync from the log anyway.
-      if (pub.status !== 'ready') return;
-      pub.publish(EVENTS_CHANNEL, JSON.stringify(bundle)).catch((e: unknown) => logger.debug('redis publish failed', { error: errorMessage(e) }));
+      bus.publish(boardChannel(bundle.sessionId), JSON.stringify(bundle), 'sharded');
     },
-    async stop() {
-      pub.disconnect();
-      sub.disconnect();
-      events.disconnect();
+    serve(sessionId) {
+      let subscribed = served.get(sessionId);
+      if (!subscribed) {
+        subscribed = bus
+          .subscribe(boardChannel(sessionId), (payload) => {
+            let bundle: unknown;
+            try {
+              bundle = JSON.parse(payload.toString());
+            } catch {
+              bundle = null;
+            }
+            if (isBundle(bundle) && bundle.sessionId === sessionId) onBundle(bundle);
+            else logger.error('malformed board event bundle on redis', { length: payload.length });
+          }, 'sharded')
+          .catch((e: unknown) => logger.error('redis subscribe failed (board)', { error: errorMessage(e) }));
+        served.set(sessionId, subscribed);
+      }
+      let timer: NodeJS.Timeout | undefined;
+      const bound = new Promise<void>((resolve) => (timer = setTimeout(resolve, SUBSCRIBE_WAIT_MS)));
+      return Promise.race([subscribed, bound]).finally(() => clearTimeout(timer));
+    },
+    release(sessionId) {
+      if (!served.delete(sessionId)) return;
+      void bus.unsubscribe(boardChannel(sessionId), 'sharded');
     }
   };
 }

@@ -141,14 +141,13 @@ export class NotesEndpoint {
     if (!attached) hub.release(doc);
   }
 
-  /** Closes this instance's connections of a login that ended (logout); other instances are told through the relay. */
-  revoke(authSessionId: string, alsoElsewhere = true): void {
+  /** Closes this instance's connections of a login that ended (logout); the app tells the other instances. */
+  revoke(authSessionId: string): void {
     for (const doc of this.deps.hub.docs()) {
       for (const conn of doc.allConnections()) {
         if (conn.authSessionId === authSessionId) conn.ws.close(NotesClose.UNAUTHENTICATED, 'signed out');
       }
     }
-    if (alsoElsewhere) this.deps.relay.publishRevoke(authSessionId);
   }
 
   /** Pings every socket (a silent dead one is dropped) and re-checks every login and role. */

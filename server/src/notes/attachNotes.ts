@@ -9,13 +9,13 @@ import type { Groups } from '../store/Groups.ts';
 import { DEFAULT_NOTES_TIMING, type NotesTiming } from './NotesDoc.ts';
 import { NotesEndpoint } from './NotesEndpoint.ts';
 import { NotesHub } from './NotesHub.ts';
-import { connectRedis } from '../redis.ts';
-import { localRelay, redisRelay } from './NotesRelay.ts';
+import type { RedisBus } from '../redis/RedisBus.ts';
+import { busRelay, localRelay } from './NotesRelay.ts';
 import { NotesStore } from './NotesStore.ts';
 
 /** The notes part of a running server. */
 export interface Notes {
-  /** Closes a login's notes connections here and on every other instance (logout). */
+  /** Closes a login's notes connections on this instance (logout; the app tells the others). */
   revoke(authSessionId: string): void;
   /** Saves a session's notes now if they are open here (e.g. before finalizing). */
   flush(sessionId: string): Promise<boolean>;
@@ -33,20 +33,13 @@ export interface Notes {
  */
 export function attachNotes(
   http: HttpServer,
-  deps: { db: Db; auth: Auth; groups: Groups; accounts: Accounts; origins: Origins; logger: Logger; redisUrl: string | null; timing?: NotesTiming }
+  deps: { db: Db; auth: Auth; groups: Groups; accounts: Accounts; origins: Origins; logger: Logger; bus: RedisBus | null; timing?: NotesTiming }
 ): Notes {
   const { logger } = deps;
   const store = new NotesStore(deps.db);
-  let endpoint: NotesEndpoint | undefined;
-  const relay = deps.redisUrl
-    ? redisRelay(
-      { pub: connectRedis(deps.redisUrl, 'notes-pub', logger), sub: connectRedis(deps.redisUrl, 'notes-sub', logger) },
-      logger,
-      (authSessionId) => endpoint?.revoke(authSessionId, false)
-    )
-    : localRelay;
+  const relay = deps.bus ? busRelay(deps.bus, logger) : localRelay;
   const hub = new NotesHub({ store, relay, logger, timing: deps.timing ?? DEFAULT_NOTES_TIMING });
-  endpoint = new NotesEndpoint({ ...deps, hub, relay });
+  const endpoint = new NotesEndpoint({ ...deps, hub, relay });
 
   const others = http.listeners('upgrade') as ((...args: unknown[]) => void)[];
   http.removeAllListeners('upgrade');

@@ -1,8 +1,6 @@
-import { randomUUID } from 'node:crypto';
-import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import { errorMessage, type Logger } from '../log.ts';
-import { connectRedis } from '../redis.ts';
+import type { RedisBus, RedisClient } from '../redis/RedisBus.ts';
 import { RedisScript } from './RedisScript.ts';
 import {
   StoredDetails,
@@ -120,7 +118,7 @@ const Strings = z.array(z.string());
 
 /** Options of the Redis adapter; the defaults are production's. */
 export interface RedisPresenceOptions {
-  /** Prefix of every key and of the change channel (tests use one per run). */
+  /** Prefix of every key, under the bus's own (tests use one per run). */
   readonly prefix?: string;
   readonly now?: () => number;
   readonly logger?: Logger;
@@ -132,52 +130,49 @@ export interface RedisPresenceOptions {
  * `<prefix><sessionId>:conns` of their details; both keys expire on their own when nobody touches
  * them. `<prefix>sessions` scores each session by when its last connection ends, so that exactly one
  * instance claims each vacancy. Every change is one Lua script, so concurrent instances never see
- * half of one.
+ * half of one. Changes are announced on the bus (`<prefix>changed`).
  *
  * Scores come from the instance's clock, not Redis TIME: the contract suite moves an injected clock
  * instead of sleeping, which Redis TIME would not follow; instances' clocks (NTP) differ by
  * milliseconds against a TTL of seconds, and a skew of s seconds only moves expiries by s.
  *
- * Commands are not queued while Redis is down (presence is lossy by design and a backlog would only
- * be stale): they fail, and the next heartbeat finds what went missing. After Redis comes back, maybe
- * empty, the store is unsettled until every instance has had time to heartbeat its connections again.
+ * Commands go over the bus's command connection, which fails fast while Redis is down (presence is
+ * lossy by design and a backlog would only be stale): they fail, and the next heartbeat finds what
+ * went missing. After Redis comes back, maybe empty, the store is unsettled until every instance has
+ * had time to heartbeat its connections again.
  */
 export class RedisPresence implements Presence {
-  private readonly redis: Redis;
-  private readonly sub: Redis;
+  private readonly redis: RedisClient;
+  /** Keys' prefix (under the bus's), and the channel of change announcements. */
   private readonly prefix: string;
+  private readonly changes: string;
   private readonly now: () => number;
-  private readonly instance = randomUUID();
   private readonly listeners: ((sessionId: string) => void)[] = [];
   /** When the connection last became ready after being lost; null while down. */
   private readySince: number | null = Number.NEGATIVE_INFINITY;
   private everReady = false;
   private readonly subscribed: Promise<unknown>;
 
-  constructor(url: string, private readonly timings: PresenceTimings, options: RedisPresenceOptions = {}) {
-    this.prefix = options.prefix ?? 'hearth:presence:';
+  constructor(private readonly bus: RedisBus, private readonly timings: PresenceTimings, options: RedisPresenceOptions = {}) {
+    this.prefix = bus.name(options.prefix ?? 'presence:');
+    this.changes = `${options.prefix ?? 'presence:'}changed`;
     this.now = options.now ?? Date.now;
     const logger = options.logger;
-    const connectionName = 'hearth-presence';
-    // Commands fail fast while Redis is down (nothing queued); the next heartbeat re-adds what is missing.
-    this.redis = connectRedis(url, 'presence', logger, { connectionName, enableOfflineQueue: false, maxRetriesPerRequest: 1, enableAutoPipelining: true });
-    // The subscriber queues its SUBSCRIBE until connected; ioredis resubscribes after a reconnect.
-    this.sub = connectRedis(url, 'presence-sub', logger, { connectionName });
+    this.redis = bus.clients.commands;
+    if (this.redis.isReady) this.everReady = true;
     this.redis.on('ready', () => {
       if (this.everReady) this.readySince = this.now();
       this.everReady = true;
     });
-    this.redis.on('close', () => {
+    this.redis.on('reconnecting', () => {
       if (this.everReady) this.readySince = null;
     });
-    const channel = `${this.prefix}changed`;
-    this.subscribed = this.sub.subscribe(channel).catch((e: unknown) => logger?.error('redis subscribe failed', { error: errorMessage(e) }));
-    this.sub.on('message', (ch: string, text: string) => {
-      if (ch !== channel) return;
-      const [from, sessionId] = text.split(' ');
-      if (from === this.instance || !sessionId) return;
-      for (const l of this.listeners) l(sessionId);
-    });
+    this.subscribed = bus
+      .subscribe(this.changes, (payload) => {
+        const sessionId = payload.toString();
+        for (const l of this.listeners) l(sessionId);
+      })
+      .catch((e: unknown) => logger?.error('redis subscribe failed', { error: errorMessage(e) }));
   }
 
   /**
@@ -185,7 +180,7 @@ export class RedisPresence implements Presence {
    * commands fail and the next heartbeat catches up; tests wait so that their first step counts.
    */
   async connected(): Promise<void> {
-    if (this.redis.status !== 'ready') await new Promise<void>((resolve) => this.redis.once('ready', () => resolve()));
+    if (!this.redis.isReady) await new Promise<void>((resolve) => this.redis.once('ready', () => resolve()));
     await this.subscribed;
   }
 
@@ -203,7 +198,7 @@ export class RedisPresence implements Presence {
   }
 
   private announce(sessionId: string): void {
-    this.redis.publish(`${this.prefix}changed`, `${this.instance} ${sessionId}`).catch(() => undefined);
+    this.bus.publish(this.changes, sessionId);
   }
 
   async join(entry: PresenceEntry): Promise<void> {
@@ -269,7 +264,6 @@ export class RedisPresence implements Presence {
   }
 
   async close(): Promise<void> {
-    this.redis.disconnect();
-    this.sub.disconnect();
+    await this.bus.unsubscribe(this.changes);
   }
 }

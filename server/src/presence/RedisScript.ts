@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis/RedisBus.ts';
 
 /**
  * A Lua script run by its SHA-1, sending the body only when Redis does not have it — the first time,
@@ -12,11 +12,12 @@ export class RedisScript {
     this.sha = createHash('sha1').update(lua).digest('hex');
   }
 
-  async run(redis: Redis, keys: readonly string[], args: readonly (string | number)[]): Promise<unknown> {
+  async run(redis: RedisClient, keys: readonly string[], args: readonly (string | number)[]): Promise<unknown> {
+    const options = { keys: [...keys], arguments: args.map(String) };
     try {
-      return await redis.evalsha(this.sha, keys.length, ...keys, ...args);
+      return await redis.evalSha(this.sha, options);
     } catch (e) {
-      if (e instanceof Error && e.message.startsWith('NOSCRIPT')) return redis.eval(this.lua, keys.length, ...keys, ...args);
+      if (e instanceof Error && e.message.startsWith('NOSCRIPT')) return redis.eval(this.lua, options);
       throw e;
     }
   }
