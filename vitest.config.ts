@@ -1,7 +1,9 @@
+import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { defineConfig } from 'vitest/config';
 
 /**
- * Three projects: the pure domain (fast, parallel), integration against real Postgres and Redis,
+ * Four projects: the pure domain and the web app's client-side classes (fast, parallel; the web
+ * specs compile Svelte runes), integration against real Postgres and Redis,
  * and end-to-end in headless Chromium. The last two share machine-wide services and run one file at a
  * time. The projects run one after another (groupOrder), so CPU-bound property tests, server
  * processes and Chromium never compete for a small machine's cores and stretch each other's waits.
@@ -12,6 +14,11 @@ export default defineConfig({
     globalSetup: ['tests/support/runSummary.ts'],
     projects: [
       { test: { name: 'unit', include: ['tests/unit/**/*.test.ts'], sequence: { groupOrder: 0 } } },
+      {
+        plugins: [svelte({ configFile: false, compilerOptions: { runes: true } })],
+        resolve: { conditions: ['browser'] },
+        test: { name: 'web', include: ['tests/web/**/*.test.ts'], sequence: { groupOrder: 0 } }
+      },
       {
         test: {
           name: 'integration',

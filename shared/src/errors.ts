@@ -27,6 +27,11 @@ export const ERRORS = {
     meaning: 'The command `type`, or the socket message name, is not one this server knows: possibly a client of a newer protocol.'
   },
   PAYLOAD_TOO_LARGE: { status: 413, retry: false, meaning: 'An HTTP body over 32 KiB, or a command over 16 KiB.' },
+  UNSUPPORTED_PROTOCOL: {
+    status: 400,
+    retry: false,
+    meaning: 'The client was built for another protocol version than this server serves (`join`\'s `protocol`; a join without it is a version-1 client): reload the page, or update the client.'
+  },
   // Identity and access
   UNAUTHENTICATED: {
     status: 401,
@@ -114,3 +119,16 @@ export type WireError = z.infer<typeof WireError>;
 export function httpStatusOf(code: ErrorCode): number {
   return ERRORS[code].status;
 }
+
+/**
+ * Codes a client gives its own callers for what never reached an answer from the server: the board
+ * was closed, the connection stopped for good, an action waited too long to be sent, or the server
+ * never confirmed it. They never cross the wire.
+ */
+export const ClientErrorCode = {
+  CLOSED: 'CLOSED',
+  STOPPED: 'STOPPED',
+  EXPIRED: 'EXPIRED',
+  NO_ANSWER: 'NO_ANSWER'
+} as const;
+export type ClientErrorCode = (typeof ClientErrorCode)[keyof typeof ClientErrorCode];

@@ -4,8 +4,13 @@ import { BoardView } from './board/visibility.ts';
 import { WireError } from './errors.ts';
 import { Id, Role, type Frozen } from './roles.ts';
 
-/** Bumped on any incompatible change of the messages below. */
-export const PROTOCOL_VERSION = 1;
+/**
+ * Bumped on any incompatible change of the messages below. A client sends the version it was built
+ * for with every `join`; the server refuses another with UNSUPPORTED_PROTOCOL, and the page reloads.
+ * 2: `join` carries `protocol`; HTTP commands refuse with the error body; COMMAND_ID_TAKEN,
+ * DUPLICATE_ID; instants in UTC.
+ */
+export const PROTOCOL_VERSION = 2;
 
 /** The Socket.IO namespace of the live board. */
 export const BOARD_NAMESPACE = '/board';
@@ -32,6 +37,12 @@ const Seq = z.number().int().nonnegative();
 export const JoinRequest = z
   .object({
     sessionId: Uuid,
+    protocol: z
+      .number()
+      .int()
+      .positive()
+      .optional()
+      .describe('The PROTOCOL_VERSION the client was built for. Send it: a join without it is taken for a version-1 client.'),
     lastSeq: Seq.optional().describe('The `seq` the client is at: resume from here (omit for a snapshot).')
   })
   .strict();

@@ -1,9 +1,10 @@
-import type {
-  ClientToServerEvents,
-  CommandResult,
-  EventMessage,
-  JoinResult,
-  ServerToClientEvents
+import {
+  PROTOCOL_VERSION,
+  type ClientToServerEvents,
+  type CommandResult,
+  type EventMessage,
+  type JoinResult,
+  type ServerToClientEvents
 } from '@hearth/shared';
 import { io, type Socket } from 'socket.io-client';
 import { recordAck, recordHttp, recordMessage } from './contractTraffic.ts';
@@ -72,13 +73,17 @@ export async function connectBoard(
   return socket;
 }
 
-/** Sends a message and waits for its acknowledgement (bounded). */
+/**
+ * Sends a message and waits for its acknowledgement (bounded). A `join` carries this build's
+ * protocol version unless the test names one, as every well-behaved client's does.
+ */
 export function emitAck<E extends 'join' | 'command'>(
   socket: BoardClient,
   event: E,
   payload: Parameters<ClientToServerEvents[E]>[0],
   timeoutMs = 5000
 ): Promise<E extends 'join' ? JoinResult : CommandResult> {
+  if (event === 'join' && !('protocol' in payload)) payload = { ...payload, protocol: PROTOCOL_VERSION };
   return new Promise((resolve, reject) => {
     // The typed emit cannot express a generic event name; the payload type is checked in the signature.
     const timed = socket.timeout(timeoutMs) as unknown as {

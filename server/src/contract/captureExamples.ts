@@ -1,6 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { ClientToServerEvents, EventMessage, PresenceView, ServerToClientEvents, WireError } from '@hearth/shared';
+import { PROTOCOL_VERSION, type ClientToServerEvents, type EventMessage, type PresenceView, type ServerToClientEvents, type WireError } from '@hearth/shared';
 import { io, type Socket } from 'socket.io-client';
 import { startServer, type RunningServer } from '../app.ts';
 import { loadConfig } from '../config.ts';
@@ -50,10 +50,10 @@ function connect(base: string, auth: { cookie?: string; token?: string }): Promi
   });
 }
 
-/** Emits a message and waits for its acknowledgement. */
-function ask(socket: Board, name: string, payload: unknown): Promise<unknown> {
+/** Emits a message and waits for its acknowledgement; a join carries the protocol version. */
+function ask(socket: Board, name: string, payload: Record<string, unknown>): Promise<unknown> {
   const emitter = socket.timeout(5000) as unknown as { emitWithAck(name: string, payload: unknown): Promise<unknown> };
-  return emitter.emitWithAck(name, payload);
+  return emitter.emitWithAck(name, name === 'join' ? { protocol: PROTOCOL_VERSION, ...payload } : payload);
 }
 
 async function scenario(server: RunningServer): Promise<void> {
@@ -117,7 +117,8 @@ async function scenario(server: RunningServer): Promise<void> {
   let n = 0;
   const send = (socket: Board, command: unknown, id = `cmd-${++n}`) => ask(socket, 'command', { sessionId: session.id, id, command });
 
-  keep('join.member.request', 'JoinRequest', { sessionId: session.id });
+  keep('join.member.request', 'JoinRequest', { sessionId: session.id, protocol: PROTOCOL_VERSION });
+  keep('join.outdated', 'JoinResult', await ask(member, 'join', { sessionId: session.id, protocol: 1 }));
   const memberJoin = (await ask(member, 'join', { sessionId: session.id })) as { seq: number };
   keep('join.member.result', 'JoinResult', memberJoin);
   await ask(b, 'join', { sessionId: session.id });

@@ -115,6 +115,11 @@ export function attachBoardSocket(
 
   nsp.on('connection', (socket: BoardSocket) => {
     handle(socket, 'join', JoinRequest, async (req): Promise<JoinResult> => {
+      // A page built for another version (during a rolling upgrade) would send what this server
+      // does not understand, or misread what it sends: it reloads instead.
+      if ((req.protocol ?? 1) !== PROTOCOL_VERSION) {
+        return err(ErrorCode.UNSUPPORTED_PROTOCOL, `This page was built for another version of Hearth (protocol ${req.protocol ?? 1}; the server speaks ${PROTOCOL_VERSION}). Reload the page.`);
+      }
       if (!(await stillSignedIn(socket))) return err(ErrorCode.UNAUTHENTICATED, 'Your sign-in has ended.');
       const access = await accessTo(groups, socket.data.identity, req.sessionId);
       if (!access.ok) return access;

@@ -2,7 +2,9 @@ import { untrack } from 'svelte';
 import { io, type Socket } from 'socket.io-client';
 import {
   BOARD_NAMESPACE,
+  ClientErrorCode,
   ErrorCode,
+  PROTOCOL_VERSION,
   type BoardState,
   type ClientToServerEvents,
   type Command,
@@ -19,8 +21,31 @@ import { CommandOutbox, TRANSIENT, type CommandChannel, type OutboxLink, type Se
 
 export type { SendOutcome } from './CommandOutbox.svelte.ts';
 
-/** What the person sees about the live link. */
-export type ConnectionState = 'connecting' | 'connected' | 'reconnecting' | 'offline';
+/**
+ * What the person sees about the live link: on its way, up, dropped and coming back, paused because
+ * the device is offline — or over: access ended (signed out, expired, revoked), refused, or this
+ * page is outdated (the server speaks another protocol: reload).
+ */
+export type ConnectionState = 'connecting' | 'connected' | 'reconnecting' | 'offline' | 'ended' | 'refused' | 'outdated';
+
+/** Why a connection stopped for good. */
+export type StopReason = 'ended' | 'refused' | 'outdated';
+
+/**
+ * Where one connection is, as one value, so that no impossible mix (joined and stopped, offline and
+ * joining) can be written. `everJoined` tells a first connection from a reconnection.
+ */
+type Phase =
+  /** The socket is not connected yet, or dropped and reconnecting. */
+  | { readonly kind: 'connecting'; readonly everJoined: boolean }
+  /** Connected, the first join (or the one after a drop) in flight; `again`: join once more when it answers. */
+  | { readonly kind: 'joining'; readonly everJoined: boolean; readonly again: boolean }
+  /** Joined and following the board; `resync`: a rejoin in flight (commands wait), `again` as above. */
+  | { readonly kind: 'live'; readonly resync: { readonly again: boolean } | null }
+  /** The browser says the network is gone: the socket is paused until it is back. */
+  | { readonly kind: 'offline'; readonly everJoined: boolean }
+  | { readonly kind: 'stopped'; readonly reason: StopReason; readonly error: WireError }
+  | { readonly kind: 'closed' };
 
 /** A message for the person, with a serial so a repeated message is announced again. */
 export interface Notice {
@@ -46,23 +71,17 @@ export class BoardConnection {
 
   #socket: BoardSocket | null = null;
   readonly #replica = new BoardReplica();
+  #phase = $state<Phase>({ kind: 'connecting', everJoined: false });
   #role = $state<Role | null>(null);
-  #joined = $state(false);
-  #everJoined = $state(false);
-  #online = $state(true);
-  #stopped = $state<WireError | null>(null);
-  #revoked = $state(false);
   #offsetMs = $state(0);
   #notice = $state<Notice | null>(null);
   #presence = $state.raw<PresenceView | null>(null);
 
-  #joining = false;
-  #resyncWanted = false;
+  /** Answers to joins of an earlier generation (before a drop, or superseded) are ignored. */
   #joinGeneration = 0;
   readonly #outbox = new CommandOutbox(this.#outboxLink());
   #timers = new Set<ReturnType<typeof setTimeout>>();
   #noticeSerial = 0;
-  #pausedForOffline = false;
   /** When this client last heard from the server about its board (an event or a join answer). */
   #lastHeard = 0;
   #quietCheck: ReturnType<typeof setInterval> | null = null;
@@ -83,19 +102,50 @@ export class BoardConnection {
   }
 
   get state(): ConnectionState {
-    if (!this.#online || this.#stopped) return 'offline';
-    if (this.#joined) return 'connected';
-    return this.#everJoined ? 'reconnecting' : 'connecting';
+    const p = this.#phase;
+    switch (p.kind) {
+      case 'live':
+        return 'connected';
+      case 'connecting':
+      case 'joining':
+        return p.everJoined ? 'reconnecting' : 'connecting';
+      case 'offline':
+      case 'closed':
+        return 'offline';
+      case 'stopped':
+        return p.reason;
+    }
   }
 
-  /** Why the connection stopped for good (revoked, refused); null while it is alive. */
+  /** Why the connection stopped for good (ended, refused, outdated); null while it is alive. */
   get stopped(): WireError | null {
-    return this.#stopped;
+    return this.#phase.kind === 'stopped' ? this.#phase.error : null;
+  }
+
+  /** Which way the connection stopped; null while it is alive. */
+  get stopReason(): StopReason | null {
+    return this.#phase.kind === 'stopped' ? this.#phase.reason : null;
   }
 
   /** True when the server withdrew this connection's access (logout, expiry, revoked invite). */
   get revoked(): boolean {
-    return this.#revoked;
+    return this.#phase.kind === 'stopped' && this.#phase.reason === 'ended';
+  }
+
+  /** True when this page was built for another protocol version than the server's: it should reload. */
+  get outdated(): boolean {
+    return this.#phase.kind === 'stopped' && this.#phase.reason === 'outdated';
+  }
+
+  /** Whether the link is over for good (stopped or closed): nothing will reconnect it. */
+  get #over(): boolean {
+    return this.#phase.kind === 'stopped' || this.#phase.kind === 'closed';
+  }
+
+  /** Whether this connection has joined at least once: a drop is then a reconnection. */
+  get #everJoined(): boolean {
+    const p = this.#phase;
+    return p.kind === 'live' || ((p.kind === 'connecting' || p.kind === 'joining' || p.kind === 'offline') && p.everJoined);
   }
 
   /** Server clock minus local clock, in ms; add it to Date.now() to read the server's time. */
@@ -136,7 +186,6 @@ export class BoardConnection {
 
   #open(): void {
     if (this.#socket) return;
-    this.#online = navigator.onLine;
     window.addEventListener('online', this.#onOnline);
     window.addEventListener('offline', this.#onOffline);
 
@@ -151,36 +200,34 @@ export class BoardConnection {
 
     socket.on('connect', () => void this.#join());
     socket.on('disconnect', (reason) => {
-      this.#joined = false;
-      this.#joining = false;
       this.#replica.release();
       this.#joinGeneration++;
+      if (this.#over || this.#phase.kind === 'offline') return;
+      this.#phase = { kind: 'connecting', everJoined: this.#everJoined };
       // A server-side disconnect (restart, deploy) is not retried by Socket.IO itself.
-      if (reason === 'io server disconnect' && !this.#stopped) this.#later(() => this.#socket?.connect(), 1500);
+      if (reason === 'io server disconnect') this.#later(() => this.#socket?.connect(), 1500);
     });
     socket.on('connect_error', (err) => {
       // Inactive after an error means the server refused the handshake (auth); retrying won't help.
-      if (!socket.active) this.#stop({ code: ErrorCode.UNAUTHENTICATED, message: err.message || 'The server refused the connection.' });
+      if (!socket.active) this.#stop('ended', { code: ErrorCode.UNAUTHENTICATED, message: err.message || 'The server refused the connection.' });
     });
     socket.on('event', (msg) => this.#onEvent(msg));
     socket.on('presence', (view) => {
       if (view.sessionId === this.sessionId) this.#presence = view;
     });
-    socket.on('revoked', (error) => {
-      this.#revoked = true;
-      this.#stop(error);
-    });
+    socket.on('revoked', (error) => this.#stop('ended', error));
     socket.on('protocol_error', (error) => this.#say(error.message));
 
     // An event can be lost between instances (Redis down, or an instance dying between commit and
     // fan-out) with nothing after it to reveal the gap; a board quiet for a while asks the log.
     this.#quietCheck = setInterval(() => {
-      if (this.#joined && !this.#joining && Date.now() - this.#lastHeard >= QUIET_RESYNC_MS) this.#resync();
+      const p = this.#phase;
+      if (p.kind === 'live' && !p.resync && Date.now() - this.#lastHeard >= QUIET_RESYNC_MS) this.#resync();
     }, QUIET_RESYNC_MS / 3);
 
-    if (!this.#online) {
+    if (!navigator.onLine) {
       // Start paused; the 'online' listener connects when the network returns.
-      this.#pausedForOffline = true;
+      this.#phase = { kind: 'offline', everJoined: false };
       socket.disconnect();
     }
   }
@@ -197,11 +244,11 @@ export class BoardConnection {
     this.#timers.clear();
     if (this.#quietCheck) clearInterval(this.#quietCheck);
     this.#quietCheck = null;
+    this.#phase = { kind: 'closed' };
     this.#socket?.removeAllListeners();
     this.#socket?.disconnect();
     this.#socket = null;
-    this.#joined = false;
-    this.#outbox.settleAll({ ok: false, error: { code: 'CLOSED', message: 'The board was closed.' } });
+    this.#outbox.settleAll({ ok: false, error: { code: ClientErrorCode.CLOSED, message: 'The board was closed.' } });
   }
 
   /**
@@ -209,17 +256,16 @@ export class BoardConnection {
    * (after a timeout or a reconnect) reuses it, so the server applies it at most once.
    */
   send(command: Command): Promise<SendOutcome> {
-    if (this.#stopped) {
-      return Promise.resolve({ ok: false, error: { code: 'STOPPED', message: this.#stopped.message } });
-    }
+    const stopped = this.stopped;
+    if (stopped) return Promise.resolve({ ok: false, error: { code: ClientErrorCode.STOPPED, message: stopped.message } });
     return this.#outbox.send(command);
   }
 
   /** The outbox's view of this connection: readiness, the socket's command channel, notices, clock, timers. */
   #outboxLink(): OutboxLink {
     return {
-      ready: () => this.#joined && !this.#joining,
-      joined: () => this.#joined,
+      ready: () => this.#phase.kind === 'live' && this.#phase.resync === null,
+      joined: () => this.#phase.kind === 'live',
       channel: () => {
         const socket = this.#socket;
         if (!socket) return null;
@@ -240,11 +286,9 @@ export class BoardConnection {
   }
 
   #onOnline = (): void => {
-    this.#online = true;
-    if (this.#pausedForOffline && !this.#stopped) {
-      this.#pausedForOffline = false;
-      this.#socket?.connect();
-    }
+    if (this.#phase.kind !== 'offline') return;
+    this.#phase = { kind: 'connecting', everJoined: this.#phase.everJoined };
+    this.#socket?.connect();
   };
 
   /**
@@ -252,23 +296,21 @@ export class BoardConnection {
    * Dropping the socket now and reconnecting on 'online' resumes from the last seq without gaps.
    */
   #onOffline = (): void => {
-    this.#online = false;
-    if (this.#socket && !this.#stopped) {
-      this.#pausedForOffline = true;
-      this.#socket.disconnect();
-      this.#joined = false;
-    }
+    if (!this.#socket || this.#over) return;
+    this.#phase = { kind: 'offline', everJoined: this.#everJoined };
+    this.#socket.disconnect();
   };
 
   async #join(): Promise<void> {
     const socket = this.#socket;
-    if (!socket || this.#stopped) return;
+    if (!socket || this.#over || this.#phase.kind === 'offline') return;
     const generation = ++this.#joinGeneration;
-    this.#joining = true;
-    this.#resyncWanted = false;
+    // Joined already: a resync (the board stays on screen, commands wait). Otherwise a first join or one after a drop.
+    this.#phase =
+      this.#phase.kind === 'live' ? { kind: 'live', resync: { again: false } } : { kind: 'joining', everJoined: this.#everJoined, again: false };
     this.#replica.hold();
     const lastSeq = this.#replica.seq;
-    const request: JoinRequest = lastSeq === null ? { sessionId: this.sessionId } : { sessionId: this.sessionId, lastSeq };
+    const request: JoinRequest = { sessionId: this.sessionId, protocol: PROTOCOL_VERSION, ...(lastSeq !== null && { lastSeq }) };
     const sentAt = Date.now();
     let result: JoinResult;
     try {
@@ -278,25 +320,26 @@ export class BoardConnection {
       if (generation === this.#joinGeneration && socket.connected) this.#later(() => void this.#join(), 2000);
       return;
     }
-    if (generation !== this.#joinGeneration || socket !== this.#socket) return;
+    if (generation !== this.#joinGeneration || socket !== this.#socket || this.#over) return;
     if (!result.ok) {
-      this.#joining = false;
       this.#replica.release();
-      if (TRANSIENT.has(result.error.code) || result.error.code === ErrorCode.RATE_LIMITED) {
+      const { code } = result.error;
+      if (code === ErrorCode.UNSUPPORTED_PROTOCOL) return this.#stop('outdated', result.error);
+      if (TRANSIENT.has(code) || code === ErrorCode.RATE_LIMITED) {
+        // Still on the board if it was live; otherwise still joining. Try again shortly.
+        if (this.#phase.kind === 'live') this.#phase = { kind: 'live', resync: null };
         this.#later(() => void this.#join(), 3000);
-      } else {
-        this.#stop(result.error);
+        return;
       }
-      return;
+      return this.#stop(code === ErrorCode.UNAUTHENTICATED ? 'ended' : 'refused', result.error);
     }
+    const again = (this.#phase.kind === 'live' && this.#phase.resync?.again === true) || (this.#phase.kind === 'joining' && this.#phase.again);
     this.#updateOffset(result.serverTime, sentAt);
     this.#lastHeard = Date.now();
     this.#role = result.role;
     const complete = this.#replica.applyJoin(result);
-    this.#joining = false;
-    this.#joined = true;
-    this.#everJoined = true;
-    if (!complete || this.#resyncWanted) {
+    this.#phase = { kind: 'live', resync: null };
+    if (!complete || again) {
       void this.#join();
       return;
     }
@@ -310,11 +353,11 @@ export class BoardConnection {
   }
 
   #resync(): void {
-    if (this.#joining) {
-      this.#resyncWanted = true;
-      return;
-    }
-    void this.#join();
+    const p = this.#phase;
+    // A join in flight answers as of before the gap: join once more after it.
+    if (p.kind === 'joining') this.#phase = { ...p, again: true };
+    else if (p.kind === 'live' && p.resync) this.#phase = { kind: 'live', resync: { again: true } };
+    else if (p.kind === 'live') void this.#join();
   }
 
   /** Takes the midpoint of the round trip as the moment the server read its clock. */
@@ -327,13 +370,12 @@ export class BoardConnection {
     this.#notice = { serial: ++this.#noticeSerial, message };
   }
 
-  #stop(error: WireError): void {
-    this.#stopped = error;
-    this.#joined = false;
+  #stop(reason: StopReason, error: WireError): void {
+    this.#phase = { kind: 'stopped', reason, error };
     for (const t of this.#timers) clearTimeout(t);
     this.#timers.clear();
     this.#socket?.disconnect();
-    this.#outbox.settleAll({ ok: false, error: { code: 'STOPPED', message: error.message } });
+    this.#outbox.settleAll({ ok: false, error: { code: ClientErrorCode.STOPPED, message: error.message } });
   }
 
   #later(fn: () => void, ms: number): void {

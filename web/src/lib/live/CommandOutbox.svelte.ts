@@ -1,10 +1,10 @@
-import { ErrorCode, type Command, type CommandResult } from '@hearth/shared';
+import { ClientErrorCode, ErrorCode, type Command, type CommandResult } from '@hearth/shared';
 import { newId } from '../newId.ts';
 
-/** How a command ended, from the sender's point of view. */
+/** How a command ended, from the sender's point of view: the server's answer, or the client's own code. */
 export type SendOutcome =
   | { readonly ok: true; readonly duplicate: boolean }
-  | { readonly ok: false; readonly error: { readonly code: string; readonly message: string } };
+  | { readonly ok: false; readonly error: { readonly code: ErrorCode | ClientErrorCode; readonly message: string } };
 
 /**
  * One socket's way to send commands. Taken once per attempt, so an unanswered attempt is judged
@@ -55,7 +55,7 @@ const MAX_ATTEMPTS = 5;
  */
 const MAX_QUEUE_AGE_MS = 120_000;
 /** Codes that say "try again", not "no": the same id is retried, so it applies at most once. */
-export const TRANSIENT: ReadonlySet<string> = new Set([ErrorCode.BUSY, ErrorCode.NOT_JOINED, ErrorCode.INTERNAL]);
+export const TRANSIENT: ReadonlySet<ErrorCode> = new Set<ErrorCode>([ErrorCode.BUSY, ErrorCode.NOT_JOINED, ErrorCode.INTERNAL, ErrorCode.UNAVAILABLE]);
 
 /**
  * The commands a board connection has accepted but the server has not yet answered. Each gets an
@@ -105,7 +105,7 @@ export class CommandOutbox {
         this.#settle(pending, {
           ok: false,
           error: {
-            code: 'EXPIRED',
+            code: ClientErrorCode.EXPIRED,
             message: 'An action was not sent because the connection was lost for too long. Check the board and try again.'
           }
         });
@@ -137,7 +137,7 @@ export class CommandOutbox {
         this.#link.say('Hearth did not confirm an action. Check the board and try again if needed.');
         this.#settle(pending, {
           ok: false,
-          error: { code: 'NO_ANSWER', message: 'Hearth did not confirm an action. Check the board and try again if needed.' }
+          error: { code: ClientErrorCode.NO_ANSWER, message: 'Hearth did not confirm an action. Check the board and try again if needed.' }
         });
       } else if (this.#link.joined() && channel.connected) {
         this.#link.later(() => void this.#transmit(pending), 1000);
