@@ -13,7 +13,7 @@ import { seedDemo } from './demo/seed.ts';
 import { apiRouter } from './http/api.ts';
 import { Origins } from './http/origins.ts';
 import { BoardService } from './live/BoardService.ts';
-import { attachBoardSocket, authRoom, roleRoom, type BoardIo } from './live/boardSocket.ts';
+import { attachBoardSocket, authRoom, memberRoom, roleRoom, type BoardIo } from './live/boardSocket.ts';
 import { busFanout, localFanout } from './live/fanout.ts';
 import { InOrderDelivery } from './live/InOrderDelivery.ts';
 import type { Logger } from './log.ts';
@@ -102,7 +102,11 @@ async function assemble(config: Config, logger: Logger, db: Db): Promise<Running
   // changes, ended logins. Without REDIS_URL the instance is alone and all of it stays in process.
   const bus = config.redisUrl ? RedisBus.open(config.redisUrl, { prefix: config.redisPrefix, logger }) : null;
   // Each instance hands events to its own sockets, in seq order, whichever instance appended them.
-  const delivery = new InOrderDelivery((sessionId, role, message) => void boardNs.local.to(roleRoom(sessionId, role)).emit('event', message));
+  const delivery = new InOrderDelivery((_sessionId, { role, message, to }) =>
+    void (to === undefined
+      ? boardNs.local.to(roleRoom(message.sessionId, role)).emit('event', message)
+      : boardNs.local.to(memberRoom(message.sessionId, to)).emit('private', message))
+  );
   const fanout = bus ? busFanout(bus, logger, (bundle) => delivery.receive(bundle)) : localFanout;
   const board = new BoardService(log, {
     publish: (bundle) => {

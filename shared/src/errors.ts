@@ -91,9 +91,15 @@ export const ERRORS = {
   STEP_NOT_FOUND: { status: 409, retry: false, meaning: 'No step with that id in the session\'s crisis checklist.' },
   CUE_NOT_FOUND: { status: 409, retry: false, meaning: 'No cue with that id in this session.' },
   CUE_EXISTS: { status: 409, retry: false, meaning: '`cue.send` with the id of a cue that exists.' },
-  LIMIT_REACHED: { status: 409, retry: false, meaning: 'The session holds as many flags (100) or cues (200) as it may.' },
+  RESOURCE_EXISTS: { status: 409, retry: false, meaning: '`resource.share` with the id of a resource already shared in this session.' },
+  LIMIT_REACHED: { status: 409, retry: false, meaning: 'The session holds as many flags (100), cues (200) or shared resources (100) as it may.' },
   // Server
   BUSY: { status: 503, retry: true, meaning: 'The session\'s log is under heavy concurrent writing, or the server is shutting down: retry with the same id.' },
+  NOTES_NOT_SAVED: {
+    status: 503,
+    retry: true,
+    meaning: 'An instance holding the session\'s notes did not confirm saving them in time, so a record drawn now could miss text: try again shortly.'
+  },
   UNAVAILABLE: { status: 503, retry: true, meaning: 'A service the server needs (the database) does not answer: retry shortly, with the same id.' },
   INTERNAL: { status: 500, retry: true, meaning: 'A failure of the server\'s own; nothing was changed: retry with the same id.' }
 } as const satisfies Record<string, ErrorInfo>;

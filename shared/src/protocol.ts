@@ -43,7 +43,8 @@ export const JoinRequest = z
       .positive()
       .optional()
       .describe('The PROTOCOL_VERSION the client was built for. Send it: a join without it is taken for a version-1 client.'),
-    lastSeq: Seq.optional().describe('The `seq` the client is at: resume from here (omit for a snapshot).')
+    lastSeq: Seq.optional().describe('The `seq` the client is at: resume from here (omit for a snapshot).'),
+    lastPrivateSeq: Seq.optional().describe('Members: the `seq` of their private stream they are at, resumed with `lastSeq`.')
   })
   .strict();
 export type JoinRequest = z.infer<typeof JoinRequest>;
@@ -75,13 +76,23 @@ export type EventMessage = Frozen<z.infer<typeof EventMessage>>;
 
 const Failure = z.object({ ok: z.literal(false), error: WireError }).strict();
 
+/** A member's private stream in a join answer: its position, and what they missed of it (resume). */
+const PrivateStream = z
+  .object({
+    seq: Seq.describe('The position in this member\'s private numbering after this answer.'),
+    events: z.array(EventMessage).describe('Private events missed since `lastPrivateSeq` (resume); empty in a snapshot, whose state holds them.')
+  })
+  .strict()
+  .describe('Members only: what is for this member alone, numbered apart (1, 2, 3 … per member).');
+
 const joined = {
   ok: z.literal(true),
   protocol: z.number().int().describe('The server\'s PROTOCOL_VERSION.'),
   sessionId: Uuid,
   role: Role.describe('Decided by the server: a member token gives `member`; a clinician gets their role in the session\'s group.'),
   seq: Seq.describe('The position the client is at after applying this answer.'),
-  serverTime: ServerTime
+  serverTime: ServerTime,
+  private: PrivateStream.optional()
 };
 
 /** Answer to `join`: a snapshot of the role's view, or the events missed since `lastSeq`. */
@@ -181,6 +192,11 @@ export const BOARD_MESSAGES = {
     reply: LeaveResult
   },
   event: { direction: 'server', summary: 'One event of the session\'s log, to each role allowed to see it.', payload: EventMessage },
+  private: {
+    direction: 'server',
+    summary: 'An event for this member alone (a resource shared privately), to that member\'s connections only, in their private numbering.',
+    payload: EventMessage
+  },
   presence: {
     direction: 'server',
     summary: 'Who is at the session\'s board now, as this socket\'s role may know it. Not part of the log; each replaces the last.',
@@ -208,6 +224,8 @@ export interface ClientToServerEvents {
 /** Socket.IO event map, server → client. */
 export interface ServerToClientEvents {
   event: (msg: EventMessage) => void;
+  /** An event for this member alone, numbered in their private numbering. */
+  private: (msg: EventMessage) => void;
   presence: (view: PresenceView) => void;
   protocol_error: (error: WireError) => void;
   revoked: (error: WireError) => void;

@@ -5,7 +5,7 @@ import { DEMO_ACCOUNTS } from '../../server/src/demo/seed.ts';
 import { connectBoard, emitAck } from '../support/boardClient.ts';
 import { recordFrames, signIn, type ReceivedFrame } from '../support/browser.ts';
 import { useBrowserFixture } from '../support/browserFixture.ts';
-import { WAIT_MS, reads, shows, watch } from '../support/live.ts';
+import { WAIT_MS, present, reads, shows, watch } from '../support/live.ts';
 import { DEMO_PASSWORD, FACILITATOR_A, FACILITATOR_B, SUPERVISOR } from '../support/testServer.ts';
 
 const CLINICIAN_ONLY = (Object.keys(EVENT_AUDIENCE) as BoardEventType[]).filter((t) => !EVENT_AUDIENCE[t].includes('member'));
@@ -121,6 +121,18 @@ describe('live board in the browser', () => {
     const next = await watch([a, member, sup], current(thirdTitle));
     await b.keyboard.press('n');
     await next.shownLive(b);
+
+    // A facilitator shares a resource with Sparrow alone: it is on Sparrow's phone, marked as theirs.
+    const share = a.getByTestId('share-panel');
+    await share.getByLabel('Title').fill('Peer warmline');
+    await share.getByLabel('Text (optional)').fill('Evenings 5-11 pm, free and confidential.');
+    await share.getByLabel('Link (optional, https)').fill('https://example.org/warmline');
+    await share.getByLabel('Share with').selectOption({ label: 'Sparrow only' });
+    const shown = await watch([member], present('[data-testid="member-resource"][data-private="true"]'));
+    await share.getByRole('button', { name: 'Share' }).click();
+    await shown.shownLive(a);
+    expect(await member.getByTestId('member-resources').textContent()).toContain('Peer warmline');
+    expect(memberFrames.some((f) => f.name === 'private')).toBe(true);
 
     await member.screenshot({ path: `${SHOTS}member-phone.png`, fullPage: true });
     await a.screenshot({ path: `${SHOTS}facilitator-board.png`, fullPage: true });

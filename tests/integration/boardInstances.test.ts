@@ -91,7 +91,7 @@ describe('several board instances on one log', () => {
     });
     const recorder = () => {
       const seen: { role: Role; message: EventMessage }[] = [];
-      return { seen, delivery: new InOrderDelivery((_s, role, message) => void seen.push({ role, message })) };
+      return { seen, delivery: new InOrderDelivery((_s, { role, message }) => void seen.push({ role, message })) };
     };
 
     it('holds an event that overtook its predecessor, then delivers both in seq order, and drops echoes', () => {

@@ -21,7 +21,7 @@ const appendOf = (
   commandId: string = randomUUID(),
   memberSeqs: readonly (number | null)[] = events.map(() => null)
 ): Append => ({
-  sessionId, afterSeq, events, memberSeqs, actor: ACTOR, commandId, summary: { title: 'Contract', status: 'scheduled', scheduledFor: null }
+  sessionId, afterSeq, events, memberSeqs, privateSeqs: events.map(() => null), actor: ACTOR, commandId, summary: { title: 'Contract', status: 'scheduled', scheduledFor: null }
 });
 
 /** The storage port's contract: every adapter must pass the same suite. */
@@ -76,10 +76,10 @@ describe.each(STORAGE_ADAPTERS)('event log contract on $name', (adapter) => {
     expect(await log.append(appendOf(sessionId, 3, [added('i2', 1)], randomUUID(), [3]))).toBe(4);
     const all = await log.since(sessionId, 0);
     expect(all).toEqual([
-      { seq: 1, memberSeq: 1, event: created },
-      { seq: 2, memberSeq: 2, event: added('i1', 0) },
-      { seq: 3, memberSeq: null, event: guidance('g1') },
-      { seq: 4, memberSeq: 3, event: added('i2', 1) }
+      { seq: 1, memberSeq: 1, privateSeq: null, event: created },
+      { seq: 2, memberSeq: 2, privateSeq: null, event: added('i1', 0) },
+      { seq: 3, memberSeq: null, privateSeq: null, event: guidance('g1') },
+      { seq: 4, memberSeq: 3, privateSeq: null, event: added('i2', 1) }
     ]);
     expect(await log.since(sessionId, 2)).toEqual([all[2], all[3]]);
     expect(await log.since(sessionId, 4)).toEqual([]);
@@ -90,12 +90,28 @@ describe.each(STORAGE_ADAPTERS)('event log contract on $name', (adapter) => {
     expect(await new EventLog(second).since(sessionId, 0)).toEqual(all);
   });
 
+  it('keeps each member\'s private numbering apart, and refuses a private position taken twice', async () => {
+    const log = new EventLog(db);
+    const sessionId = await newSession();
+    const shared: BoardEvent = { type: 'resource.shared', at: AT, shareId: 'g', title: 'All', body: '', url: null };
+    const toOne = (shareId: string, memberId: string): BoardEvent => ({ type: 'resource.shared_privately', at: AT, shareId, memberId, title: 'One', body: '', url: null });
+    await log.append({ ...appendOf(sessionId, 0, [created, toOne('p1', 'm1'), shared, toOne('p2', 'm2'), toOne('p3', 'm1')], randomUUID(), [1, null, 2, null, null]), privateSeqs: [null, { to: 'm1', seq: 1 }, null, { to: 'm2', seq: 1 }, { to: 'm1', seq: 2 }] });
+    expect((await log.privateSince(sessionId, 'm1', 0)).map((e) => [e.seq, e.privateSeq])).toEqual([[2, 1], [5, 2]]);
+    expect((await log.privateSince(sessionId, 'm1', 1)).map((e) => e.privateSeq)).toEqual([2]);
+    expect((await log.privateSince(sessionId, 'm2', 0)).map((e) => e.privateSeq)).toEqual([1]);
+    // The shared numbering has no place for them.
+    expect((await log.memberSince(sessionId, 0)).map((e) => e.event.type)).toEqual(['session.created', 'resource.shared']);
+    await expect(
+      log.append({ ...appendOf(sessionId, 5, [toOne('p4', 'm1')]), privateSeqs: [{ to: 'm1', seq: 2 }] })
+    ).rejects.toBeInstanceOf(AppendConflict);
+  });
+
   it('refuses a taken seq with AppendConflict and keeps the first writer\'s events', async () => {
     const log = new EventLog(db);
     const sessionId = await newSession();
     await log.append(appendOf(sessionId, 0, [created]));
     await expect(log.append(appendOf(sessionId, 0, [guidance('late')]))).rejects.toBeInstanceOf(AppendConflict);
-    expect(await log.since(sessionId, 0)).toEqual([{ seq: 1, memberSeq: null, event: created }]);
+    expect(await log.since(sessionId, 0)).toEqual([{ seq: 1, memberSeq: null, privateSeq: null, event: created }]);
   });
 
   it('records each command id for idempotency, and refuses the same id twice', async () => {
@@ -123,7 +139,7 @@ describe.each(STORAGE_ADAPTERS)('event log contract on $name', (adapter) => {
     await refused(`update session_events set type = 'tampered' where session_id = $1`);
     await refused(`update session_events set event = '{}'::jsonb where session_id = $1`);
     await refused('delete from session_events where session_id = $1');
-    expect(await log.since(sessionId, 0)).toEqual([{ seq: 1, memberSeq: null, event: created }]);
+    expect(await log.since(sessionId, 0)).toEqual([{ seq: 1, memberSeq: null, privateSeq: null, event: created }]);
   });
 
   it('leaves nothing behind when an append fails (one transaction)', async () => {
@@ -176,8 +192,8 @@ describe.each(STORAGE_ADAPTERS)('event log contract on $name', (adapter) => {
       expect(await logs[0].findCommand(sessionId, `r${round}w${loser}`)).toBeNull();
       const tail = await logs[1].since(sessionId, seq);
       expect(tail).toEqual([
-        { seq: seq + 1, memberSeq: null, event: guidance(`r${round}w${winner}`) },
-        { seq: seq + 2, memberSeq: null, event: guidance(`r${round}w${winner}b`) }
+        { seq: seq + 1, memberSeq: null, privateSeq: null, event: guidance(`r${round}w${winner}`) },
+        { seq: seq + 2, memberSeq: null, privateSeq: null, event: guidance(`r${round}w${winner}b`) }
       ]);
       seq += 2;
     }

@@ -1,15 +1,15 @@
-import { NotesClose, type SessionSummary } from '@hearth/shared';
+import { NOTES_FROZEN_REASON, NotesClose, type SessionSummary } from '@hearth/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import type { RunningServer } from '../../server/src/app.ts';
 import { createLogger } from '../../server/src/log.ts';
 import { NotesHub } from '../../server/src/notes/NotesHub.ts';
-import { busRelay, notesChannel } from '../../server/src/notes/NotesRelay.ts';
+import { NotesNotSavedError, busRelay, notesChannel } from '../../server/src/notes/NotesRelay.ts';
 import { RECONNECT_MAX_DELAY_MS, RedisBus, redisClient } from '../../server/src/redis/RedisBus.ts';
-import { redisProbe, shardSubscribers } from '../support/redisProbe.ts';
+import { dropProbe, redisProbe, shardSubscribers } from '../support/redisProbe.ts';
 import { NotesStore } from '../../server/src/notes/NotesStore.ts';
 import { api, login } from '../support/boardClient.ts';
-import { chars, createParagraph, openNotes, paragraph, synced, textOf, type, type NotesClient } from '../support/notesClient.ts';
+import { chars, createParagraph, docFromRows, openNotes, paragraph, synced, textOf, type, type NotesClient } from '../support/notesClient.ts';
 import { HAS_REDIS_SERVER, freePort, startOwnRedis, type OwnRedis } from '../support/ownRedis.ts';
 import { REDIS_URL, createTestDatabase, type TestDatabase } from '../support/services.ts';
 import { DEMO_PASSWORD, FACILITATOR_B, demoLogins, scheduleSession, startTestServer } from '../support/testServer.ts';
@@ -54,6 +54,56 @@ describe('notes across two instances', () => {
     const [typedA, typedB] = await Promise.all([type(paragraph(a.doc)!, 'abcdefghij', 200), type(textB, 'KLMNOPQRST', 200)]);
     await waitFor(() => textOf(a.doc).length === 400 && textOf(a.doc) === textOf(b.doc), 10_000, 'both texts equal');
     expect(chars(textOf(b.doc))).toBe(chars(typedA + typedB));
+  });
+
+  it('freezes the notes for the record: text typed on B and not yet saved is in what A reads, and nothing is taken after', async () => {
+    const fresh = await scheduleSession(one.url, cookies.a);
+    const b = openNotes(two.url, fresh.id, cookies.b);
+    clients.push(b);
+    await synced(b);
+    const stored = async () => textOf(docFromRows([{ update: (await new NotesStore(one.db).load(fresh.id)).update }]));
+    // B types; instance two holds it, unsaved (its debounce is seconds away). Instance one does not hold the document.
+    const typed = 'Maple named a plan for the weekend';
+    paragraph(b.doc) ?? createParagraph(b.doc);
+    paragraph(b.doc)!.insert(0, typed);
+    await waitFor(() => two.notes.isOpen(fresh.id), 5000, 'the document open on instance two');
+    expect(one.notes.isOpen(fresh.id)).toBe(false);
+    await waitFor(async () => {
+      // The edit has reached instance two (a new reader there sees it) but not Postgres.
+      const probe = openNotes(two.url, fresh.id, cookies.a);
+      clients.push(probe);
+      await synced(probe);
+      const seen = textOf(probe.doc) === typed;
+      probe.destroy();
+      return seen;
+    }, 5000, 'the edit on instance two');
+    expect(await stored()).toBe('');
+
+    // The draft is taken on instance one: instance two freezes and saves before it resolves.
+    await one.notes.freeze(fresh.id, null);
+    expect(await stored()).toBe(typed);
+
+    // Frozen: B's next edit is refused and never stored, on any instance.
+    paragraph(b.doc)!.insert(typed.length, ' (added after)');
+    await waitFor(() => b.denied.length > 0, 5000, 'the refusal of the edit made after the freeze');
+    expect(b.denied.at(-1)).toBe(NOTES_FROZEN_REASON);
+    const later = openNotes(one.url, fresh.id, cookies.a);
+    clients.push(later);
+    await synced(later);
+    expect(textOf(later.doc)).toBe(typed);
+    expect(await stored()).toBe(typed);
+  });
+
+  it('fails the freeze with NotesNotSavedError when an instance holding the notes does not answer', async () => {
+    const fresh = await scheduleSession(one.url, cookies.a);
+    // Something that holds the document's channel but never answers: an instance hung mid-save.
+    const silent = await redisProbe(REDIS_URL);
+    await silent.sSubscribe(`hearth:${notesChannel(fresh.id)}`, () => undefined);
+    try {
+      await expect(one.notes.freeze(fresh.id, null)).rejects.toBeInstanceOf(NotesNotSavedError);
+    } finally {
+      dropProbe(silent);
+    }
   });
 
   it('a logout on one instance closes that login\'s notes connection on the other at once', async () => {

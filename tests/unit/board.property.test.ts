@@ -18,6 +18,7 @@ import {
   decide,
   fold,
   initialState,
+  privateTo,
   project,
   timerOf,
   visibleTo,
@@ -67,6 +68,7 @@ const speaker: fc.Arbitrary<Speaker> = fc.oneof(
 /** Small pools of flag and cue ids, so acknowledgements, steps and resolutions hit ones that exist. */
 const FLAGS = ['f1', 'f2', 'f3'] as const;
 const CUES = ['q1', 'q2', 'q3'] as const;
+const SHARES = ['r1', 'r2', 'r3'] as const;
 const flagId = fc.constantFrom(...FLAGS);
 const cueId = fc.constantFrom(...CUES);
 /** Sessions are created with one of two protocols; step ids come from both, and one from neither. */
@@ -148,7 +150,18 @@ const COMMANDS: { [K in CommandType]: fc.Arbitrary<Extract<Command, { type: K }>
   'flag.check_step': fc.record({ type: fc.constant('flag.check_step'), flagId, stepId }),
   'flag.resolve': fc.record({ type: fc.constant('flag.resolve'), flagId, outcome: note }),
   'cue.send': fc.record({ type: fc.constant('cue.send'), cueId, text: fc.constantFrom('Slow down', ' Invite Fay in ') }),
-  'cue.acknowledge': fc.record({ type: fc.constant('cue.acknowledge'), cueId })
+  'cue.acknowledge': fc.record({ type: fc.constant('cue.acknowledge'), cueId }),
+  'resource.share': fc.record(
+    {
+      type: fc.constant('resource.share'),
+      shareId: fc.constantFrom(...SHARES),
+      title: fc.constantFrom('Crisis line', ' Handout: TIPP '),
+      body: fc.constantFrom('', 'Call or text 988'),
+      url: fc.constantFrom(null, 'https://example.org/tipp'),
+      memberId
+    },
+    { requiredKeys: ['type', 'shareId', 'title', 'body', 'url'] }
+  )
 };
 
 /** Timer and floor commands come most often, lifecycle ones least, so sequences spend their time on a live board. */
@@ -290,6 +303,10 @@ function aimed(command: Command, state: BoardState, who: Actor): Command {
     case 'cue.acknowledge': {
       const cue = state.cues.find((c) => c.acknowledged === null);
       return cue ? { ...command, cueId: cue.id } : command;
+    }
+    case 'resource.share': {
+      const free = SHARES.find((id) => !state.resources.some((r) => r.shareId === id));
+      return free ? { ...command, shareId: free } : command;
     }
     default:
       return command;
@@ -488,6 +505,9 @@ describe('the board under random command sequences', () => {
         let state = deepFreeze(initialState);
         // What a member's device holds: the fold of only the events a member receives.
         let memberState = deepFreeze(initialState);
+        // What one particular member's device holds: the shared events and those for them alone.
+        const SELF = MEMBERS[0];
+        let selfState = deepFreeze(initialState);
         let clock = T0;
         const log: BoardEvent[] = [];
         const all = [...opening.map((c) => ({ command: c, actor: facilitator, dt: 0, aim: false })), ...steps];
@@ -572,11 +592,19 @@ describe('the board under random command sequences', () => {
           checkFlagHistory(state, after);
           state = after;
           memberState = deepFreeze(fold(memberState, decision.events.filter((e) => visibleTo(e, 'member'))));
+          selfState = deepFreeze(fold(selfState, decision.events.filter((e) => visibleTo(e, 'member') || privateTo(e) === SELF)));
           log.push(...decision.events);
           checkInvariants(state, clock, readAt);
           const view = project(state, 'member');
           expect(Object.keys(view).filter((key) => CLINICIAN_ONLY_KEYS.has(key))).toEqual([]);
           expect(project(memberState, 'member')).toEqual(view);
+          // What is for one member alone is in their view only: never in the shared one, never another's.
+          expect(view.resources.every((r) => r.to === null)).toBe(true);
+          const self = project(state, { role: 'member', memberId: SELF });
+          expect(self.resources.every((r) => r.to === null || r.to === SELF)).toBe(true);
+          expect(project(selfState, { role: 'member', memberId: SELF })).toEqual(self);
+          // A private event is in no member's shared numbering.
+          for (const e of decision.events) if (privateTo(e) !== null) expect(visibleTo(e, 'member')).toBe(false);
         }
         // What a member folds from the events it receives is what it would be shown of the full board.
         const memberFold = fold(initialState, log.filter((e) => visibleTo(e, 'member')));

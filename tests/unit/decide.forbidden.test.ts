@@ -94,7 +94,11 @@ const SAMPLES: { [K in CommandType]: Sample<K> } = {
   'flag.check_step': { command: { type: 'flag.check_step', flagId: 'f1', stepId: 'safety' }, acceptedAfter: safety },
   'flag.resolve': { command: { type: 'flag.resolve', flagId: 'f1', outcome: 'Safety plan reviewed' }, acceptedAfter: safety },
   'cue.send': { command: { type: 'cue.send', cueId: 'q2', text: 'Invite Fay in' }, acceptedAfter: safety },
-  'cue.acknowledge': { command: { type: 'cue.acknowledge', cueId: 'q1' }, acceptedAfter: safety }
+  'cue.acknowledge': { command: { type: 'cue.acknowledge', cueId: 'q1' }, acceptedAfter: safety },
+  'resource.share': {
+    command: { type: 'resource.share', shareId: 'r1', title: 'Crisis line', body: 'Call or text 988', url: null, memberId: 'mem-dev' },
+    acceptedAfter: liveOnA
+  }
 };
 
 /**
@@ -135,7 +139,8 @@ const ALLOWED: Record<CommandType, readonly Role[]> = {
   'flag.check_step': F,
   'flag.resolve': F,
   'cue.send': ['supervisor'],
-  'cue.acknowledge': F
+  'cue.acknowledge': F,
+  'resource.share': F
 };
 const allowed = (type: CommandType): readonly Role[] => ALLOWED[type];
 

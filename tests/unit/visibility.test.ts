@@ -8,6 +8,8 @@ import {
   initialState,
   project,
   visibleTo,
+  privateTo,
+  PRIVATE_EVENT_TYPES,
   type BoardEvent,
   type BoardEventType,
   type Role
@@ -72,7 +74,9 @@ const CLINICIANS_ONLY: ReadonlySet<BoardEventType> = new Set<BoardEventType>([
   'flag.step_checked',
   'flag.resolved',
   'cue.sent',
-  'cue.acknowledged'
+  'cue.acknowledged',
+  // Reaches the one member it names on their own stream, never the members' shared one.
+  'resource.shared_privately'
 ]);
 
 /**
@@ -112,6 +116,8 @@ const HISTORY: readonly BoardEvent[] = [
   stepChecked('f1', 'call', 'Call the on-call psychiatrist', T0 + 5 * MIN),
   cueSent('q1', 'Check in with Dev at the break', T0 + 5 * MIN),
   cueAcknowledged('q1', T0 + 5 * MIN),
+  { type: 'resource.shared', at: T0 + 5 * MIN, shareId: 'r1', title: 'Crisis line', body: 'Call or text 988', url: null },
+  { type: 'resource.shared_privately', at: T0 + 5 * MIN, shareId: 'r2', memberId: 'mem-dev', title: 'For Dev', body: 'The plan we made', url: 'https://example.org/plan' },
   itemResumed('a', T0 + 5 * MIN),
   itemExtended('a', 5, T0 + 6 * MIN),
   itemCompleted('a', T0 + 7 * MIN),
@@ -185,6 +191,22 @@ describe('visibleTo', () => {
     }
   });
 
+  it('sends a privately shared resource to no member on the shared stream, and names the one member it is for', () => {
+    const e = HISTORY.find((x) => x.type === 'resource.shared_privately')!;
+    expect(visibleTo(e, 'member')).toBe(false);
+    expect(privateTo(e)).toBe('mem-dev');
+    for (const other of HISTORY) if (other !== e) expect(privateTo(other), other.type).toBeNull();
+    expect(PRIVATE_EVENT_TYPES).toEqual(['resource.shared_privately']);
+  });
+
+  it('shows each member the resources for the group and for them alone, and another member\u2019s to nobody else', () => {
+    const full = fold(initialState, HISTORY);
+    expect(project(full, 'member').resources.map((r) => r.shareId)).toEqual(['r1']);
+    expect(project(full, { role: 'member', memberId: 'mem-dev' }).resources.map((r) => r.shareId)).toEqual(['r1', 'r2']);
+    expect(project(full, { role: 'member', memberId: 'mem-eli' }).resources.map((r) => r.shareId)).toEqual(['r1']);
+    expect(project(full, 'facilitator').resources.map((r) => r.shareId)).toEqual(['r1', 'r2']);
+  });
+
   it('supervisors receive everything facilitators do', () => {
     for (const type of Object.keys(EVENT_AUDIENCE) as BoardEventType[]) {
       expect(EVENT_AUDIENCE[type].includes('supervisor'), type).toBe(EVENT_AUDIENCE[type].includes('facilitator'));
@@ -256,9 +278,12 @@ describe('project', () => {
       attendance: {},
       flags: [],
       cues: [],
-      crisis: DEFAULT_CRISIS_PROTOCOL
+      crisis: DEFAULT_CRISIS_PROTOCOL,
+      resources: []
     };
     expect({ ...view, ...hidden }).toEqual({ ...full, ...hidden });
+    // Resources: the group's only (the one shared with Dev alone is for Dev's view).
+    expect(view.resources).toEqual(full.resources.filter((r) => r.to === null));
   });
 
   it('gives clinicians the whole board, guidance, turns, attendance, settings, flags, cues and crisis protocol included', () => {

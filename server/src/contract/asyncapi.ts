@@ -10,6 +10,7 @@ import {
   MAX_NOTES_MESSAGE_BYTES,
   NOTES_CLOSE_INFO,
   NOTES_UPGRADE_REFUSALS,
+  PRIVATE_EVENT_TYPES,
   PROTOCOL_VERSION,
   SERVER_COMMANDS,
   type BoardEventType,
@@ -46,6 +47,8 @@ function annotatedSchemas(): Record<string, JsonSchema> {
     schema['title'] = type;
     schema['description'] = EVENT_DOCS[type];
     schema['x-audience'] = [...EVENT_AUDIENCE[type]];
+    // Also to the one member it names, on that member's private stream.
+    if (PRIVATE_EVENT_TYPES.includes(type)) schema['x-private-to'] = 'memberId';
   }
   return schemas;
 }
@@ -120,7 +123,8 @@ export function asyncApiDocument(): JsonSchema {
         '',
         '- Commands carry `x-roles` (who may send each, from `COMMAND_ROLES`; `x-server-only` for the server\'s own),',
         '  `x-events` (what each appends) and `x-rejections` (why the board may refuse it).',
-        '- Events carry `x-audience` (the roles that receive each, from `visibleTo`).',
+        '- Events carry `x-audience` (the roles that receive each, from `visibleTo`), and `x-private-to` when the',
+        '  one member the event names also receives it, on their private stream (the `private` message).',
         `- A \`command\` payload is at most ${MAX_COMMAND_BYTES} bytes as JSON.`
       ].join('\n')
     },

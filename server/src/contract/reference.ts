@@ -11,6 +11,7 @@ import {
   EVENT_DOCS,
   NOTES_CLOSE_INFO,
   NOTES_UPGRADE_REFUSALS,
+  PRIVATE_EVENT_TYPES,
   SERVER_COMMANDS,
   errorsOf,
   type BoardEventType,
@@ -123,7 +124,8 @@ function commandsTable(schemas: Record<string, JsonSchema>): string {
 
 function eventsTable(schemas: Record<string, JsonSchema>): string {
   const rows = (Object.keys(EVENT_AUDIENCE) as BoardEventType[]).map((type) => {
-    const audience = EVENT_AUDIENCE[type].length === 3 ? 'everyone' : `**${EVENT_AUDIENCE[type].join(', ')}**`;
+    const roles = EVENT_AUDIENCE[type].length === 3 ? 'everyone' : `**${EVENT_AUDIENCE[type].join(', ')}**`;
+    const audience = PRIVATE_EVENT_TYPES.includes(type) ? `${roles}, and **the member it names** (privately)` : roles;
     return [code(type), audience, fieldsOf(schemas[`Event.${type}`], ['type', 'at']), EVENT_DOCS[type]];
   });
   return table(['type', 'audience', 'fields besides `type`, `at`', 'effect on the board'], rows);

@@ -4,6 +4,7 @@ import {
   decide,
   evolve,
   initialState,
+  privateTo,
   project,
   visibleTo,
   type Actor,
@@ -13,11 +14,12 @@ import {
   type Command,
   type CommandResult,
   type EventMessage,
-  type Role
+  type Role,
+  type Viewer
 } from '@hearth/shared';
 import { AppendConflict, type EventLog } from '../store/EventLog.ts';
 import type { Queryable } from '../store/Db.ts';
-import type { EventBundle } from './InOrderDelivery.ts';
+import type { BundleMessage, EventBundle } from './InOrderDelivery.ts';
 
 const ROLES: readonly Role[] = ['facilitator', 'supervisor', 'member'];
 
@@ -29,13 +31,16 @@ interface SessionCache {
   readonly memberSeq: number;
   /** The position, in that role's numbering, of the last event each role could see: the `prevSeq` of its next. */
   readonly lastSeqByRole: Readonly<Record<Role, number>>;
+  /** How many events were for each member alone (by roster id): each member's private numbering. */
+  readonly privateSeqs: Readonly<Record<string, number>>;
 }
 
 const EMPTY: SessionCache = {
   state: initialState,
   seq: 0,
   memberSeq: 0,
-  lastSeqByRole: { facilitator: 0, supervisor: 0, member: 0 }
+  lastSeqByRole: { facilitator: 0, supervisor: 0, member: 0 },
+  privateSeqs: {}
 };
 
 /**
@@ -57,19 +62,24 @@ export interface Broadcast {
 const MAX_ATTEMPTS = 20;
 const MAX_CACHED_SESSIONS = 2000;
 
-/** Folds one logged event into the cache, returning the per-role messages it produces. */
+/** Folds one logged event into the cache, returning the per-role (and per-member) messages it produces. */
 function advance(cache: SessionCache, seq: number, event: BoardEvent, sessionId: string) {
   const lastSeqByRole = { ...cache.lastSeqByRole };
   const memberSeq = cache.memberSeq + (visibleTo(event, 'member') ? 1 : 0);
-  const next = { state: evolve(cache.state, event), seq, memberSeq };
-  const messages: { role: Role; at: number; message: EventMessage }[] = [];
+  const to = privateTo(event);
+  const privateSeqs = to === null ? cache.privateSeqs : { ...cache.privateSeqs, [to]: (cache.privateSeqs[to] ?? 0) + 1 };
+  const next = { state: evolve(cache.state, event), seq, memberSeq, privateSeqs };
+  const messages: BundleMessage[] = [];
   for (const role of ROLES) {
     if (!visibleTo(event, role)) continue;
     const own = positionOf(next, role);
     messages.push({ role, at: seq, message: { sessionId, seq: own, prevSeq: lastSeqByRole[role], event } });
     lastSeqByRole[role] = own;
   }
-  return { cache: { ...next, lastSeqByRole }, messages, memberSeq: visibleTo(event, 'member') ? memberSeq : null };
+  // For one member alone: their connections only, in their private numbering (1, 2, 3 … per member).
+  const privateSeq = to === null ? null : { to, seq: privateSeqs[to]! };
+  if (privateSeq) messages.push({ role: 'member', to: privateSeq.to, at: seq, message: { sessionId, seq: privateSeq.seq, prevSeq: privateSeq.seq - 1, event } });
+  return { cache: { ...next, lastSeqByRole }, messages, memberSeq: visibleTo(event, 'member') ? memberSeq : null, privateSeq };
 }
 
 /**
@@ -149,13 +159,15 @@ export class BoardService {
         const decision = decide(cache.state, command, actor, this.now());
         if (!decision.ok) return { ok: false, error: decision.rejection };
         let next = cache;
-        const outgoing: { role: Role; at: number; message: EventMessage }[] = [];
+        const outgoing: BundleMessage[] = [];
         const memberSeqs: (number | null)[] = [];
+        const privateSeqs: ({ to: string; seq: number } | null)[] = [];
         for (const [n, event] of decision.events.entries()) {
           const step = advance(next, cache.seq + n + 1, event, sessionId);
           next = step.cache;
           outgoing.push(...step.messages);
           memberSeqs.push(step.memberSeq);
+          privateSeqs.push(step.privateSeq);
         }
         const { state } = next;
         if (state.status === 'new') throw new Error('a decided session cannot be new');
@@ -166,6 +178,7 @@ export class BoardService {
               afterSeq: cache.seq,
               events: decision.events,
               memberSeqs,
+              privateSeqs,
               actor,
               commandId,
               summary: { title: state.title, status: state.status, scheduledFor: state.scheduledFor }
@@ -184,11 +197,34 @@ export class BoardService {
     });
   }
 
-  /** The board as a role sees it, at the end of the log. */
-  view(sessionId: string, role: Role): Promise<{ state: BoardView; seq: number }> {
+  /**
+   * The board as a viewer sees it, at the end of the log, with the viewer's position; for one member
+   * also their private position (what was for them alone is in the view).
+   */
+  view(sessionId: string, viewer: Viewer): Promise<{ state: BoardView; seq: number; privateSeq: number }> {
     return this.serial(sessionId, async () => {
       const cache = await this.catchUp(sessionId);
-      return { state: project(cache.state, role), seq: positionOf(cache, role) };
+      const role = typeof viewer === 'string' ? viewer : viewer.role;
+      const privateSeq = typeof viewer === 'string' ? 0 : (cache.privateSeqs[viewer.memberId] ?? 0);
+      return { state: project(cache.state, viewer), seq: positionOf(cache, role), privateSeq };
+    });
+  }
+
+  /**
+   * What was for one member alone after their private position `lastPrivateSeq`, numbered in their
+   * private numbering, or null when that position is past the end (a snapshot is then the answer).
+   */
+  resumePrivate(sessionId: string, memberId: string, lastPrivateSeq: number): Promise<{ events: EventMessage[]; seq: number } | null> {
+    return this.serial(sessionId, async () => {
+      const cache = await this.catchUp(sessionId);
+      const end = cache.privateSeqs[memberId] ?? 0;
+      if (lastPrivateSeq > end) return null;
+      const events: EventMessage[] = [];
+      for (const { seq, privateSeq, event } of await this.log.privateSince(sessionId, memberId, lastPrivateSeq)) {
+        if (seq > cache.seq || privateSeq === null) break;
+        events.push({ sessionId, seq: privateSeq, prevSeq: privateSeq - 1, event });
+      }
+      return { events, seq: end };
     });
   }
 

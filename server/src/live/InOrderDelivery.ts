@@ -1,12 +1,24 @@
 import type { EventMessage, Role } from '@hearth/shared';
 
+/** One event as one audience receives it. */
+export interface BundleMessage {
+  readonly role: Role;
+  readonly at: number;
+  readonly message: EventMessage;
+  /** For one member alone: their roster id. */
+  readonly to?: string;
+}
+
 /** What one appended command sends: the events afterSeq+1 … seq of one session, per role that may see them. */
 export interface EventBundle {
   readonly sessionId: string;
   readonly afterSeq: number;
   readonly seq: number;
-  /** Each message with `at`, its event's place in the log (a member's message carries members' numbering). */
-  readonly messages: readonly { readonly role: Role; readonly at: number; readonly message: EventMessage }[];
+  /**
+   * Each message with `at`, its event's place in the log (a member's message carries members'
+   * numbering). A message with `to` is for that one member's connections, in their private numbering.
+   */
+  readonly messages: readonly BundleMessage[];
 }
 
 interface SessionOrder {
@@ -33,7 +45,7 @@ const MAX_SESSIONS = 10_000;
 export class InOrderDelivery {
   private readonly sessions = new Map<string, SessionOrder>();
 
-  constructor(private readonly deliver: (sessionId: string, role: Role, message: EventMessage) => void) {}
+  constructor(private readonly deliver: (sessionId: string, message: BundleMessage) => void) {}
 
   /**
    * This instance has read a session's log up to `seq` (and its sockets joined at or after it): where
@@ -77,8 +89,8 @@ export class InOrderDelivery {
   }
 
   private emit(bundle: EventBundle, order: SessionOrder): void {
-    for (const { role, at, message } of bundle.messages) {
-      if (at > order.last) this.deliver(bundle.sessionId, role, message);
+    for (const m of bundle.messages) {
+      if (m.at > order.last) this.deliver(bundle.sessionId, m);
     }
     order.last = bundle.seq;
     // Recently active sessions stay at the end of the map; the oldest is evicted first.

@@ -43,7 +43,9 @@ export type BoardIo = Server<ClientToServerEvents, ServerToClientEvents, Record<
 export const roleRoom = (sessionId: string, role: Role) => `board:${sessionId}:${role}`;
 /** Rooms that name one credential, so revoking it reaches its sockets on every instance. */
 export const authRoom = (authSessionId: string) => `auth:${authSessionId}`;
-export const memberRoom = (tokenId: string) => `member-token:${tokenId}`;
+export const tokenRoom = (tokenId: string) => `member-token:${tokenId}`;
+/** One member's connections to one session: what is for that member alone goes here. */
+export const memberRoom = (sessionId: string, memberId: string) => `member:${sessionId}:${memberId}`;
 
 // A socket's credential is re-checked this often while it stays open, so a logout, an expiry or a
 // revoked member token ends the connection within this time even if the socket only listens.
@@ -85,7 +87,7 @@ export function attachBoardSocket(
       socket.data.credential = identity.kind === 'clinician' ? loginToken : (memberToken as string);
       socket.data.checkedAt = Date.now();
       socket.data.joined = new Map();
-      await socket.join(identity.kind === 'clinician' ? authRoom(identity.authSessionId) : memberRoom(identity.tokenId));
+      await socket.join(identity.kind === 'clinician' ? authRoom(identity.authSessionId) : tokenRoom(identity.tokenId));
       next();
     })().catch((e: unknown) => {
       logger.error('board handshake failed', { error: errorMessage(e) });
@@ -128,6 +130,8 @@ export function attachBoardSocket(
       // event falls between the answer and the room.
       await socket.join(roleRoom(req.sessionId, role));
       for (const r of ROLES) if (r !== role) await socket.leave(roleRoom(req.sessionId, r));
+      const self = socket.data.identity.kind === 'member' ? socket.data.identity.memberId : null;
+      if (self) await socket.join(memberRoom(req.sessionId, self));
       await fanout.serve(req.sessionId);
       const firstJoin = !socket.data.joined.has(req.sessionId);
       socket.data.joined.set(req.sessionId, role);
@@ -149,10 +153,14 @@ export function attachBoardSocket(
       const base = { ok: true as const, protocol: PROTOCOL_VERSION, sessionId: req.sessionId, role };
       if (req.lastSeq !== undefined) {
         const resumed = await board.resume(req.sessionId, role, req.lastSeq);
-        if (resumed) return { ...base, mode: 'resume', seq: resumed.seq, serverTime: Date.now(), events: resumed.events };
+        // A member resumes their private stream too; if it cannot resume, the snapshot answers both.
+        const own = self ? await board.resumePrivate(req.sessionId, self, req.lastPrivateSeq ?? 0) : null;
+        if (resumed && (!self || own)) {
+          return { ...base, mode: 'resume', seq: resumed.seq, serverTime: Date.now(), events: resumed.events, ...(own && { private: own }) };
+        }
       }
-      const { state, seq } = await board.view(req.sessionId, role);
-      return { ...base, mode: 'snapshot', seq, serverTime: Date.now(), state };
+      const { state, seq, privateSeq } = await board.view(req.sessionId, self ? { role: 'member', memberId: self } : role);
+      return { ...base, mode: 'snapshot', seq, serverTime: Date.now(), state, ...(self && { private: { seq: privateSeq, events: [] } }) };
     });
 
     handle(socket, 'command', CommandRequest, async (req) => {
@@ -169,6 +177,7 @@ export function attachBoardSocket(
     handle(socket, 'leave', LeaveRequest, async (req) => {
       const role = socket.data.joined.get(req.sessionId);
       if (role) await socket.leave(roleRoom(req.sessionId, role));
+      if (socket.data.identity.kind === 'member') await socket.leave(memberRoom(req.sessionId, socket.data.identity.memberId));
       socket.data.joined.delete(req.sessionId);
       presence.leave(socket.id, req.sessionId);
       return { ok: true as const };

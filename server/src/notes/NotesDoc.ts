@@ -1,4 +1,4 @@
-import { NOTES_READ_ONLY_REASON, NotesClose, NotesMessage } from '@hearth/shared';
+import { NOTES_FROZEN_REASON, NOTES_READ_ONLY_REASON, NotesClose, NotesMessage } from '@hearth/shared';
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import type { WebSocket } from 'ws';
@@ -56,6 +56,7 @@ const message = (type: number, write: (e: encoding.Encoder) => void): Uint8Array
 };
 
 const READ_ONLY_DENIED = message(NotesMessage.AUTH, (e) => authProtocol.writePermissionDenied(e, NOTES_READ_ONLY_REASON));
+const FROZEN_DENIED = message(NotesMessage.AUTH, (e) => authProtocol.writePermissionDenied(e, NOTES_FROZEN_REASON));
 
 /** Whether an update carries nothing: no structs, no deletions (a read-only client's routine sync step 2). */
 function isEmptyUpdate(update: Uint8Array): boolean {
@@ -88,11 +89,14 @@ export class NotesDoc {
   private retryTimer: NodeJS.Timeout | undefined;
   private saving: Promise<boolean> | null = null;
   private destroyed = false;
+  /** Frozen for the record: every connection reads only, whoever it is. */
+  private frozen = false;
 
   constructor(readonly sessionId: string, stored: StoredNotes, private readonly deps: NotesDocDeps) {
     // Only a document whose stored state loaded is ever constructed: there is no empty default.
     Y.applyUpdate(this.doc, stored.update, STORED);
     this.known = new Set(stored.ids);
+    this.frozen = stored.frozen;
     this.awareness.setLocalState(null);
     this.doc.on('update', (update: Uint8Array, origin: unknown) => this.onUpdate(update, origin));
     this.awareness.on('update', (change: { added: number[]; updated: number[]; removed: number[] }, origin: unknown) =>
@@ -100,7 +104,8 @@ export class NotesDoc {
     );
     deps.relay.join(sessionId, {
       onMessage: (kind, payload) => this.onRelay(kind, payload),
-      onConnected: () => deps.relay.publish(sessionId, RelayKind.HELLO, Y.encodeStateVector(this.doc))
+      onConnected: () => deps.relay.publish(sessionId, RelayKind.HELLO, Y.encodeStateVector(this.doc)),
+      onFreeze: () => this.freeze()
     });
   }
 
@@ -118,9 +123,25 @@ export class NotesDoc {
     return this.dirtySince !== null;
   }
 
+  /** Whether the document is frozen for the record. */
+  get isFrozen(): boolean {
+    return this.frozen;
+  }
+
+  /**
+   * Freezes the document for the record: from now on it takes no edit from anyone (each is refused
+   * as a supervisor's is), then saves what it holds. Resolves true once saved.
+   */
+  async freeze(): Promise<boolean> {
+    this.frozen = true;
+    for (const conn of this.conns.values()) conn.readOnly = true;
+    return this.save();
+  }
+
   /** Takes over an open WebSocket: greets it as the protocol says and handles its messages. */
   attach(conn: NotesConnection): void {
     const { ws } = conn;
+    if (this.frozen) conn.readOnly = true;
     this.conns.set(ws, conn);
     ws.on('message', (data: Buffer | ArrayBuffer | Buffer[], isBinary: boolean) => this.receive(conn, data, isBinary));
     ws.on('close', () => this.detach(conn));
@@ -200,7 +221,7 @@ export class NotesDoc {
     const update = decoding.readVarUint8Array(decoder);
     if (conn.readOnly) {
       // Dropped unread: never applied, stored or relayed. An empty one is routine, not an attempt to edit.
-      if (!isEmptyUpdate(update)) this.send(conn, READ_ONLY_DENIED);
+      if (!isEmptyUpdate(update)) this.send(conn, this.frozen ? FROZEN_DENIED : READ_ONLY_DENIED);
       return;
     }
     Y.applyUpdate(this.doc, update, conn);
@@ -231,6 +252,8 @@ export class NotesDoc {
     try {
       switch (kind) {
         case RelayKind.UPDATE:
+          // Frozen here means frozen everywhere: an edit still on its way from another instance came
+          // before its freeze, and is kept (every instance saves before it confirms).
           return Y.applyUpdate(this.doc, payload, REMOTE);
         case RelayKind.AWARENESS: {
           // Another instance may not speak for a client id connected here.

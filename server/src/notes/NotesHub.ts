@@ -75,9 +75,13 @@ export class NotesHub {
     return [...this.open.values()].map((e) => e.doc)[Symbol.iterator]();
   }
 
-  /** Saves a session's notes now if they are open here with unsaved changes (e.g. before finalizing). */
-  async flush(sessionId: string): Promise<boolean> {
-    return (await this.open.get(sessionId)?.doc.save()) ?? true;
+  /**
+   * Freezes a session's document if it is open (or opening) here, and saves it. Resolves false when
+   * the save failed. The caller has recorded the freeze first, so a document loaded later loads frozen.
+   */
+  async freezeHere(sessionId: string): Promise<boolean> {
+    await this.loading.get(sessionId)?.catch(() => undefined);
+    return (await this.open.get(sessionId)?.doc.freeze()) ?? true;
   }
 
   /**

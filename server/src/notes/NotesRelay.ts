@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import { errorMessage, type Logger } from '../log.ts';
@@ -15,7 +16,12 @@ export const RelayKind = {
    */
   HELLO: 2,
   /** A state vector: answer with what it lacks (UPDATE). */
-  STATE: 3
+  STATE: 3,
+  /**
+   * "Freeze this document for the record and save it", with a request id and where to answer:
+   * every instance holding it freezes, saves, then answers (on the requester's own channel).
+   */
+  FREEZE: 4
 } as const;
 export type RelayKind = (typeof RelayKind)[keyof typeof RelayKind];
 
@@ -27,7 +33,12 @@ export interface RelayListener {
    * open, or either connection back after an outage): the document should say HELLO.
    */
   onConnected(): void;
+  /** Another instance asks this one to freeze the document and save it; resolves true once saved. */
+  onFreeze(): Promise<boolean>;
 }
+
+/** Thrown when an instance holding a document did not confirm freezing and saving it in time. */
+export class NotesNotSavedError extends Error {}
 
 /** Cross-instance relay of notes documents; in-process (a no-op) without Redis. */
 export interface NotesRelay {
@@ -39,6 +50,12 @@ export interface NotesRelay {
   leave(sessionId: string): void;
   /** Sends to every other instance that has the document open. Dropped while Redis is down. */
   publish(sessionId: string, kind: RelayKind, payload: Uint8Array): void;
+  /**
+   * Asks every other instance that holds the document to freeze and save it, and resolves once each
+   * has confirmed. Rejects with NotesNotSavedError when one does not within `timeoutMs`, or when
+   * Redis cannot be asked (an instance might hold edits nobody else has).
+   */
+  freezeElsewhere(sessionId: string, timeoutMs: number): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -47,6 +64,7 @@ export const localRelay: NotesRelay = {
   join: () => undefined,
   leave: () => undefined,
   publish: () => undefined,
+  freezeElsewhere: async () => undefined,
   stop: async () => undefined
 };
 
@@ -67,6 +85,16 @@ export function busRelay(bus: RedisBus, logger: Logger): NotesRelay {
   const handlers = new Map<string, RelayListener>();
   /** Documents whose subscription Redis has confirmed. */
   const subscribed = new Set<string>();
+  /** Freeze requests of this instance waiting for answers: request id → the answers still due. */
+  const waiting = new Map<string, { due: number; resolve: () => void }>();
+  // Answers to this instance's freeze requests come on a channel of its own.
+  const answers = `notes-frozen:${bus.instance.toString('hex')}`;
+  const answersHeard = bus
+    .subscribe(answers, (payload) => {
+      const w = waiting.get(payload.toString());
+      if (w && --w.due <= 0) w.resolve();
+    })
+    .catch((e: unknown) => logger.error('redis subscribe failed (notes answers)', { error: errorMessage(e) }));
 
   const announce = (sessionId: string) => {
     if (bus.canPublish) handlers.get(sessionId)?.onConnected();
@@ -82,7 +110,16 @@ export function busRelay(bus: RedisBus, logger: Logger): NotesRelay {
       const decoder = decoding.createDecoder(message);
       const kind = decoding.readVarUint(decoder);
       const payload = decoding.readVarUint8Array(decoder);
-      if (kind > RelayKind.STATE) throw new Error(`unknown kind ${kind}`);
+      if (kind === RelayKind.FREEZE) {
+        const [requestId, replyTo] = new TextDecoder().decode(payload).split(' ');
+        if (!requestId || !replyTo?.startsWith('notes-frozen:')) throw new Error('malformed freeze request');
+        void handler.onFreeze().then((saved) => {
+          if (saved) bus.publish(replyTo, requestId);
+          else logger.error('notes could not be saved for a freeze', { sessionId });
+        });
+        return;
+      }
+      if (kind > RelayKind.FREEZE) throw new Error(`unknown kind ${kind}`);
       handler.onMessage(kind as RelayKind, payload);
     } catch (e) {
       logger.error('malformed notes frame on redis', { error: errorMessage(e), length: message.length });
@@ -113,9 +150,34 @@ export function busRelay(bus: RedisBus, logger: Logger): NotesRelay {
       encoding.writeVarUint8Array(encoder, payload);
       bus.publish(notesChannel(sessionId), encoding.toUint8Array(encoder), 'sharded');
     },
+    async freezeElsewhere(sessionId, timeoutMs) {
+      await answersHeard;
+      if (!bus.up) throw new NotesNotSavedError('Redis is unreachable: other instances cannot be asked to save the notes.');
+      // Every connection subscribed to the document's channel is an instance holding it.
+      const holders = await bus.subscribers(notesChannel(sessionId), 'sharded');
+      const due = holders - (subscribed.has(sessionId) ? 1 : 0);
+      if (due <= 0) return;
+      const requestId = randomUUID();
+      const answered = new Promise<void>((resolve) => waiting.set(requestId, { due, resolve }));
+      const encoder = encoding.createEncoder();
+      encoding.writeVarUint(encoder, RelayKind.FREEZE);
+      encoding.writeVarUint8Array(encoder, new TextEncoder().encode(`${requestId} ${answers}`));
+      bus.publish(notesChannel(sessionId), encoding.toUint8Array(encoder), 'sharded');
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), timeoutMs)));
+      try {
+        if ((await Promise.race([answered, late])) === 'late') {
+          throw new NotesNotSavedError(`${waiting.get(requestId)?.due ?? 'an'} instance(s) holding these notes did not confirm saving them within ${timeoutMs} ms.`);
+        }
+      } finally {
+        clearTimeout(timer);
+        waiting.delete(requestId);
+      }
+    },
     async stop() {
       handlers.clear();
       subscribed.clear();
+      await bus.unsubscribe(answers);
     }
   };
 }

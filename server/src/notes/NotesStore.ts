@@ -9,6 +9,8 @@ export interface StoredNotes {
   /** All rows merged (Y.mergeUpdates); an empty update when nothing is stored yet. */
   readonly update: Uint8Array;
   readonly ids: readonly string[];
+  /** The document is frozen (the record's draft was taken): read-only for everyone. */
+  readonly frozen: boolean;
 }
 
 type UpdateRow = { id: string; update: Uint8Array | null };
@@ -29,14 +31,25 @@ export class NotesStore {
 
   /** Every stored row of a session's notes, merged. Throws when the database does: never an empty default. */
   async load(sessionId: string): Promise<StoredNotes> {
-    const rows = await this.db.query<{ id: string; update: Uint8Array }>(
-      'select id::text as id, update from notes_updates where session_id = $1 order by id',
-      [sessionId]
-    );
+    const [rows, frozen] = await Promise.all([
+      this.db.query<{ id: string; update: Uint8Array }>('select id::text as id, update from notes_updates where session_id = $1 order by id', [sessionId]),
+      this.isFrozen(sessionId)
+    ]);
     return {
       update: rows.length === 0 ? Y.encodeStateAsUpdate(new Y.Doc()) : Y.mergeUpdates(rows.map((r) => bytes(r.update))),
-      ids: rows.map((r) => r.id)
+      ids: rows.map((r) => r.id),
+      frozen
     };
+  }
+
+  /** Whether the session's notes are frozen. */
+  async isFrozen(sessionId: string): Promise<boolean> {
+    return (await this.db.query('select 1 from notes_freezes where session_id = $1', [sessionId])).length > 0;
+  }
+
+  /** Records that the session's notes are frozen from now on (once; a second freeze changes nothing). */
+  async freeze(sessionId: string, by: string | null): Promise<void> {
+    await this.db.query('insert into notes_freezes (session_id, frozen_by) values ($1, $2) on conflict do nothing', [sessionId, by]);
   }
 
   /**

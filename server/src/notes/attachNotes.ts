@@ -10,15 +10,22 @@ import { DEFAULT_NOTES_TIMING, type NotesTiming } from './NotesDoc.ts';
 import { NotesEndpoint } from './NotesEndpoint.ts';
 import { NotesHub } from './NotesHub.ts';
 import type { RedisBus } from '../redis/RedisBus.ts';
-import { busRelay, localRelay } from './NotesRelay.ts';
+import { NotesNotSavedError, busRelay, localRelay } from './NotesRelay.ts';
 import { NotesStore } from './NotesStore.ts';
+
+/** How long a freeze waits for the other instances holding the document to confirm their save. */
+const FREEZE_TIMEOUT_MS = 5000;
 
 /** The notes part of a running server. */
 export interface Notes {
   /** Closes a login's notes connections on this instance (logout; the app tells the others). */
   revoke(authSessionId: string): void;
-  /** Saves a session's notes now if they are open here (e.g. before finalizing). */
-  flush(sessionId: string): Promise<boolean>;
+  /**
+   * Freezes a session's notes for its record: from now on nobody edits them, and every instance
+   * holding the document saves it before this resolves, so the notes in Postgres are all there is.
+   * Rejects with NotesNotSavedError when an instance does not confirm in time (retry later).
+   */
+  freeze(sessionId: string, by: string | null): Promise<void>;
   /** Whether a session's notes document is open on this instance (loaded, not yet closed). */
   isOpen(sessionId: string): boolean;
   /** Stops accepting, closes connections, saves every open document. */
@@ -50,7 +57,11 @@ export function attachNotes(
 
   return {
     revoke: (authSessionId) => endpoint.revoke(authSessionId),
-    flush: (sessionId) => hub.flush(sessionId),
+    async freeze(sessionId, by) {
+      await store.freeze(sessionId, by);
+      if (!(await hub.freezeHere(sessionId))) throw new NotesNotSavedError('Saving the notes on this instance failed.');
+      await relay.freezeElsewhere(sessionId, FREEZE_TIMEOUT_MS);
+    },
     isOpen: (sessionId) => [...hub.docs()].some((d) => d.sessionId === sessionId),
     close: () => endpoint.close()
   };

@@ -146,6 +146,12 @@ export class RedisBus {
     if (subscriber.isReady) await done;
   }
 
+  /** How many connections (instances) are subscribed to `channel` right now. */
+  async subscribers(channel: string, kind: ChannelKind = 'global'): Promise<number> {
+    const reply = await this.clients.commands.sendCommand(['PUBSUB', kind === 'sharded' ? 'SHARDNUMSUB' : 'NUMSUB', this.name(channel)]);
+    return Array.isArray(reply) ? Number(reply[1]) : 0;
+  }
+
   /** Whether `channel` has a handler here. */
   hears(channel: string): boolean {
     return this.handlers.has(this.name(channel));

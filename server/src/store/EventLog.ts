@@ -6,6 +6,8 @@ export interface StoredEvent {
   readonly seq: number;
   /** Its place among the events members may see; null when members may not. */
   readonly memberSeq: number | null;
+  /** Its place among the events for its one member alone; null when it is not for one member. */
+  readonly privateSeq: number | null;
   readonly event: BoardEvent;
 }
 
@@ -23,15 +25,21 @@ export interface Append {
   readonly events: readonly BoardEvent[];
   /** Each event's member_seq (null for events members may not see), parallel to `events`. */
   readonly memberSeqs: readonly (number | null)[];
+  /** Each event's private numbering, for an event for one member alone (else null), parallel to `events`. */
+  readonly privateSeqs: readonly ({ readonly to: string; readonly seq: number } | null)[];
   readonly actor: Actor;
   readonly commandId: string;
   /** The session summary after these events, kept beside the log for listings. */
   readonly summary: { readonly title: string; readonly status: Exclude<SessionStatus, 'new'>; readonly scheduledFor: string | null };
 }
 
-const toStored = (r: { seq: number; member_seq: number | null; event: BoardEvent }): StoredEvent => ({
+type EventRow = { seq: number; member_seq: number | null; private_seq: number | null; event: BoardEvent };
+const COLUMNS = 'seq, member_seq, private_seq, event';
+
+const toStored = (r: EventRow): StoredEvent => ({
   seq: Number(r.seq),
   memberSeq: r.member_seq === null ? null : Number(r.member_seq),
+  privateSeq: r.private_seq === null ? null : Number(r.private_seq),
   event: r.event
 });
 
@@ -52,18 +60,27 @@ export class EventLog {
 
   /** Events after `afterSeq`, in order. */
   async since(sessionId: string, afterSeq: number): Promise<StoredEvent[]> {
-    const rows = await this.db.query<{ seq: number; member_seq: number | null; event: BoardEvent }>(
-      'select seq, member_seq, event from session_events where session_id = $1 and seq > $2 order by seq',
-      [sessionId, afterSeq]
-    );
+    const rows = await this.db.query<EventRow>(`select ${COLUMNS} from session_events where session_id = $1 and seq > $2 order by seq`, [
+      sessionId,
+      afterSeq
+    ]);
     return rows.map(toStored);
   }
 
   /** The events members may see after the member's position `afterMemberSeq`, in order. */
   async memberSince(sessionId: string, afterMemberSeq: number): Promise<StoredEvent[]> {
-    const rows = await this.db.query<{ seq: number; member_seq: number | null; event: BoardEvent }>(
-      'select seq, member_seq, event from session_events where session_id = $1 and member_seq > $2 order by seq',
-      [sessionId, afterMemberSeq]
+    const rows = await this.db.query<EventRow>(`select ${COLUMNS} from session_events where session_id = $1 and member_seq > $2 order by seq`, [
+      sessionId,
+      afterMemberSeq
+    ]);
+    return rows.map(toStored);
+  }
+
+  /** The events for one member alone after that member's private position `afterPrivateSeq`, in order. */
+  async privateSince(sessionId: string, memberId: string, afterPrivateSeq: number): Promise<StoredEvent[]> {
+    const rows = await this.db.query<EventRow>(
+      `select ${COLUMNS} from session_events where session_id = $1 and private_to = $2 and private_seq > $3 order by seq`,
+      [sessionId, memberId, afterPrivateSeq]
     );
     return rows.map(toStored);
   }
@@ -83,7 +100,7 @@ export class EventLog {
    * another writer took one of those seqs or the same command id first.
    */
   async append(input: Append, before?: (tx: Queryable) => Promise<void>): Promise<number> {
-    const { sessionId, afterSeq, events, memberSeqs, actor, commandId, summary } = input;
+    const { sessionId, afterSeq, events, memberSeqs, privateSeqs, actor, commandId, summary } = input;
     const lastSeq = afterSeq + events.length;
     try {
       await this.db.transaction(async (tx) => {
@@ -93,10 +110,11 @@ export class EventLog {
           [sessionId, commandId, actor.id, lastSeq]
         );
         for (const [n, event] of events.entries()) {
+          const own = privateSeqs[n] ?? null;
           await tx.query(
-            `insert into session_events (session_id, seq, member_seq, type, event, actor_role, actor_id, command_id)
-             values ($1, $2, $3, $4, $5::text::jsonb, $6, $7, $8)`,
-            [sessionId, afterSeq + n + 1, memberSeqs[n] ?? null, event.type, JSON.stringify(event), actor.role, actor.id, commandId]
+            `insert into session_events (session_id, seq, member_seq, private_to, private_seq, type, event, actor_role, actor_id, command_id)
+             values ($1, $2, $3, $4, $5, $6, $7::text::jsonb, $8, $9, $10)`,
+            [sessionId, afterSeq + n + 1, memberSeqs[n] ?? null, own?.to ?? null, own?.seq ?? null, event.type, JSON.stringify(event), actor.role, actor.id, commandId]
           );
         }
         await tx.query('update sessions set title = $2, status = $3, scheduled_for = $4 where id = $1', [

@@ -145,6 +145,11 @@ export const COMMAND_DOCS: Record<CommandType, CommandDoc> = {
     summary: 'A facilitator acknowledges a cue with one tap.',
     events: ['cue.acknowledged'],
     rejects: ['SESSION_NOT_FOUND', 'CUE_NOT_FOUND', 'NOTHING_CHANGED']
+  },
+  'resource.share': {
+    summary: 'Shares a resource (a crisis line, a handout as text or an https link) with the whole group, or privately with one member (`memberId`), during the session or after it.',
+    events: ['resource.shared', 'resource.shared_privately'],
+    rejects: ['SESSION_NOT_FOUND', 'RESOURCE_EXISTS', 'LIMIT_REACHED', 'MEMBER_NOT_FOUND']
   }
 };
 
@@ -180,5 +185,7 @@ export const EVENT_DOCS: Record<BoardEventType, string> = {
   'flag.step_checked': 'A checklist step appended to the flag\'s `steps`.',
   'flag.resolved': 'The flag\'s `resolved` set.',
   'cue.sent': 'A cue appended to `cues`.',
-  'cue.acknowledged': 'The cue\'s `acknowledged` set.'
+  'cue.acknowledged': 'The cue\'s `acknowledged` set.',
+  'resource.shared': 'A resource appended to `resources`, for the whole group.',
+  'resource.shared_privately': 'A resource appended to `resources`, for that member alone: it reaches no other member.'
 };

@@ -27,6 +27,16 @@ export const LIMITS = {
   aliasLength: 40
 } as const;
 
+export const SHARE_LIMITS = { titleLength: 120, bodyLength: 1000, urlLength: 500, maxShares: 100 } as const;
+
+/** A link a member may open: https only, so nothing shared runs in the page or leaks over plain http. */
+export const HttpsUrl = z
+  .string()
+  .trim()
+  .max(SHARE_LIMITS.urlLength)
+  .url()
+  .refine((u) => u.startsWith('https://'), 'links must start with https://');
+
 /** A member of the session's roster: known by alias only, never by name. */
 export const RosterEntry = z.object({ memberId: Id, alias: z.string().min(1).max(LIMITS.aliasLength) }).strict();
 export type RosterEntry = z.infer<typeof RosterEntry>;
@@ -119,7 +129,18 @@ export const Command = z.discriminatedUnion('type', [
   z.object({ type: z.literal('flag.check_step'), flagId: Id, stepId: Id }).strict(),
   z.object({ type: z.literal('flag.resolve'), flagId: Id, outcome: z.string().trim().min(1).max(SAFETY_LIMITS.noteLength) }).strict(),
   z.object({ type: z.literal('cue.send'), cueId: Id, text: z.string().trim().min(1).max(SAFETY_LIMITS.cueLength) }).strict(),
-  z.object({ type: z.literal('cue.acknowledge'), cueId: Id }).strict()
+  z.object({ type: z.literal('cue.acknowledge'), cueId: Id }).strict(),
+  // Resources for members: with the whole group, or privately with one member (`memberId`).
+  z
+    .object({
+      type: z.literal('resource.share'),
+      shareId: Id,
+      title: z.string().trim().min(1).max(SHARE_LIMITS.titleLength),
+      body: z.string().trim().max(SHARE_LIMITS.bodyLength),
+      url: HttpsUrl.nullable(),
+      memberId: Id.optional().describe('Share with this member only; omit to share with the whole group.')
+    })
+    .strict()
 ]);
 export type Command = z.infer<typeof Command>;
 export type CommandType = Command['type'];

@@ -1,6 +1,6 @@
 import { ErrorCode } from '../errors.ts';
 import type { Actor, Role } from '../roles.ts';
-import { LIMITS, type Command, type CommandType } from './commands.ts';
+import { LIMITS, SHARE_LIMITS, type Command, type CommandType } from './commands.ts';
 import type { BoardEvent } from './events.ts';
 import type { AgendaItem, BoardState } from './state.ts';
 import { decideParticipation, isParticipationCommand } from './decideParticipation.ts';
@@ -44,7 +44,8 @@ export const COMMAND_ROLES: Record<CommandType, readonly Role[]> = {
   'flag.resolve': ['facilitator'],
   // The supervisor's one channel into the session: private cues to the facilitators.
   'cue.send': ['supervisor'],
-  'cue.acknowledge': ['facilitator']
+  'cue.acknowledge': ['facilitator'],
+  'resource.share': ['facilitator']
 };
 
 function existingItem(state: BoardState, itemId: string): AgendaItem | Decision {
@@ -196,6 +197,16 @@ export function decide(state: BoardState, command: Command, actor: Actor, now: n
       const item = liveSession(state) ?? currentOf(state, command.itemId);
       if ('ok' in item) return item;
       return accept({ type: 'item.completed', at, itemId: item.id });
+    }
+    case 'resource.share': {
+      // During the session or after it: a resource for the week that follows.
+      if (state.status === 'new') return reject(ErrorCode.SESSION_NOT_FOUND, 'This session does not exist yet.');
+      if (state.resources.some((r) => r.shareId === command.shareId)) return reject(ErrorCode.RESOURCE_EXISTS, 'A shared resource with this id exists.');
+      if (state.resources.length >= SHARE_LIMITS.maxShares) return reject(ErrorCode.LIMIT_REACHED, `A session holds at most ${SHARE_LIMITS.maxShares} shared resources.`);
+      const { shareId, title, body, url, memberId } = command;
+      if (memberId === undefined) return accept({ type: 'resource.shared', at, shareId, title, body, url });
+      if (!state.roster.some((r) => r.memberId === memberId)) return reject(ErrorCode.MEMBER_NOT_FOUND, 'That member is not on this session\'s roster.');
+      return accept({ type: 'resource.shared_privately', at, shareId, memberId, title, body, url });
     }
     case 'item.skip': {
       const item = liveSession(state) ?? existingItem(state, command.itemId);

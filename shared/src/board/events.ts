@@ -68,7 +68,10 @@ export const BoardEvent = z.discriminatedUnion('type', [
   ev('flag.step_checked', { flagId: Id, stepId: Id, label: z.string(), by: z.string() }),
   ev('flag.resolved', { flagId: Id, outcome: z.string(), by: z.string() }),
   ev('cue.sent', { cueId: Id, text: z.string(), by: z.string() }),
-  ev('cue.acknowledged', { cueId: Id, by: z.string() })
+  ev('cue.acknowledged', { cueId: Id, by: z.string() }),
+  // Who shared a resource is the log row's actor, not in the event: members receive these.
+  ev('resource.shared', { shareId: Id, title: z.string(), body: z.string(), url: z.string().nullable() }),
+  ev('resource.shared_privately', { shareId: Id, memberId: Id, title: z.string(), body: z.string(), url: z.string().nullable() })
 ]);
 export type BoardEvent = Frozen<z.infer<typeof BoardEvent>>;
 export type BoardEventType = BoardEvent['type'];

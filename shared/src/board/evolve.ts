@@ -216,6 +216,12 @@ export function evolve(state: BoardState, event: BoardEvent): BoardState {
         ...state,
         cues: state.cues.map((c) => (c.id === event.cueId && !c.acknowledged ? { ...c, acknowledged: { by: event.by, at: event.at } } : c))
       };
+    case 'resource.shared':
+    case 'resource.shared_privately': {
+      if (state.resources.some((r) => r.shareId === event.shareId)) return state;
+      const to = event.type === 'resource.shared_privately' ? event.memberId : null;
+      return { ...state, resources: [...state.resources, { shareId: event.shareId, to, title: event.title, body: event.body, url: event.url, at: event.at }] };
+    }
   }
 }
 

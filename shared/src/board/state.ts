@@ -34,6 +34,19 @@ export const AgendaItem = z
   .strict();
 export type AgendaItem = Frozen<z.infer<typeof AgendaItem>>;
 
+/** A resource the facilitators shared with the group, or privately with one member. */
+export const SharedResource = z
+  .object({
+    shareId: Id,
+    to: Id.nullable().describe('null: the whole group; otherwise the one member it was shared with.'),
+    title: z.string(),
+    body: z.string(),
+    url: z.string().nullable(),
+    at: At
+  })
+  .strict();
+export type SharedResource = Frozen<z.infer<typeof SharedResource>>;
+
 /** Everything the live board holds: a fold of the session's events. */
 export const BoardState = z
   .object({
@@ -55,7 +68,10 @@ export const BoardState = z
     attendance: z.record(Id, MemberAttendance).describe('Each member\'s connected intervals and any correction, by member id.'),
     flags: z.array(Flag).describe('Conflict and risk flags, in the order raised.'),
     cues: z.array(Cue).describe('Supervisor cues, in the order sent.'),
-    crisis: CrisisProtocol.describe('The crisis checklist and referral resources this session uses.')
+    crisis: CrisisProtocol.describe('The crisis checklist and referral resources this session uses.'),
+    resources: z
+      .array(SharedResource)
+      .describe('Resources shared with members, in the order shared. A member\'s view holds those shared with the group and with them alone.')
   })
   .strict();
 export type BoardState = Frozen<z.infer<typeof BoardState>>;
@@ -78,7 +94,8 @@ export const initialState: BoardState = {
   attendance: {},
   flags: [],
   cues: [],
-  crisis: DEFAULT_CRISIS_PROTOCOL
+  crisis: DEFAULT_CRISIS_PROTOCOL,
+  resources: []
 };
 
 /** The item currently in progress, if any. */

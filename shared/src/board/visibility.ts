@@ -43,8 +43,23 @@ export const EVENT_AUDIENCE: Record<BoardEventType, readonly Role[]> = {
   'flag.step_checked': CLINICIANS,
   'flag.resolved': CLINICIANS,
   'cue.sent': CLINICIANS,
-  'cue.acknowledged': CLINICIANS
+  'cue.acknowledged': CLINICIANS,
+  'resource.shared': EVERYONE,
+  // Clinicians, and the one member it names, on that member's private stream (see privateTo).
+  'resource.shared_privately': CLINICIANS
 };
+
+/** Event types that also reach the one member they name (`memberId`), on that member's private stream. */
+export const PRIVATE_EVENT_TYPES: readonly BoardEventType[] = ['resource.shared_privately'];
+
+/**
+ * The member an event is for alone, if any. Such an event is not in the members' shared numbering
+ * (no other member may learn it happened): it reaches that member's connections only, numbered in
+ * that member's private numbering.
+ */
+export function privateTo(event: BoardEvent): string | null {
+  return event.type === 'resource.shared_privately' ? event.memberId : null;
+}
 
 /** Whether a role may receive an event (in whole: events are never partially redacted). */
 export function visibleTo(event: BoardEvent, role: Role): boolean {
@@ -69,13 +84,19 @@ export type MemberBoardView = Frozen<z.infer<typeof MemberBoardView>>;
 export const BoardView = z.union([BoardState, MemberBoardView]);
 export type BoardView = Frozen<z.infer<typeof BoardView>>;
 
+/** Who a view is for: a role, or one member (who also sees what was shared with them alone). */
+export type Viewer = Role | { readonly role: 'member'; readonly memberId: string };
+
 /**
- * Projects the board for a role. A member's view leaves the clinician-only fields out entirely —
+ * Projects the board for a viewer. A member's view leaves the clinician-only fields out entirely —
  * guidance, the turn history (from which talk time could be derived), attendance and nudge settings —
- * so nothing of them, not even their shape, reaches a member's device.
+ * so nothing of them, not even their shape, reaches a member's device; of the shared resources it
+ * keeps those shared with the group, and with that member alone when the viewer names one.
  */
-export function project(state: BoardState, role: Role): BoardView {
+export function project(state: BoardState, viewer: Viewer): BoardView {
+  const role = typeof viewer === 'string' ? viewer : viewer.role;
   if (role !== 'member') return state;
+  const self = typeof viewer === 'string' ? null : viewer.memberId;
   const {
     turns: _turns,
     present: _present,
@@ -86,7 +107,11 @@ export function project(state: BoardState, role: Role): BoardView {
     crisis: _crisis,
     ...shared
   } = state;
-  return { ...shared, items: state.items.map(({ guidance: _guidance, ...rest }) => rest) };
+  return {
+    ...shared,
+    items: state.items.map(({ guidance: _guidance, ...rest }) => rest),
+    resources: state.resources.filter((r) => r.to === null || r.to === self)
+  };
 }
 
 /**

@@ -62,5 +62,8 @@ export const NOTES_UPGRADE_REFUSALS: readonly { readonly status: number; readonl
 /** The reason sent (y-protocols auth, permission denied) when a read-only connection tries to edit. */
 export const NOTES_READ_ONLY_REASON = 'read-only: supervisors cannot edit notes';
 
+/** The reason sent when anyone tries to edit notes that are frozen (the record's draft was taken). */
+export const NOTES_FROZEN_REASON = 'read-only: the notes are frozen for the record; edit them in its review';
+
 /** The largest WebSocket message the notes endpoint accepts, in bytes; a larger one closes the connection (1009). */
 export const MAX_NOTES_MESSAGE_BYTES = 4 * 1024 * 1024;

@@ -76,6 +76,17 @@ export class BoardActions {
   resolveFlag = (flagId: string, outcome: string) => this.#send({ type: 'flag.resolve', flagId, outcome });
   acknowledgeCue = (cueId: string) => this.#send({ type: 'cue.acknowledge', cueId });
 
+  /** Shares a resource with the whole group, or with one member alone. */
+  share = (draft: { title: string; body: string; url: string | null; memberId: string | null }) =>
+    this.#send({
+      type: 'resource.share',
+      shareId: newId(),
+      title: draft.title,
+      body: draft.body,
+      url: draft.url,
+      ...(draft.memberId !== null && { memberId: draft.memberId })
+    });
+
   add = (draft: ItemDraft) =>
     this.#send({ type: 'agenda.add', item: { itemId: newId(), ...draft } });
 

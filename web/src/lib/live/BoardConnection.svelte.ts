@@ -212,6 +212,11 @@ export class BoardConnection {
       if (!socket.active) this.#stop('ended', { code: ErrorCode.UNAUTHENTICATED, message: err.message || 'The server refused the connection.' });
     });
     socket.on('event', (msg) => this.#onEvent(msg));
+    socket.on('private', (msg) => {
+      if (msg.sessionId !== this.sessionId) return;
+      this.#lastHeard = Date.now();
+      if (this.#replica.receivePrivate(msg) === 'gap') this.#resync();
+    });
     socket.on('presence', (view) => {
       if (view.sessionId === this.sessionId) this.#presence = view;
     });
@@ -310,7 +315,11 @@ export class BoardConnection {
       this.#phase.kind === 'live' ? { kind: 'live', resync: { again: false } } : { kind: 'joining', everJoined: this.#everJoined, again: false };
     this.#replica.hold();
     const lastSeq = this.#replica.seq;
-    const request: JoinRequest = { sessionId: this.sessionId, protocol: PROTOCOL_VERSION, ...(lastSeq !== null && { lastSeq }) };
+    const request: JoinRequest = {
+      sessionId: this.sessionId,
+      protocol: PROTOCOL_VERSION,
+      ...(lastSeq !== null && { lastSeq, lastPrivateSeq: this.#replica.privateSeq })
+    };
     const sentAt = Date.now();
     let result: JoinResult;
     try {

@@ -14,8 +14,11 @@ export class BoardReplica {
   #board = $state.raw<BoardState | null>(null);
   /** Log position #board reflects; null before the first snapshot. */
   #seq: number | null = null;
+  /** Position in this member's private stream (what is for them alone); 0 for clinicians. */
+  #privateSeq = 0;
   #holding = false;
   #held: EventMessage[] = [];
+  #heldPrivate: EventMessage[] = [];
 
   get board(): BoardState | null {
     return this.#board;
@@ -24,6 +27,11 @@ export class BoardReplica {
   /** Where to resume from after a drop; null means "send me a snapshot". */
   get seq(): number | null {
     return this.#seq;
+  }
+
+  /** Where to resume this member's private stream from, with `seq`. */
+  get privateSeq(): number {
+    return this.#privateSeq;
   }
 
   /** A join is in flight: keep arriving events until its answer, which may already contain them. */
@@ -51,12 +59,38 @@ export class BoardReplica {
       this.#board = board;
     }
     this.#seq = result.seq;
+    if (result.private) {
+      // A snapshot's state holds the private events already; a resume brings the ones missed.
+      let board = this.#board;
+      for (const msg of result.private.events) if (board && msg.seq > this.#privateSeq) board = evolve(board, msg.event);
+      this.#board = board;
+      this.#privateSeq = result.private.seq;
+    }
     this.#holding = false;
     const held = this.#held;
+    const heldPrivate = this.#heldPrivate;
     this.#held = [];
+    this.#heldPrivate = [];
     let complete = true;
     for (const msg of held) if (this.receive(msg) === 'gap') complete = false;
+    for (const msg of heldPrivate) if (this.receivePrivate(msg) === 'gap') complete = false;
     return complete;
+  }
+
+  /** Takes one event of this member's private stream, by the same rules as the shared one. */
+  receivePrivate(msg: EventMessage): Receipt {
+    if (this.#holding) {
+      this.#heldPrivate.push(msg);
+      return 'held';
+    }
+    if (this.#seq === null || !this.#board || msg.seq <= this.#privateSeq) return 'ignored';
+    if (msg.prevSeq > this.#privateSeq) {
+      this.#heldPrivate.push(msg);
+      return 'gap';
+    }
+    this.#board = evolve(this.#board, msg.event);
+    this.#privateSeq = msg.seq;
+    return 'applied';
   }
 
   /** Takes one live event: applies it in order, ignores a repeat, or reports a gap before it. */
