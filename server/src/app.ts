@@ -22,10 +22,13 @@ import { attachNotes, type Notes } from './notes/attachNotes.ts';
 import { MemoryPresence } from './presence/MemoryPresence.ts';
 import { RedisPresence } from './presence/RedisPresence.ts';
 import { Accounts } from './store/Accounts.ts';
+import { AuditLog } from './store/AuditLog.ts';
+import { Settings } from './store/Settings.ts';
 import { RedisBus } from './redis/RedisBus.ts';
 import { openPglite, openPostgres, type Db } from './store/Db.ts';
 import { EventLog } from './store/EventLog.ts';
 import { Groups } from './store/Groups.ts';
+import { Organizations } from './store/Organizations.ts';
 import { migrate } from './store/migrate.ts';
 
 /** The bus channel of logins that ended: every instance closes their connections. */
@@ -39,6 +42,7 @@ export interface RunningServer {
   readonly port: number;
   readonly db: Db;
   readonly accounts: Accounts;
+  readonly audit: AuditLog;
   readonly groups: Groups;
   readonly origins: Origins;
   readonly notes: Notes;
@@ -80,12 +84,14 @@ export async function startServer(config: Config, logger: Logger, options: { db?
 async function assemble(config: Config, logger: Logger, db: Db): Promise<RunningServer> {
   await migrate(db);
   const accounts = new Accounts(db);
+  const audit = new AuditLog(db);
   const groups = new Groups(db);
+  const organizations = new Organizations(db);
   const log = new EventLog(db);
   // Without SESSION_SECRET, one is generated once and kept in the database, so that every
   // instance on the same database hashes tokens alike.
-  const secret = config.sessionSecret ?? (await accounts.settingOrInit('token_secret', randomBytes(32).toString('base64url')));
-  const auth = new Auth(accounts, secret, config);
+  const secret = config.sessionSecret ?? (await new Settings(db).getOrInit('token_secret', randomBytes(32).toString('base64url')));
+  const auth = new Auth(accounts, audit, secret, config);
   const origins = new Origins(config.publicOrigins);
 
   const app = express();
@@ -121,9 +127,9 @@ async function assemble(config: Config, logger: Logger, db: Db): Promise<Running
     toRole: (sessionId, role, view) => void boardNs.local.to(roleRoom(sessionId, role)).emit('presence', view),
     toConn: (connId, view) => void boardNs.sockets.get(connId)?.emit('presence', view)
   }, config.presence, logger);
-  attachBoardSocket(io, { auth, groups, accounts, board, logger, presence, fanout });
+  attachBoardSocket(io, { auth, groups, audit, board, logger, presence, fanout });
   // After Socket.IO: notes take the /yjs/ upgrades before its engine sees them.
-  const notes = attachNotes(http, { db, auth, groups, accounts, origins, logger, bus });
+  const notes = attachNotes(http, { db, auth, groups, audit, origins, logger, bus });
   presence.start();
 
   // A login that ended loses its board sockets and notes connections here, and on every other instance.
@@ -134,10 +140,10 @@ async function assemble(config: Config, logger: Logger, db: Db): Promise<Running
   };
   void bus?.subscribe(REVOKED_CHANNEL, (payload) => revokeHere(payload.toString()));
 
-  if (config.demo && (await seedDemo({ db, accounts, groups, board }))) logger.info('seeded the demo organization');
+  if (config.demo && (await seedDemo({ db, accounts, groups, organizations, board }))) logger.info('seeded the demo organization');
 
   app.use('/api', apiRouter({
-    config, auth, accounts, groups, board, origins, logger,
+    config, auth, accounts, audit, groups, organizations, board, origins, logger,
     health: async () => {
       await db.query('select 1');
       return { database: 'ok', redis: bus ? (bus.up ? 'ok' : 'down') : 'off' };
@@ -160,6 +166,7 @@ async function assemble(config: Config, logger: Logger, db: Db): Promise<Running
     port,
     db,
     accounts,
+    audit,
     groups,
     origins,
     notes,

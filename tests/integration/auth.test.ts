@@ -45,7 +45,7 @@ describe('authentication and access', () => {
     const account = await fx.server.accounts.byEmail(FACILITATOR_A);
     if (!account) throw new Error('no demo account');
     const token = randomBytes(32).toString('base64url');
-    const hasher = new Auth(fx.server.accounts, SECRET, { sessionIdleMs: 2 * HOUR, sessionAbsoluteMs: 12 * HOUR, memberTokenMs: 24 * HOUR });
+    const hasher = new Auth(fx.server.accounts, fx.server.audit, SECRET, { sessionIdleMs: 2 * HOUR, sessionAbsoluteMs: 12 * HOUR, memberTokenMs: 24 * HOUR });
     const id = await fx.server.accounts.createAuthSession(account.id, hasher.hashToken(token), opts.expiresAt);
     if (opts.lastSeenAt) await fx.server.db.query('update auth_sessions set last_seen_at = $2 where id = $1', [id, opts.lastSeenAt]);
     return `hearth_session=${token}`;
@@ -286,7 +286,7 @@ describe('authentication and access', () => {
     const config = { sessionIdleMs: 30 * MINUTE, sessionAbsoluteMs: 4 * HOUR, memberTokenMs: 2 * HOUR };
     const clocked = () => {
       const clock = { now: Date.now() };
-      const auth = new Auth(fx.server.accounts, SECRET, config, () => clock.now);
+      const auth = new Auth(fx.server.accounts, fx.server.audit, SECRET, config, () => clock.now);
       return { clock, auth };
     };
 
@@ -346,7 +346,7 @@ describe('authentication and access', () => {
       expect(await auth.clinician(token)).toBeNull();
       // A token is only good under the secret it was issued with: a copy of the database logs no one in.
       const { token: t2 } = await auth.login(FACILITATOR_A, DEMO_PASSWORD, '127.0.0.9');
-      const elsewhere = new Auth(fx.server.accounts, randomBytes(32).toString('base64url'), config);
+      const elsewhere = new Auth(fx.server.accounts, fx.server.audit, randomBytes(32).toString('base64url'), config);
       expect(await elsewhere.clinician(t2)).toBeNull();
     });
 

@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MemoryPresence } from '../../server/src/presence/MemoryPresence.ts';
-import type { ConnRef, Presence, PresenceConn, PresenceEntry, PresenceTimings } from '../../server/src/presence/Presence.ts';
+import type { ConnRef, PresenceStore, PresenceConn, PresenceEntry, PresenceTimings } from '../../server/src/presence/PresenceStore.ts';
 import { RedisPresence } from '../../server/src/presence/RedisPresence.ts';
 import { createLogger } from '../../server/src/log.ts';
 import { RedisBus } from '../../server/src/redis/RedisBus.ts';
@@ -23,8 +23,8 @@ class Clock {
 
 /** Two handles on one store (two instances' view of it) and how to clean up after them. */
 interface Opened {
-  readonly a: Presence;
-  readonly b: Presence;
+  readonly a: PresenceStore;
+  readonly b: PresenceStore;
   cleanup(): Promise<void>;
 }
 
@@ -90,7 +90,7 @@ const entry = (sessionId: string, connId: string, over: Partial<PresenceEntry> =
 });
 
 /** A session's connections as (connId → state), for compact assertions. */
-async function states(p: Presence, sessionId: string): Promise<Record<string, PresenceConn['state']>> {
+async function states(p: PresenceStore, sessionId: string): Promise<Record<string, PresenceConn['state']>> {
   return Object.fromEntries((await p.list(sessionId)).map((c) => [c.connId, c.state]));
 }
 
@@ -99,8 +99,8 @@ const sortRefs = (refs: readonly ConnRef[]) => [...refs].sort((x, y) => (x.sessi
 /** The presence port's contract: every adapter must pass the same suite. */
 describe.each(adapters)('presence contract on $name', (adapter) => {
   let clock: Clock;
-  let a: Presence;
-  let b: Presence;
+  let a: PresenceStore;
+  let b: PresenceStore;
   let cleanup: () => Promise<void>;
   let s1: string;
   let s2: string;

@@ -74,7 +74,7 @@ describe('CommandOutbox', () => {
     expect(sent).toHaveLength(5);
   });
 
-  it('keeps commands while not joined, sends them on flush, and drops one that waited over two minutes', async () => {
+  it('keeps commands while not joined, sends them once joined, and drops one that waited over two minutes', async () => {
     const { link: l, sent, state } = link([ok(), ok()]);
     const outbox = new CommandOutbox(l);
     state.ready = false;
@@ -84,7 +84,7 @@ describe('CommandOutbox', () => {
     expect(sent).toHaveLength(0);
     expect(outbox.pendingCount).toBe(2);
     state.ready = true;
-    outbox.flush();
+    outbox.sendWaiting();
     await expect(stale).resolves.toMatchObject({ ok: false, error: { code: 'EXPIRED' } });
     await expect(fresh).resolves.toEqual({ ok: true, duplicate: false });
     expect(sent.map((s) => s.command.type)).toEqual(['item.next']);

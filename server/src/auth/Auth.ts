@@ -2,6 +2,7 @@ import { createHmac, randomBytes } from 'node:crypto';
 import { ErrorCode } from '@hearth/shared';
 import type { Config } from '../config.ts';
 import type { Account, Accounts } from '../store/Accounts.ts';
+import type { AuditLog } from '../store/AuditLog.ts';
 import { DUMMY_HASH, verifyPassword } from './passwords.ts';
 
 /** The login cookie's name. httpOnly, SameSite=Lax: scripts cannot read it, other sites cannot send it. */
@@ -47,6 +48,7 @@ export class Auth {
 
   constructor(
     private readonly accounts: Accounts,
+    private readonly audit: AuditLog,
     private readonly secret: string,
     private readonly config: Pick<Config, 'sessionIdleMs' | 'sessionAbsoluteMs' | 'memberTokenMs'>,
     private readonly now: () => number = Date.now
@@ -73,13 +75,13 @@ export class Auth {
       const fresh = !f || this.now() - f.since >= FAILURE_WINDOW_MS;
       if (this.failures.size >= MAX_TRACKED) this.forgetOldFailures();
       this.failures.set(key, { count: fresh ? 1 : f.count + 1, since: fresh ? this.now() : f.since });
-      await this.accounts.audit({ actorRole: 'anonymous', actorId: null, action: 'login.failed', target: email, ip });
+      await this.audit.record({ actorRole: 'anonymous', actorId: null, action: 'login.failed', target: email, ip });
       throw new AuthError(ErrorCode.INVALID_CREDENTIALS, 'The email or password is not right.');
     }
     this.failures.delete(key);
     const token = this.newToken();
     await this.accounts.createAuthSession(account.id, this.hashToken(token), new Date(this.now() + this.config.sessionAbsoluteMs));
-    await this.accounts.audit({ actorRole: 'clinician', actorId: account.id, action: 'login', ip });
+    await this.audit.record({ actorRole: 'clinician', actorId: account.id, action: 'login', ip });
     return { token, account };
   }
 
@@ -108,7 +110,7 @@ export class Auth {
 
   async logout(identity: ClinicianIdentity): Promise<void> {
     await this.accounts.revokeAuthSession(identity.authSessionId);
-    await this.accounts.audit({ actorRole: 'clinician', actorId: identity.account.id, action: 'logout' });
+    await this.audit.record({ actorRole: 'clinician', actorId: identity.account.id, action: 'logout' });
   }
 
   /** Issues a member token for one session and one roster member. */
@@ -120,7 +122,7 @@ export class Auth {
       tokenHash: this.hashToken(token),
       expiresAt: new Date(this.now() + this.config.memberTokenMs)
     });
-    await this.accounts.audit({ actorRole: 'member', actorId: memberId, action: 'member.join', target: sessionId });
+    await this.audit.record({ actorRole: 'member', actorId: memberId, action: 'member.join', target: sessionId });
     return token;
   }
 

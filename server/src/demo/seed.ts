@@ -4,8 +4,9 @@ import type { BoardService } from '../live/BoardService.ts';
 import type { Accounts } from '../store/Accounts.ts';
 import type { Db } from '../store/Db.ts';
 import type { Groups } from '../store/Groups.ts';
+import type { Organizations } from '../store/Organizations.ts';
 import { randomBytes } from 'node:crypto';
-import { scheduleSession } from '../live/scheduleSession.ts';
+import { scheduleSession } from '../sessions/scheduleSession.ts';
 
 /** The demo password of every demo account: printed at start, published in the README. */
 export const DEMO_PASSWORD = 'hearth-demo';
@@ -34,8 +35,8 @@ export const TYPICAL_AGENDA: readonly Omit<NewItem, 'itemId'>[] = [
  * Seeds the demo organization into an empty database: two facilitators, a supervisor, a group of
  * eight members known by alias, and a scheduled session with a typical agenda.
  */
-export async function seedDemo(deps: { db: Db; accounts: Accounts; groups: Groups; board: BoardService }): Promise<boolean> {
-  const { db, accounts, groups, board } = deps;
+export async function seedDemo(deps: { db: Db; accounts: Accounts; groups: Groups; organizations: Organizations; board: BoardService }): Promise<boolean> {
+  const { db, accounts, groups, organizations, board } = deps;
   const passwordHash = await hashPassword(DEMO_PASSWORD);
   const seeded = await db.transaction(async (tx) => {
     // Instances starting together take turns here; only the first finds the database empty.
@@ -60,7 +61,7 @@ export async function seedDemo(deps: { db: Db; accounts: Accounts; groups: Group
   scheduledFor.setMinutes(0, 0, 0);
   const title = 'Week 6: Riding the wave of strong emotions';
   const { result } = await scheduleSession(
-    { board, groups },
+    { board, groups, organizations },
     {
       groupId,
       createdBy: facilitatorId,

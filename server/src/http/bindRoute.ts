@@ -2,7 +2,7 @@ import { ErrorCode, type RouteResponse, type RouteSpec } from '@hearth/shared';
 import type { Request, Response, Router } from 'express';
 import type { z } from 'zod';
 import type { Auth, ClinicianIdentity } from '../auth/Auth.ts';
-import { validationMessage } from '../live/parse.ts';
+import { validationMessage } from '../edge/parse.ts';
 import { sessionToken } from './cookies.ts';
 import { HttpError, route } from './errors.ts';
 

@@ -17,9 +17,9 @@ import {
   type Role,
   type Viewer
 } from '@hearth/shared';
-import { AppendConflict, type EventLog } from '../store/EventLog.ts';
-import type { Queryable } from '../store/Db.ts';
-import type { BundleMessage, EventBundle } from './InOrderDelivery.ts';
+import { AppendConflict, type BoardLog, type Broadcast, type BundleMessage, type Transaction } from './ports.ts';
+
+export type { Broadcast };
 
 const ROLES: readonly Role[] = ['facilitator', 'supervisor', 'member'];
 
@@ -49,13 +49,6 @@ const EMPTY: SessionCache = {
  */
 const positionOf = (cache: Pick<SessionCache, 'seq' | 'memberSeq'>, role: Role) => (role === 'member' ? cache.memberSeq : cache.seq);
 
-/** Where the board sends what it appended: the sockets of every instance, each role its own messages. */
-export interface Broadcast {
-  /** Sends the messages of one appended command. */
-  publish(bundle: EventBundle): void;
-  /** This instance has read a session's log up to `seq`: where its delivery of that session starts. */
-  caughtUp(sessionId: string, seq: number): void;
-}
 
 // Another instance appending between our catch-up and our insert costs one retry; this many in a
 // row means the session is under a write storm, and the client is told to retry later.
@@ -92,7 +85,7 @@ export class BoardService {
   private readonly queues = new Map<string, Promise<unknown>>();
 
   constructor(
-    private readonly log: EventLog,
+    private readonly log: BoardLog,
     private readonly broadcast: Broadcast,
     private readonly now: () => number = Date.now
   ) {}
@@ -139,7 +132,7 @@ export class BoardService {
     commandId: string,
     command: Command,
     actor: Actor,
-    before?: (tx: Queryable) => Promise<void>
+    before?: (tx: Transaction) => Promise<void>
   ): Promise<CommandResult> {
     return this.serial(sessionId, async () => {
       for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {

@@ -1,25 +1,8 @@
-import type { EventMessage, Role } from '@hearth/shared';
+import type { BundleMessage, EventBundle } from './ports.ts';
 
-/** One event as one audience receives it. */
-export interface BundleMessage {
-  readonly role: Role;
-  readonly at: number;
-  readonly message: EventMessage;
-  /** For one member alone: their roster id. */
-  readonly to?: string;
-}
+export type { EventBundle };
 
-/** What one appended command sends: the events afterSeq+1 … seq of one session, per role that may see them. */
-export interface EventBundle {
-  readonly sessionId: string;
-  readonly afterSeq: number;
-  readonly seq: number;
-  /**
-   * Each message with `at`, its event's place in the log (a member's message carries members'
-   * numbering). A message with `to` is for that one member's connections, in their private numbering.
-   */
-  readonly messages: readonly BundleMessage[];
-}
+
 
 interface SessionOrder {
   /** The last seq delivered to this instance's sockets. */
@@ -61,8 +44,8 @@ export class InOrderDelivery {
     if (bundle.seq <= order.last) return;
     if (bundle.afterSeq > order.last) {
       order.pending.set(bundle.afterSeq, bundle);
-      if (order.pending.size > MAX_PENDING) this.flush(order);
-      else order.timer ??= setTimeout(() => this.flush(order), HOLD_MS).unref();
+      if (order.pending.size > MAX_PENDING) this.deliverHeld(order);
+      else order.timer ??= setTimeout(() => this.deliverHeld(order), HOLD_MS).unref();
       return;
     }
     this.emit(bundle, order);
@@ -81,7 +64,7 @@ export class InOrderDelivery {
     if (this.sessions.size > MAX_SESSIONS) {
       const [oldestId, oldest] = this.sessions.entries().next().value ?? [];
       if (oldestId !== undefined && oldest) {
-        this.flush(oldest);
+        this.deliverHeld(oldest);
         this.sessions.delete(oldestId);
       }
     }
@@ -107,11 +90,11 @@ export class InOrderDelivery {
     }
     // Progress was made: whatever is still held waits afresh for its own predecessors.
     if (order.timer) clearTimeout(order.timer);
-    order.timer = order.pending.size > 0 ? setTimeout(() => this.flush(order), HOLD_MS).unref() : null;
+    order.timer = order.pending.size > 0 ? setTimeout(() => this.deliverHeld(order), HOLD_MS).unref() : null;
   }
 
   /** Gives up waiting: delivers what is held, in order, leaving the gap for clients to see and resync. */
-  private flush(order: SessionOrder): void {
+  private deliverHeld(order: SessionOrder): void {
     if (order.timer) clearTimeout(order.timer);
     order.timer = null;
     for (const [, bundle] of [...order.pending].sort(([a], [b]) => a - b)) {

@@ -19,11 +19,11 @@ import type { Auth, Identity } from '../auth/Auth.ts';
 import { sessionToken } from '../http/cookies.ts';
 import { errorMessage, type Logger } from '../log.ts';
 import type { LivePresence } from '../presence/LivePresence.ts';
-import type { Accounts } from '../store/Accounts.ts';
+import type { AuditLog } from '../store/AuditLog.ts';
 import type { Groups } from '../store/Groups.ts';
 import type { BoardService } from './BoardService.ts';
 import type { Fanout } from './fanout.ts';
-import { parseCommand, validationMessage } from './parse.ts';
+import { parseCommand, validationMessage } from '../edge/parse.ts';
 
 export interface SocketData {
   identity: Identity;
@@ -59,9 +59,9 @@ const err = (code: ErrorCode, message: string): { ok: false; error: WireError } 
  */
 export function attachBoardSocket(
   io: BoardIo,
-  deps: { auth: Auth; groups: Groups; accounts: Accounts; board: BoardService; logger: Logger; presence: LivePresence; fanout: Fanout }
+  deps: { auth: Auth; groups: Groups; audit: AuditLog; board: BoardService; logger: Logger; presence: LivePresence; fanout: Fanout }
 ): BoardNamespace {
-  const { auth, groups, accounts, board, logger, presence, fanout } = deps;
+  const { auth, groups, audit, board, logger, presence, fanout } = deps;
   const nsp: BoardNamespace = io.of(BOARD_NAMESPACE);
   const ROLES = ['facilitator', 'supervisor', 'member'] as const;
   // An instance hears a session's events from other instances only while a socket here is in it.
@@ -138,7 +138,7 @@ export function attachBoardSocket(
       const { identity } = socket.data;
       // Who opened which board, once per connection (resyncs re-join): reads are audited, never content.
       if (firstJoin && identity.kind === 'clinician') {
-        await accounts.audit({ actorRole: role, actorId: identity.account.id, action: 'board.open', target: req.sessionId, ip: socket.handshake.address });
+        await audit.record({ actorRole: role, actorId: identity.account.id, action: 'board.open', target: req.sessionId, ip: socket.handshake.address });
       }
       // Presence records a member's arrival (member.connect) before the answer, so their snapshot has it.
       // A socket that closed meanwhile is not joined: nothing would ever drop it.

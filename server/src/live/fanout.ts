@@ -1,4 +1,4 @@
-import type { EventBundle } from './InOrderDelivery.ts';
+import type { EventBundle } from './ports.ts';
 import { errorMessage, type Logger } from '../log.ts';
 import type { RedisBus } from '../redis/RedisBus.ts';
 

@@ -8,23 +8,12 @@ import * as syncProtocol from 'y-protocols/sync';
 import * as Y from 'yjs';
 import { errorMessage, type Logger } from '../log.ts';
 import { filterAwarenessUpdate } from './awarenessFilter.ts';
-import type { NotesStore, StoredNotes } from './NotesStore.ts';
 import { RelayKind, type NotesRelay } from './NotesRelay.ts';
+import { NotesSaver, type NotesTiming } from './NotesSaver.ts';
+import type { NotesStore, StoredNotes } from './NotesStore.ts';
+import { FROM_RELAY, FROM_STORAGE, originOf, type NotesOrigin } from './origins.ts';
 
-/** Transaction origin of updates relayed from another instance: applied here, never published again. */
-export const REMOTE = Symbol('notes:remote');
-/** Transaction origin of rows read from Postgres while saving: already stored, so not "unsaved". */
-export const STORED = Symbol('notes:stored');
-
-/** When to save: `debounceMs` after the last change, at most `maxDelayMs` after the first unsaved one. */
-export interface NotesTiming {
-  readonly debounceMs: number;
-  readonly maxDelayMs: number;
-  /** After a failed save, how long until the next attempt. */
-  readonly retryMs: number;
-}
-
-export const DEFAULT_NOTES_TIMING: NotesTiming = { debounceMs: 2_000, maxDelayMs: 10_000, retryMs: 5_000 };
+export { DEFAULT_NOTES_TIMING, type NotesTiming } from './NotesSaver.ts';
 
 /** One open WebSocket on a notes document, with who is behind it. */
 export interface NotesConnection {
@@ -38,6 +27,14 @@ export interface NotesConnection {
   /** Answered the last ping (see NotesEndpoint). */
   alive: boolean;
 }
+
+/** A connection's changes carry it as their transaction origin. */
+const connectionOrigin = new WeakMap<NotesConnection, NotesOrigin>();
+const originFor = (conn: NotesConnection): NotesOrigin => {
+  let origin = connectionOrigin.get(conn);
+  if (!origin) connectionOrigin.set(conn, (origin = { source: 'connection', conn }));
+  return origin;
+};
 
 export interface NotesDocDeps {
   readonly store: NotesStore;
@@ -69,42 +66,41 @@ function isEmptyUpdate(update: Uint8Array): boolean {
 }
 
 /**
- * One session's notes document open on this instance: the Y.Doc and its awareness, the connections
- * editing or reading it, saving to Postgres, and the relay to other instances. Speaks the y-websocket
- * protocol: on open the server sends sync step 1 (read-write connections only) and the awareness
- * states; it answers sync step 1 with step 2; it applies step 2 and updates from read-write
- * connections and relays them to every other connection, here and on other instances.
+ * One session's notes document open on this instance: the Y.Doc and its awareness, and the
+ * connections editing or reading it. Speaks the y-websocket protocol: on open the server sends sync
+ * step 1 (read-write connections only) and the awareness states; it answers sync step 1 with step 2;
+ * it applies step 2 and updates from read-write connections and sends them to every other
+ * connection. Saving is the NotesSaver's, catching up with other instances the relay's; every change
+ * carries where it came from (a connection, the relay, storage), which decides what else it needs.
  */
 export class NotesDoc {
   readonly doc = new Y.Doc();
   readonly awareness = new awarenessProtocol.Awareness(this.doc);
   private readonly conns = new Map<WebSocket, NotesConnection>();
   /** Who controls each awareness client id: a connection here, or another instance. */
-  private readonly owners = new Map<number, NotesConnection | typeof REMOTE>();
-  /** The stored rows whose content this document holds: the rows the next save supersedes. */
-  private known: Set<string>;
-  private dirtySince: number | null = null;
-  private debounceTimer: NodeJS.Timeout | undefined;
-  private deadlineTimer: NodeJS.Timeout | undefined;
-  private retryTimer: NodeJS.Timeout | undefined;
-  private saving: Promise<boolean> | null = null;
+  private readonly owners = new Map<number, NotesConnection | 'relay'>();
+  private readonly saver: NotesSaver;
   private destroyed = false;
   /** Frozen for the record: every connection reads only, whoever it is. */
   private frozen = false;
 
   constructor(readonly sessionId: string, stored: StoredNotes, private readonly deps: NotesDocDeps) {
     // Only a document whose stored state loaded is ever constructed: there is no empty default.
-    Y.applyUpdate(this.doc, stored.update, STORED);
-    this.known = new Set(stored.ids);
+    Y.applyUpdate(this.doc, stored.update, FROM_STORAGE);
     this.frozen = stored.frozen;
+    this.saver = new NotesSaver(sessionId, this.doc, stored.ids, { ...deps, retried: () => deps.settle(this) });
     this.awareness.setLocalState(null);
     this.doc.on('update', (update: Uint8Array, origin: unknown) => this.onUpdate(update, origin));
     this.awareness.on('update', (change: { added: number[]; updated: number[]; removed: number[] }, origin: unknown) =>
       this.onAwareness(change, origin)
     );
     deps.relay.join(sessionId, {
-      onMessage: (kind, payload) => this.onRelay(kind, payload),
-      onConnected: () => deps.relay.publish(sessionId, RelayKind.HELLO, Y.encodeStateVector(this.doc)),
+      doc: this.doc,
+      onAwareness: (update) => this.onRelayedAwareness(update),
+      ownAwareness: () => {
+        const mine = [...this.owners].filter(([, o]) => o !== 'relay').map(([id]) => id);
+        return mine.length > 0 ? awarenessProtocol.encodeAwarenessUpdate(this.awareness, mine) : null;
+      },
       onFreeze: () => this.freeze()
     });
   }
@@ -120,7 +116,7 @@ export class NotesDoc {
 
   /** Whether changes wait to be saved. */
   get unsaved(): boolean {
-    return this.dirtySince !== null;
+    return this.saver.unsaved;
   }
 
   /** Whether the document is frozen for the record. */
@@ -190,7 +186,7 @@ export class NotesDoc {
             const owner = this.owners.get(id);
             return owner === undefined || owner === conn;
           });
-          if (update) awarenessProtocol.applyAwarenessUpdate(this.awareness, update, conn);
+          if (update) awarenessProtocol.applyAwarenessUpdate(this.awareness, update, originFor(conn));
           return;
         }
         case NotesMessage.QUERY_AWARENESS:
@@ -224,120 +220,54 @@ export class NotesDoc {
       if (!isEmptyUpdate(update)) this.send(conn, this.frozen ? FROZEN_DENIED : READ_ONLY_DENIED);
       return;
     }
-    Y.applyUpdate(this.doc, update, conn);
+    Y.applyUpdate(this.doc, update, originFor(conn));
   }
 
   private onUpdate(update: Uint8Array, origin: unknown): void {
+    const from = originOf(origin);
     const data = message(NotesMessage.SYNC, (e) => syncProtocol.writeUpdate(e, update));
-    for (const conn of this.conns.values()) if (conn !== origin) this.send(conn, data);
-    if (origin !== REMOTE) this.deps.relay.publish(this.sessionId, RelayKind.UPDATE, update);
+    for (const conn of this.conns.values()) if (from?.source !== 'connection' || from.conn !== conn) this.send(conn, data);
+    // A connection's change goes to the other instances too; what came from them or from storage does not.
+    if (from?.source === 'connection') this.deps.relay.publish(this.sessionId, RelayKind.UPDATE, update);
     // Another instance's changes are saved here too: whichever instance lives on has them in Postgres.
-    if (origin !== STORED) this.markUnsaved();
+    if (from?.source !== 'storage') this.saver.markUnsaved();
   }
 
   private onAwareness({ added, updated, removed }: { added: number[]; updated: number[]; removed: number[] }, origin: unknown): void {
     if (this.destroyed) return;
-    const owner = origin === REMOTE ? REMOTE : [...this.conns.values()].find((c) => c === origin);
+    const from = originOf(origin);
+    const owner = from?.source === 'relay' ? 'relay' : from?.source === 'connection' && this.conns.has(from.conn.ws) ? from.conn : null;
     for (const id of [...added, ...updated]) if (owner) this.owners.set(id, owner);
     for (const id of removed) this.owners.delete(id);
     const update = awarenessProtocol.encodeAwarenessUpdate(this.awareness, [...added, ...updated, ...removed]);
     // To every connection, the sender included: the stock client's watchdog counts its own echo as life.
     const data = message(NotesMessage.AWARENESS, (e) => encoding.writeVarUint8Array(e, update));
     for (const conn of this.conns.values()) this.send(conn, data);
-    if (origin !== REMOTE) this.deps.relay.publish(this.sessionId, RelayKind.AWARENESS, update);
+    if (from?.source !== 'relay') this.deps.relay.publish(this.sessionId, RelayKind.AWARENESS, update);
   }
 
-  private onRelay(kind: RelayKind, payload: Uint8Array): void {
+  /** Awareness from another instance: it may not speak for a client id connected here. */
+  private onRelayedAwareness(payload: Uint8Array): void {
     if (this.destroyed) return;
-    try {
-      switch (kind) {
-        case RelayKind.UPDATE:
-          // Frozen here means frozen everywhere: an edit still on its way from another instance came
-          // before its freeze, and is kept (every instance saves before it confirms).
-          return Y.applyUpdate(this.doc, payload, REMOTE);
-        case RelayKind.AWARENESS: {
-          // Another instance may not speak for a client id connected here.
-          const update = filterAwarenessUpdate(payload, (id) => {
-            const owner = this.owners.get(id);
-            return owner === undefined || owner === REMOTE;
-          });
-          if (update) awarenessProtocol.applyAwarenessUpdate(this.awareness, update, REMOTE);
-          return;
-        }
-        case RelayKind.HELLO: {
-          const { relay } = this.deps;
-          relay.publish(this.sessionId, RelayKind.UPDATE, Y.encodeStateAsUpdate(this.doc, payload));
-          relay.publish(this.sessionId, RelayKind.STATE, Y.encodeStateVector(this.doc));
-          const mine = [...this.owners].filter(([, o]) => o !== REMOTE).map(([id]) => id);
-          if (mine.length > 0) relay.publish(this.sessionId, RelayKind.AWARENESS, awarenessProtocol.encodeAwarenessUpdate(this.awareness, mine));
-          return;
-        }
-        case RelayKind.STATE:
-          return this.deps.relay.publish(this.sessionId, RelayKind.UPDATE, Y.encodeStateAsUpdate(this.doc, payload));
-      }
-    } catch (e) {
-      this.deps.logger.error('bad notes frame from another instance', { sessionId: this.sessionId, error: errorMessage(e) });
-    }
-  }
-
-  private markUnsaved(): void {
-    if (this.destroyed) return;
-    const { debounceMs, maxDelayMs } = this.deps.timing;
-    if (this.dirtySince === null) {
-      this.dirtySince = Date.now();
-      this.deadlineTimer = setTimeout(() => void this.save(), maxDelayMs);
-    }
-    clearTimeout(this.debounceTimer);
-    this.debounceTimer = setTimeout(() => void this.save(), debounceMs);
+    const update = filterAwarenessUpdate(payload, (id) => {
+      const owner = this.owners.get(id);
+      return owner === undefined || owner === 'relay';
+    });
+    if (update) awarenessProtocol.applyAwarenessUpdate(this.awareness, update, FROM_RELAY);
   }
 
   /**
    * Saves unsaved changes, one save at a time. Resolves true when nothing is left unsaved at that
    * point, false when the database failed (a retry is then scheduled; the changes stay in memory).
    */
-  async save(): Promise<boolean> {
-    while (this.saving) await this.saving;
-    if (this.dirtySince === null || this.destroyed) return true;
-    this.saving = this.saveOnce();
-    try {
-      return await this.saving;
-    } finally {
-      this.saving = null;
-    }
-  }
-
-  private async saveOnce(): Promise<boolean> {
-    clearTimeout(this.debounceTimer);
-    clearTimeout(this.deadlineTimer);
-    clearTimeout(this.retryTimer);
-    const since = this.dirtySince ?? Date.now();
-    this.dirtySince = null;
-    try {
-      const id = await this.deps.store.save(
-        this.sessionId,
-        this.known,
-        (update) => Y.applyUpdate(this.doc, update, STORED),
-        () => Y.encodeStateAsUpdate(this.doc)
-      );
-      this.known = new Set([id]);
-      return true;
-    } catch (e) {
-      this.deps.logger.error('saving notes failed; retrying', { sessionId: this.sessionId, error: errorMessage(e) });
-      // Changes made during the failed save are unsaved too; the earliest time stands.
-      this.dirtySince = Math.min(since, this.dirtySince ?? since);
-      this.retryTimer = setTimeout(() => {
-        void this.save().then((ok) => ok && this.deps.settle(this));
-      }, this.deps.timing.retryMs);
-      return false;
-    }
+  save(): Promise<boolean> {
+    return this.destroyed ? Promise.resolve(true) : this.saver.save();
   }
 
   /** Releases everything; the hub calls this only after a successful save with no connection left. */
   destroy(): void {
     this.destroyed = true;
-    clearTimeout(this.debounceTimer);
-    clearTimeout(this.deadlineTimer);
-    clearTimeout(this.retryTimer);
+    this.saver.stop();
     this.deps.relay.leave(this.sessionId);
     this.awareness.destroy();
     this.doc.destroy();

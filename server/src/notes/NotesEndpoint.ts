@@ -7,7 +7,7 @@ import type { Auth } from '../auth/Auth.ts';
 import { sessionToken } from '../http/cookies.ts';
 import type { Origins } from '../http/origins.ts';
 import { errorMessage, type Logger } from '../log.ts';
-import type { Accounts } from '../store/Accounts.ts';
+import type { AuditLog } from '../store/AuditLog.ts';
 import type { Groups } from '../store/Groups.ts';
 import type { NotesConnection, NotesDoc } from './NotesDoc.ts';
 import type { NotesHub } from './NotesHub.ts';
@@ -19,7 +19,7 @@ const RECHECK_MS = 30_000;
 export interface NotesEndpointDeps {
   readonly auth: Auth;
   readonly groups: Groups;
-  readonly accounts: Accounts;
+  readonly audit: AuditLog;
   readonly origins: Origins;
   readonly hub: NotesHub;
   readonly relay: NotesRelay;
@@ -108,7 +108,7 @@ export class NotesEndpoint {
     if (!access.ok) return refuse(socket, access.error.code === ErrorCode.NOT_FOUND ? 404 : 403, access.error.code, access.error.message);
     if (access.role !== 'facilitator' && access.role !== 'supervisor') return refuse(socket, 403, ErrorCode.FORBIDDEN, 'Notes are for the session\'s clinicians.');
     // Who read or changed which notes, never what they say.
-    await this.deps.accounts.audit({
+    await this.deps.audit.record({
       actorRole: access.role, actorId: identity.account.id, action: 'notes.open', target: sessionId, ip: req.socket.remoteAddress ?? ''
     });
 

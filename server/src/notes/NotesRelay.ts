@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
+import * as Y from 'yjs';
 import { errorMessage, type Logger } from '../log.ts';
 import type { RedisBus } from '../redis/RedisBus.ts';
+import { FROM_RELAY } from './origins.ts';
 
 /** What instances tell each other about one open notes document. */
 export const RelayKind = {
@@ -25,14 +27,17 @@ export const RelayKind = {
 } as const;
 export type RelayKind = (typeof RelayKind)[keyof typeof RelayKind];
 
-/** One open document's side of the relay. */
-export interface RelayListener {
-  onMessage(kind: RelayKind, payload: Uint8Array): void;
-  /**
-   * This instance can now both hear and speak on the document's channel, after it could not (first
-   * open, or either connection back after an outage): the document should say HELLO.
-   */
-  onConnected(): void;
+/**
+ * One open document as the relay sees it. The relay keeps the copies on every instance caught up:
+ * it applies what other instances send (origin FROM_RELAY), answers their HELLO and STATE with what
+ * they lack, and says HELLO itself whenever it can hear and speak for the document again.
+ */
+export interface RelayedDocument {
+  readonly doc: Y.Doc;
+  /** Awareness from another instance; the document applies what it may. */
+  onAwareness(update: Uint8Array): void;
+  /** This instance's own connections' awareness, told to an instance that says HELLO; null when none. */
+  ownAwareness(): Uint8Array | null;
   /** Another instance asks this one to freeze the document and save it; resolves true once saved. */
   onFreeze(): Promise<boolean>;
 }
@@ -42,13 +47,10 @@ export class NotesNotSavedError extends Error {}
 
 /** Cross-instance relay of notes documents; in-process (a no-op) without Redis. */
 export interface NotesRelay {
-  /**
-   * Relays this document while it is open here: messages from other instances go to `onMessage`;
-   * `onConnected` runs each time the relay can hear and speak for it again.
-   */
-  join(sessionId: string, listener: RelayListener): void;
+  /** Relays this document while it is open here, keeping its copy in step with the other instances'. */
+  join(sessionId: string, document: RelayedDocument): void;
   leave(sessionId: string): void;
-  /** Sends to every other instance that has the document open. Dropped while Redis is down. */
+  /** Sends a local change (UPDATE or AWARENESS) to every other instance that has the document open. Dropped while Redis is down. */
   publish(sessionId: string, kind: RelayKind, payload: Uint8Array): void;
   /**
    * Asks every other instance that holds the document to freeze and save it, and resolves once each
@@ -82,7 +84,7 @@ export const notesChannel = (sessionId: string) => `notes:{${sessionId}}`;
  * stays behind. Postgres stays the truth throughout. Revoked logins travel on the app's own channel.
  */
 export function busRelay(bus: RedisBus, logger: Logger): NotesRelay {
-  const handlers = new Map<string, RelayListener>();
+  const handlers = new Map<string, RelayedDocument>();
   /** Documents whose subscription Redis has confirmed. */
   const subscribed = new Set<string>();
   /** Freeze requests of this instance waiting for answers: request id → the answers still due. */
@@ -96,8 +98,16 @@ export function busRelay(bus: RedisBus, logger: Logger): NotesRelay {
     })
     .catch((e: unknown) => logger.error('redis subscribe failed (notes answers)', { error: errorMessage(e) }));
 
+  const send = (sessionId: string, kind: RelayKind, payload: Uint8Array) => {
+    const encoder = encoding.createEncoder();
+    encoding.writeVarUint(encoder, kind);
+    encoding.writeVarUint8Array(encoder, payload);
+    bus.publish(notesChannel(sessionId), encoding.toUint8Array(encoder), 'sharded');
+  };
+  /** "I (re)opened this document": the others answer with what it lacks, and their state vector. */
   const announce = (sessionId: string) => {
-    if (bus.canPublish) handlers.get(sessionId)?.onConnected();
+    const handler = handlers.get(sessionId);
+    if (handler && bus.canPublish) send(sessionId, RelayKind.HELLO, Y.encodeStateVector(handler.doc));
   };
   bus.onUp(() => {
     for (const sessionId of subscribed) announce(sessionId);
@@ -119,8 +129,23 @@ export function busRelay(bus: RedisBus, logger: Logger): NotesRelay {
         });
         return;
       }
-      if (kind > RelayKind.FREEZE) throw new Error(`unknown kind ${kind}`);
-      handler.onMessage(kind as RelayKind, payload);
+      switch (kind) {
+        case RelayKind.UPDATE:
+          return Y.applyUpdate(handler.doc, payload, FROM_RELAY);
+        case RelayKind.AWARENESS:
+          return handler.onAwareness(payload);
+        case RelayKind.HELLO: {
+          send(sessionId, RelayKind.UPDATE, Y.encodeStateAsUpdate(handler.doc, payload));
+          send(sessionId, RelayKind.STATE, Y.encodeStateVector(handler.doc));
+          const mine = handler.ownAwareness();
+          if (mine) send(sessionId, RelayKind.AWARENESS, mine);
+          return;
+        }
+        case RelayKind.STATE:
+          return send(sessionId, RelayKind.UPDATE, Y.encodeStateAsUpdate(handler.doc, payload));
+        default:
+          throw new Error(`unknown kind ${kind}`);
+      }
     } catch (e) {
       logger.error('malformed notes frame on redis', { error: errorMessage(e), length: message.length });
     }
@@ -144,12 +169,7 @@ export function busRelay(bus: RedisBus, logger: Logger): NotesRelay {
       subscribed.delete(sessionId);
       void bus.unsubscribe(notesChannel(sessionId), 'sharded');
     },
-    publish(sessionId, kind, payload) {
-      const encoder = encoding.createEncoder();
-      encoding.writeVarUint(encoder, kind);
-      encoding.writeVarUint8Array(encoder, payload);
-      bus.publish(notesChannel(sessionId), encoding.toUint8Array(encoder), 'sharded');
-    },
+    publish: send,
     async freezeElsewhere(sessionId, timeoutMs) {
       await answersHeard;
       if (!bus.up) throw new NotesNotSavedError('Redis is unreachable: other instances cannot be asked to save the notes.');

@@ -3,7 +3,7 @@ import { NOTES_PATH } from '@hearth/shared';
 import type { Auth } from '../auth/Auth.ts';
 import type { Origins } from '../http/origins.ts';
 import type { Logger } from '../log.ts';
-import type { Accounts } from '../store/Accounts.ts';
+import type { AuditLog } from '../store/AuditLog.ts';
 import type { Db } from '../store/Db.ts';
 import type { Groups } from '../store/Groups.ts';
 import { DEFAULT_NOTES_TIMING, type NotesTiming } from './NotesDoc.ts';
@@ -40,7 +40,7 @@ export interface Notes {
  */
 export function attachNotes(
   http: HttpServer,
-  deps: { db: Db; auth: Auth; groups: Groups; accounts: Accounts; origins: Origins; logger: Logger; bus: RedisBus | null; timing?: NotesTiming }
+  deps: { db: Db; auth: Auth; groups: Groups; audit: AuditLog; origins: Origins; logger: Logger; bus: RedisBus | null; timing?: NotesTiming }
 ): Notes {
   const { logger } = deps;
   const store = new NotesStore(deps.db);

@@ -1,7 +1,7 @@
 import type { PresenceView, Role } from '@hearth/shared';
 import { errorMessage, type Logger } from '../log.ts';
 import { reconcileAttendance, recordPresence, type AttendanceBoard } from './attendance.ts';
-import type { ConnRef, Presence, PresenceConn, PresenceEntry, PresenceTimings } from './Presence.ts';
+import type { ConnRef, PresenceStore, PresenceConn, PresenceEntry, PresenceTimings } from './PresenceStore.ts';
 import { clinicianView, memberView, people } from './presenceViews.ts';
 
 /** Where views go: this instance's sockets only (every instance tells its own). */
@@ -47,7 +47,7 @@ export class LivePresence {
   private ticks = 0;
 
   constructor(
-    private readonly store: Presence,
+    private readonly store: PresenceStore,
     private readonly board: AttendanceBoard,
     private readonly outlet: PresenceOutlet,
     private readonly timings: PresenceTimings,

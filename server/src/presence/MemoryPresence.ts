@@ -1,5 +1,5 @@
-import type { ConnRef, Presence, PresenceConn, PresenceEntry, PresenceTimings } from './Presence.ts';
-import { stateAt } from './Presence.ts';
+import type { ConnRef, PresenceStore, PresenceConn, PresenceEntry, PresenceTimings } from './PresenceStore.ts';
+import { stateAt } from './PresenceStore.ts';
 
 interface Slot {
   readonly entry: PresenceEntry;
@@ -20,7 +20,7 @@ interface Space {
  * RedisPresence, down to expiry by the injected clock; a second handle on the same space stands in
  * for a second instance in the contract suite.
  */
-export class MemoryPresence implements Presence {
+export class MemoryPresence implements PresenceStore {
   private readonly listeners: ((sessionId: string) => void)[] = [];
 
   constructor(

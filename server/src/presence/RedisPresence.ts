@@ -7,11 +7,11 @@ import {
   staleMs,
   stateAt,
   type ConnRef,
-  type Presence,
+  type PresenceStore,
   type PresenceConn,
   type PresenceEntry,
   type PresenceTimings
-} from './Presence.ts';
+} from './PresenceStore.ts';
 
 // Every session script gets KEYS = [the session's sorted set, its details hash, the vacancy index]
 // and ARGV = [sessionId, now, keepMs, …]. prune() ends expired connections; touch() records when the
@@ -141,7 +141,7 @@ export interface RedisPresenceOptions {
  * went missing. After Redis comes back, maybe empty, the store is unsettled until every instance has
  * had time to heartbeat its connections again.
  */
-export class RedisPresence implements Presence {
+export class RedisPresence implements PresenceStore {
   private readonly redis: RedisClient;
   /** Keys' prefix (under the bus's), and the channel of change announcements. */
   private readonly prefix: string;

@@ -1,5 +1,5 @@
 import type { PresencePerson, PresenceState, PresenceView, Role } from '@hearth/shared';
-import type { PresenceConn } from './Presence.ts';
+import type { PresenceConn } from './PresenceStore.ts';
 
 const RANK: Readonly<Record<Role, number>> = { facilitator: 0, supervisor: 1, member: 2 };
 

@@ -36,7 +36,7 @@ const toAccount = (r: AccountDbRow): Account => ({
   passwordHash: r.password_hash
 });
 
-/** Clinician accounts, their login sessions, member tokens, settings and the audit log. */
+/** Clinician accounts, their login sessions and member tokens. */
 export class Accounts {
   constructor(private readonly db: Db) {}
 
@@ -119,24 +119,5 @@ export class Accounts {
     return r
       ? { id: r.id, sessionId: r.session_id, memberId: r.member_id, alias: r.alias, expiresAt: r.expires_at, revokedAt: r.revoked_at }
       : null;
-  }
-
-  /** Returns the stored value of a setting, storing `value` first if there is none (first writer wins). */
-  async settingOrInit(key: string, value: string): Promise<string> {
-    await this.db.query('insert into settings (key, value) values ($1, $2) on conflict (key) do nothing', [key, value]);
-    const [row] = await this.db.query<{ value: string }>('select value from settings where key = $1', [key]);
-    if (!row) throw new Error(`setting ${key} vanished`);
-    return row.value;
-  }
-
-  /** Records who did what. Never pass clinical content here. */
-  async audit(entry: { actorRole: string; actorId: string | null; action: string; target?: string; ip?: string }): Promise<void> {
-    await this.db.query('insert into audit_log (actor_role, actor_id, action, target, ip) values ($1, $2, $3, $4, $5)', [
-      entry.actorRole,
-      entry.actorId,
-      entry.action,
-      entry.target ?? null,
-      entry.ip ?? null
-    ]);
   }
 }

@@ -1,37 +1,11 @@
-import type { Actor, BoardEvent, SessionStatus } from '@hearth/shared';
-import { UNIQUE_VIOLATION, sqlState, type Db, type Queryable } from './Db.ts';
+import type { BoardEvent } from '@hearth/shared';
+import { AppendConflict, type Append, type BoardLog, type SeenCommand, type StoredEvent, type Transaction } from '../live/ports.ts';
 
-/** An event read back from the log with its place in it. */
-export interface StoredEvent {
-  readonly seq: number;
-  /** Its place among the events members may see; null when members may not. */
-  readonly memberSeq: number | null;
-  /** Its place among the events for its one member alone; null when it is not for one member. */
-  readonly privateSeq: number | null;
-  readonly event: BoardEvent;
-}
+export { AppendConflict, type Append, type SeenCommand, type StoredEvent };
+import { UNIQUE_VIOLATION, sqlState, type Db } from './Db.ts';
 
-/** A command id already applied, and where its events ended. */
-export interface SeenCommand {
-  readonly actorId: string;
-  readonly lastSeq: number;
-}
 
-/** What one accepted command appends. */
-export interface Append {
-  readonly sessionId: string;
-  /** The log position the decision was made at; the events take the next seqs. */
-  readonly afterSeq: number;
-  readonly events: readonly BoardEvent[];
-  /** Each event's member_seq (null for events members may not see), parallel to `events`. */
-  readonly memberSeqs: readonly (number | null)[];
-  /** Each event's private numbering, for an event for one member alone (else null), parallel to `events`. */
-  readonly privateSeqs: readonly ({ readonly to: string; readonly seq: number } | null)[];
-  readonly actor: Actor;
-  readonly commandId: string;
-  /** The session summary after these events, kept beside the log for listings. */
-  readonly summary: { readonly title: string; readonly status: Exclude<SessionStatus, 'new'>; readonly scheduledFor: string | null };
-}
+
 
 type EventRow = { seq: number; member_seq: number | null; private_seq: number | null; event: BoardEvent };
 const COLUMNS = 'seq, member_seq, private_seq, event';
@@ -43,19 +17,13 @@ const toStored = (r: EventRow): StoredEvent => ({
   event: r.event
 });
 
-/** Thrown when another writer appended first: catch up and decide again. */
-export class AppendConflict extends Error {
-  constructor(readonly sessionId: string) {
-    super(`log of session ${sessionId} moved on`);
-  }
-}
 
 /**
  * The session event log: append-only, sequenced by the unique (session_id, seq) key. The events of
  * one command and its idempotency record are written in one transaction, so an acknowledged command
  * is durable and a retried one is found.
  */
-export class EventLog {
+export class EventLog implements BoardLog {
   constructor(private readonly db: Db) {}
 
   /** Events after `afterSeq`, in order. */
@@ -99,7 +67,7 @@ export class EventLog {
    * same transaction (creating the session row for its first command). Throws AppendConflict when
    * another writer took one of those seqs or the same command id first.
    */
-  async append(input: Append, before?: (tx: Queryable) => Promise<void>): Promise<number> {
+  async append(input: Append, before?: (tx: Transaction) => Promise<void>): Promise<number> {
     const { sessionId, afterSeq, events, memberSeqs, privateSeqs, actor, commandId, summary } = input;
     const lastSeq = afterSeq + events.length;
     try {

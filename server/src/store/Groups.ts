@@ -1,13 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import {
-  CrisisProtocol,
-  DEFAULT_CRISIS_PROTOCOL,
-  DEFAULT_PARTICIPATION_SETTINGS,
-  ParticipationSettings,
-  type GroupSummary,
-  type RosterEntry,
-  type SessionSummary
-} from '@hearth/shared';
+import { DEFAULT_PARTICIPATION_SETTINGS, ParticipationSettings, type RosterEntry } from '@hearth/shared';
 import type { Db, Queryable } from './Db.ts';
 
 export type StaffRole = 'facilitator' | 'supervisor';
@@ -27,6 +19,17 @@ export interface RosterMember {
   readonly alias: string;
 }
 
+/** A group as one of its clinicians sees it. */
+export interface GroupRow {
+  readonly id: string;
+  readonly name: string;
+  /** The clinician's role in it. */
+  readonly role: StaffRole;
+  readonly facilitators: readonly string[];
+  readonly roster: readonly RosterMember[];
+  readonly sessions: readonly SessionRow[];
+}
+
 type SessionDbRow = {
   id: string; group_id: string; group_name: string; invite_code: string; title: string;
   status: 'scheduled' | 'live' | 'ended'; scheduled_for: Date | null;
@@ -44,7 +47,7 @@ const toSession = (r: SessionDbRow): SessionRow => ({
 const SESSION_SELECT = `select s.id, s.group_id, g.name as group_name, s.invite_code, s.title, s.status, s.scheduled_for
   from sessions s join groups g on g.id = s.group_id`;
 
-/** Groups, their staff and rosters, and their sessions. */
+/** Groups, their staff and rosters, and their sessions: rows, which the HTTP layer shapes into answers. */
 export class Groups {
   constructor(private readonly db: Db) {}
 
@@ -90,16 +93,17 @@ export class Groups {
   }
 
   /** The groups a clinician belongs to, with staff, roster and sessions (newest first). */
-  async listFor(accountId: string): Promise<GroupSummary[]> {
+  async listFor(accountId: string): Promise<GroupRow[]> {
     const groups = await this.db.query<{ id: string; name: string; role: StaffRole }>(
       `select g.id, g.name, s.role from groups g join group_staff s on s.group_id = g.id
         where s.account_id = $1 order by g.created_at desc, g.name`,
       [accountId]
     );
-    return Promise.all(groups.map((g) => this.summary(g.id, g.name, g.role)));
+    return Promise.all(groups.map((g) => this.row(g.id, g.name, g.role)));
   }
 
-  async summary(groupId: string, name: string, role: StaffRole): Promise<GroupSummary> {
+  /** One group as a clinician of it sees it: the facilitators' names, the roster, the sessions (newest first). */
+  async row(groupId: string, name: string, role: StaffRole): Promise<GroupRow> {
     const [staff, roster, sessions] = await Promise.all([
       this.db.query<{ display_name: string }>(
         `select a.display_name from group_staff s join accounts a on a.id = s.account_id
@@ -109,14 +113,7 @@ export class Groups {
       this.roster(groupId),
       this.db.query<SessionDbRow>(`${SESSION_SELECT} where s.group_id = $1 order by s.created_at desc`, [groupId])
     ]);
-    return {
-      id: groupId,
-      name,
-      role,
-      facilitators: staff.map((s) => s.display_name),
-      aliases: roster.map((m) => m.alias),
-      sessions: sessions.map((r) => sessionSummary(toSession(r), role))
-    };
+    return { id: groupId, name, role, facilitators: staff.map((s) => s.display_name), roster, sessions: sessions.map(toSession) };
   }
 
   async roster(groupId: string): Promise<RosterMember[]> {
@@ -138,24 +135,6 @@ export class Groups {
 
   async setParticipationSettings(groupId: string, settings: ParticipationSettings): Promise<void> {
     await this.db.query('update groups set participation_settings = $2::text::jsonb where id = $1', [groupId, JSON.stringify(settings)]);
-  }
-
-  /** The crisis protocol of the organization a group belongs to; the defaults until it is set. */
-  async crisisProtocolOfGroup(groupId: string): Promise<CrisisProtocol> {
-    const [row] = await this.db.query<{ crisis_protocol: unknown }>(
-      'select o.crisis_protocol from groups g join organizations o on o.id = g.organization_id where g.id = $1',
-      [groupId]
-    );
-    return parseProtocol(row?.crisis_protocol);
-  }
-
-  async crisisProtocol(organizationId: string): Promise<CrisisProtocol> {
-    const [row] = await this.db.query<{ crisis_protocol: unknown }>('select crisis_protocol from organizations where id = $1', [organizationId]);
-    return parseProtocol(row?.crisis_protocol);
-  }
-
-  async setCrisisProtocol(organizationId: string, protocol: CrisisProtocol): Promise<void> {
-    await this.db.query('update organizations set crisis_protocol = $2::text::jsonb where id = $1', [organizationId, JSON.stringify(protocol)]);
   }
 
   /** The clinicians of a session's group: ids, names and roles, for clinicians to put names to ids. */
@@ -211,21 +190,4 @@ export class Groups {
     );
     return rows.map(toSession);
   }
-}
-
-function parseProtocol(stored: unknown): CrisisProtocol {
-  const parsed = CrisisProtocol.safeParse(stored);
-  return parsed.success ? parsed.data : DEFAULT_CRISIS_PROTOCOL;
-}
-
-/** A session as a clinician lists it; only facilitators get the invite code. */
-export function sessionSummary(s: SessionRow, role: StaffRole): SessionSummary {
-  return {
-    id: s.id,
-    groupId: s.groupId,
-    title: s.title,
-    status: s.status,
-    scheduledFor: s.scheduledFor,
-    inviteCode: role === 'facilitator' ? s.inviteCode : null
-  };
 }

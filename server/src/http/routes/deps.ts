@@ -4,7 +4,9 @@ import type { Config } from '../../config.ts';
 import type { BoardService } from '../../live/BoardService.ts';
 import type { Logger } from '../../log.ts';
 import type { Accounts } from '../../store/Accounts.ts';
+import type { AuditLog } from '../../store/AuditLog.ts';
 import type { Groups } from '../../store/Groups.ts';
+import type { Organizations } from '../../store/Organizations.ts';
 import { HttpError } from '../errors.ts';
 import type { Origins } from '../origins.ts';
 
@@ -13,7 +15,9 @@ export interface ApiDeps {
   readonly config: Config;
   readonly auth: Auth;
   readonly accounts: Accounts;
+  readonly audit: AuditLog;
   readonly groups: Groups;
+  readonly organizations: Organizations;
   readonly board: BoardService;
   readonly origins: Origins;
   readonly logger: Logger;

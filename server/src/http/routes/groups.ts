@@ -1,19 +1,20 @@
 import { API_ROUTES } from '@hearth/shared';
 import type { Handler } from '../bindRoute.ts';
 import { HttpError } from '../errors.ts';
+import { groupSummary } from './answers.ts';
 import { requireGroupRole, type ApiDeps } from './deps.ts';
 
 type R = typeof API_ROUTES;
 
 /** Groups: listing, creating, and their nudge settings. */
-export function groupRoutes({ accounts, groups }: ApiDeps): {
+export function groupRoutes({ accounts, audit, groups }: ApiDeps): {
   listGroups: Handler<R['listGroups']>;
   createGroup: Handler<R['createGroup']>;
   groupSettings: Handler<R['groupSettings']>;
   saveGroupSettings: Handler<R['saveGroupSettings']>;
 } {
   return {
-    listGroups: async ({ who }) => ({ status: 200, body: { groups: await groups.listFor(who.account.id) } }),
+    listGroups: async ({ who }) => ({ status: 200, body: { groups: (await groups.listFor(who.account.id)).map(groupSummary) } }),
 
     createGroup: async ({ who, body, ip }) => {
       const staff: { accountId: string; role: 'facilitator' | 'supervisor' }[] = [{ accountId: who.account.id, role: 'facilitator' }];
@@ -32,8 +33,8 @@ export function groupRoutes({ accounts, groups }: ApiDeps): {
         staff,
         aliases: body.aliases
       });
-      await accounts.audit({ actorRole: 'facilitator', actorId: who.account.id, action: 'group.create', target: id, ip });
-      return { status: 201, body: { group: await groups.summary(id, body.name, 'facilitator') } };
+      await audit.record({ actorRole: 'facilitator', actorId: who.account.id, action: 'group.create', target: id, ip });
+      return { status: 201, body: { group: groupSummary(await groups.row(id, body.name, 'facilitator')) } };
     },
 
     groupSettings: async ({ who, params }) => {
@@ -44,7 +45,7 @@ export function groupRoutes({ accounts, groups }: ApiDeps): {
     saveGroupSettings: async ({ who, params, body, ip }) => {
       await requireGroupRole(groups, who, params.groupId, ['facilitator'], 'Only a facilitator of this group can change its settings.');
       await groups.setParticipationSettings(params.groupId, body);
-      await accounts.audit({ actorRole: 'facilitator', actorId: who.account.id, action: 'group.settings', target: params.groupId, ip });
+      await audit.record({ actorRole: 'facilitator', actorId: who.account.id, action: 'group.settings', target: params.groupId, ip });
       return { status: 200, body: { settings: body } };
     }
   };

@@ -5,17 +5,17 @@ import type { ApiDeps } from './deps.ts';
 type R = typeof API_ROUTES;
 
 /** The organization's crisis protocol. */
-export function organizationRoutes({ accounts, groups }: ApiDeps): {
+export function organizationRoutes({ audit, organizations }: ApiDeps): {
   crisisProtocol: Handler<R['crisisProtocol']>;
   saveCrisisProtocol: Handler<R['saveCrisisProtocol']>;
 } {
   return {
-    crisisProtocol: async ({ who }) => ({ status: 200, body: { protocol: await groups.crisisProtocol(who.account.organizationId) } }),
+    crisisProtocol: async ({ who }) => ({ status: 200, body: { protocol: await organizations.crisisProtocol(who.account.organizationId) } }),
     // Any clinician of the organization may keep its crisis protocol current; sessions scheduled
     // afterwards carry the new one.
     saveCrisisProtocol: async ({ who, body, ip }) => {
-      await groups.setCrisisProtocol(who.account.organizationId, body);
-      await accounts.audit({ actorRole: 'clinician', actorId: who.account.id, action: 'organization.crisis-protocol', ip });
+      await organizations.setCrisisProtocol(who.account.organizationId, body);
+      await audit.record({ actorRole: 'clinician', actorId: who.account.id, action: 'organization.crisis-protocol', ip });
       return { status: 200, body: { protocol: body } };
     }
   };

@@ -1,9 +1,10 @@
 import { API_ROUTES, type CommandResult } from '@hearth/shared';
 import { accessTo } from '../../auth/access.ts';
 import type { ClinicianIdentity } from '../../auth/Auth.ts';
-import { parseCommand } from '../../live/parse.ts';
-import { scheduleSession } from '../../live/scheduleSession.ts';
-import { sessionSummary, type Groups } from '../../store/Groups.ts';
+import { parseCommand } from '../../edge/parse.ts';
+import { scheduleSession } from '../../sessions/scheduleSession.ts';
+import type { Groups } from '../../store/Groups.ts';
+import { sessionSummary } from './answers.ts';
 import type { Handler } from '../bindRoute.ts';
 import { HttpError } from '../errors.ts';
 import { requireGroupRole, type ApiDeps } from './deps.ts';
@@ -19,7 +20,7 @@ async function clinicianAccess(groups: Groups, who: ClinicianIdentity, sessionId
 }
 
 /** Sessions: scheduling, opening, and the board's commands over HTTP. */
-export function sessionRoutes({ board, groups }: ApiDeps): {
+export function sessionRoutes({ board, groups, organizations }: ApiDeps): {
   createSession: Handler<R['createSession']>;
   session: Handler<R['session']>;
   command: Handler<R['command']>;
@@ -28,7 +29,7 @@ export function sessionRoutes({ board, groups }: ApiDeps): {
     createSession: async ({ who, params, body }) => {
       await requireGroupRole(groups, who, params.groupId, ['facilitator'], 'Only a facilitator of this group can schedule its sessions.');
       const { sessionId, result } = await scheduleSession(
-        { board, groups },
+        { board, groups, organizations },
         { groupId: params.groupId, createdBy: who.account.id, title: body.title, scheduledFor: body.scheduledFor, agenda: body.agenda }
       );
       if (!result.ok) throw HttpError.of(result.error);

@@ -352,7 +352,7 @@ export class BoardConnection {
       void this.#join();
       return;
     }
-    this.#outbox.flush();
+    this.#outbox.sendWaiting();
   }
 
   #onEvent(msg: EventMessage): void {

@@ -97,7 +97,7 @@ export class CommandOutbox {
   }
 
   /** Sends everything waiting, after a join; what waited too long is dropped and the person told. */
-  flush(): void {
+  sendWaiting(): void {
     const now = Date.now();
     for (const pending of [...this.#pending.values()]) {
       if (now - pending.queuedAt > MAX_QUEUE_AGE_MS) {

@@ -50,7 +50,7 @@ export const staleMs = (t: PresenceTimings): number => 2 * t.heartbeatMs;
  * Time comes from the adapter's injected clock. Adapters: MemoryPresence (one instance) and
  * RedisPresence (several). Both pass tests/integration/presence.contract.test.ts.
  */
-export interface Presence {
+export interface PresenceStore {
   /** Adds or replaces a connection as connected. The same person's dropped connections end at once: they are back. */
   join(entry: PresenceEntry): Promise<void>;
   /**

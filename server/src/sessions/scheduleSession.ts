@@ -1,7 +1,8 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { CommandResult, NewItem } from '@hearth/shared';
 import type { Groups } from '../store/Groups.ts';
-import type { BoardService } from './BoardService.ts';
+import type { Organizations } from '../store/Organizations.ts';
+import type { BoardService } from '../live/BoardService.ts';
 
 export interface ScheduleInput {
   readonly groupId: string;
@@ -17,15 +18,15 @@ export interface ScheduleInput {
  * protocol — in one transaction.
  */
 export async function scheduleSession(
-  deps: { board: BoardService; groups: Groups },
+  deps: { board: BoardService; groups: Groups; organizations: Organizations },
   input: ScheduleInput
 ): Promise<{ sessionId: string; result: CommandResult }> {
-  const { board, groups } = deps;
+  const { board, groups, organizations } = deps;
   const sessionId = randomUUID();
   const [roster, settings, crisis] = await Promise.all([
     groups.rosterEntries(input.groupId),
     groups.participationSettings(input.groupId),
-    groups.crisisProtocolOfGroup(input.groupId)
+    organizations.crisisProtocolOfGroup(input.groupId)
   ]);
   const result = await board.execute(
     sessionId,

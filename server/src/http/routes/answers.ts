@@ -1,0 +1,26 @@
+import type { GroupSummary, SessionSummary, StaffRole } from '@hearth/shared';
+import type { GroupRow, SessionRow } from '../../store/Groups.ts';
+
+/** A session as a clinician lists it; only facilitators get the invite code. */
+export function sessionSummary(s: SessionRow, role: StaffRole): SessionSummary {
+  return {
+    id: s.id,
+    groupId: s.groupId,
+    title: s.title,
+    status: s.status,
+    scheduledFor: s.scheduledFor,
+    inviteCode: role === 'facilitator' ? s.inviteCode : null
+  };
+}
+
+/** A group as a clinician of it lists it: its roster by alias, its sessions as that clinician's role may see them. */
+export function groupSummary(g: GroupRow): GroupSummary {
+  return {
+    id: g.id,
+    name: g.name,
+    role: g.role,
+    facilitators: [...g.facilitators],
+    aliases: g.roster.map((m) => m.alias),
+    sessions: g.sessions.map((s) => sessionSummary(s, g.role))
+  };
+}
