@@ -24,6 +24,9 @@ import { RedisPresence } from './presence/RedisPresence.ts';
 import { Accounts } from './store/Accounts.ts';
 import { AuditLog } from './store/AuditLog.ts';
 import { Settings } from './store/Settings.ts';
+import { NotesStore } from './notes/NotesStore.ts';
+import { RecordService } from './records/RecordService.ts';
+import { RecordStore } from './records/RecordStore.ts';
 import { RedisBus } from './redis/RedisBus.ts';
 import { openPglite, openPostgres, type Db } from './store/Db.ts';
 import { EventLog } from './store/EventLog.ts';
@@ -142,8 +145,9 @@ async function assemble(config: Config, logger: Logger, db: Db): Promise<Running
 
   if (config.demo && (await seedDemo({ db, accounts, groups, organizations, board }))) logger.info('seeded the demo organization');
 
+  const records = new RecordService({ store: new RecordStore(db), log, notesStore: new NotesStore(db), notes, groups, auth, audit });
   app.use('/api', apiRouter({
-    config, auth, accounts, audit, groups, organizations, board, origins, logger,
+    config, auth, accounts, audit, groups, organizations, board, records, origins, logger,
     health: async () => {
       await db.query('select 1');
       return { database: 'ok', redis: bus ? (bus.up ? 'ok' : 'down') : 'off' };

@@ -5,6 +5,18 @@ import { ParticipationSettings } from './participation/types.ts';
 import { CommandResult, Uuid } from './protocol.ts';
 import { DateTimeInput, Id, UtcDateTime, type Frozen } from './roles.ts';
 import { CrisisProtocol } from './safety/types.ts';
+import {
+  AddendumRequest,
+  ChainVerification,
+  NarrativeEdit,
+  PendingRecord,
+  RecordAccess,
+  RecordExport,
+  RecordView,
+  SignRequest,
+  SummaryEdit
+} from './records/api.ts';
+import { MentionOverride } from './records/guards.ts';
 
 /** HTTP request bodies and responses of /api, and the table of routes the server serves and documents. */
 
@@ -159,6 +171,17 @@ const InviteCode = z.string().regex(/^[A-Za-z0-9_-]{6,64}$/).describe('The code 
 const groupParams = z.object({ groupId: Uuid }).strict();
 const sessionParams = z.object({ sessionId: Uuid }).strict();
 const inviteParams = z.object({ code: InviteCode }).strict();
+const memberNoteParams = z.object({ sessionId: Uuid, memberId: Id }).strict();
+
+/** An HL7 FHIR R4 Bundle (type collection); the FHIR R4 specification gives its resources' shapes. */
+export const FhirBundle = z.looseObject({
+  resourceType: z.literal('Bundle'),
+  type: z.literal('collection'),
+  entry: z.array(z.looseObject({ fullUrl: z.string(), resource: z.looseObject({ resourceType: z.string() }) }))
+});
+
+/** Errors every record route can answer besides its own. */
+const RECORD_ACCESS = ['FORBIDDEN', 'NOT_FOUND', 'RECORD_NOT_FOUND'] as const satisfies readonly ErrorCode[];
 
 /** Every route of /api. The server binds exactly these; the OpenAPI document is generated from them. */
 export const API_ROUTES = {
@@ -278,6 +301,101 @@ export const API_ROUTES = {
     body: JoinInviteRequest,
     responses: { 201: MemberJoinResponse },
     errors: ['NOT_FOUND', 'ALIAS_NOT_ON_ROSTER']
+  },
+  takeRecord: {
+    method: 'post', path: '/api/sessions/:sessionId/record', tag: 'records', auth: 'clinician',
+    summary: 'Take the record\'s draft (facilitators, once the session has ended): the notes freeze, on every instance, and the draft is drawn from the log and the notes. Answers the record if it exists.',
+    params: sessionParams,
+    responses: { 200: RecordView },
+    errors: ['FORBIDDEN', 'NOT_FOUND', 'SESSION_NOT_ENDED', 'NOTES_NOT_SAVED']
+  },
+  record: {
+    method: 'get', path: '/api/sessions/:sessionId/record', tag: 'records', auth: 'clinician',
+    summary: 'The record for review: its content, the guards that block signing, the signatures, its chain entry once final, its addenda (the group\'s clinicians).',
+    params: sessionParams,
+    responses: { 200: RecordView },
+    errors: [...RECORD_ACCESS]
+  },
+  recordForPrint: {
+    method: 'get', path: '/api/sessions/:sessionId/record/print', tag: 'records', auth: 'clinician',
+    summary: 'The record, as the print view reads it (the read is audited as a print).',
+    params: sessionParams,
+    responses: { 200: RecordView },
+    errors: [...RECORD_ACCESS]
+  },
+  editSummary: {
+    method: 'put', path: '/api/sessions/:sessionId/record/summary', tag: 'records', auth: 'clinician',
+    summary: 'Edit the group summary of a draft (facilitators). Signatures of the content before the edit are removed.',
+    params: sessionParams,
+    body: SummaryEdit,
+    responses: { 200: RecordView },
+    errors: [...RECORD_ACCESS, 'RECORD_FINAL']
+  },
+  editNarrative: {
+    method: 'put', path: '/api/sessions/:sessionId/record/members/:memberId', tag: 'records', auth: 'clinician',
+    summary: 'Edit one member\'s narrative in a draft (facilitators). Signatures of the content before the edit are removed.',
+    params: memberNoteParams,
+    body: NarrativeEdit,
+    responses: { 200: RecordView },
+    errors: [...RECORD_ACCESS, 'RECORD_FINAL', 'MEMBER_NOT_FOUND']
+  },
+  overrideMention: {
+    method: 'post', path: '/api/sessions/:sessionId/record/overrides', tag: 'records', auth: 'clinician',
+    summary: 'Mark a mention of another member\'s alias in a member\'s note as not a reference to that member, with a reason (facilitators).',
+    params: sessionParams,
+    body: MentionOverride,
+    responses: { 200: RecordView },
+    errors: [...RECORD_ACCESS, 'RECORD_FINAL', 'MEMBER_NOT_FOUND', 'NOTHING_CHANGED']
+  },
+  signRecord: {
+    method: 'post', path: '/api/sessions/:sessionId/record/signatures', tag: 'records', auth: 'clinician',
+    summary: 'Sign the record as it stands, with your password again: as its author (the first facilitator), a co-author (the others) or its reviewer (the supervisor, when the group asks for a co-signature). The last required signature makes it final.',
+    params: sessionParams,
+    body: SignRequest,
+    responses: { 200: RecordView },
+    errors: [...RECORD_ACCESS, 'RECORD_FINAL', 'INVALID_CREDENTIALS', 'GUARDS_OPEN', 'ALREADY_SIGNED', 'NOT_YOURS_TO_SIGN']
+  },
+  addAddendum: {
+    method: 'post', path: '/api/sessions/:sessionId/record/addenda', tag: 'records', auth: 'clinician',
+    summary: 'Add a signed addendum to a final record (the group\'s facilitators and supervisors): a new, labelled, dated entry of the chain with its reason; the original stays as it was.',
+    params: sessionParams,
+    body: AddendumRequest,
+    responses: { 200: RecordView },
+    errors: [...RECORD_ACCESS, 'RECORD_NOT_FINAL', 'INVALID_CREDENTIALS']
+  },
+  exportRecord: {
+    method: 'get', path: '/api/sessions/:sessionId/record/export', tag: 'records', auth: 'clinician',
+    summary: 'The final record as signed: the stored canonical JSON and every hash, and its addenda.',
+    params: sessionParams,
+    responses: { 200: RecordExport },
+    errors: [...RECORD_ACCESS, 'RECORD_NOT_FINAL']
+  },
+  exportFhir: {
+    method: 'get', path: '/api/sessions/:sessionId/record/fhir', tag: 'records', auth: 'clinician',
+    summary: 'The final record as an HL7 FHIR R4 Bundle: the session and each member\'s Encounter, a DocumentReference per member note, a Provenance per signature, the members as Patients by alias and roster id only.',
+    params: sessionParams,
+    responses: { 200: FhirBundle },
+    errors: [...RECORD_ACCESS, 'RECORD_NOT_FINAL']
+  },
+  recordAccess: {
+    method: 'get', path: '/api/sessions/:sessionId/record/access', tag: 'records', auth: 'clinician',
+    summary: 'The record\'s access history from the audit log: every view, print, export, signature, addendum and guard override, with who and when (the group\'s clinicians).',
+    params: sessionParams,
+    responses: { 200: z.object({ accesses: z.array(RecordAccess) }).strict() },
+    errors: [...RECORD_ACCESS]
+  },
+  verifyRecords: {
+    method: 'get', path: '/api/groups/:groupId/records/verify', tag: 'records', auth: 'clinician',
+    summary: 'Recompute every hash and link of the group\'s chain of final records and addenda, and name the first break (the group\'s clinicians).',
+    params: groupParams,
+    responses: { 200: ChainVerification },
+    errors: ['FORBIDDEN']
+  },
+  pendingRecords: {
+    method: 'get', path: '/api/records/pending', tag: 'records', auth: 'clinician',
+    summary: 'Records waiting for your signature: as an author or co-author, or as the supervisor who co-signs.',
+    responses: { 200: z.object({ records: z.array(PendingRecord) }).strict() },
+    errors: []
   }
 } as const satisfies Record<string, RouteSpec>;
 

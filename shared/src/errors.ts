@@ -93,6 +93,18 @@ export const ERRORS = {
   CUE_EXISTS: { status: 409, retry: false, meaning: '`cue.send` with the id of a cue that exists.' },
   RESOURCE_EXISTS: { status: 409, retry: false, meaning: '`resource.share` with the id of a resource already shared in this session.' },
   LIMIT_REACHED: { status: 409, retry: false, meaning: 'The session holds as many flags (100), cues (200) or shared resources (100) as it may.' },
+  // Records
+  SESSION_NOT_ENDED: { status: 409, retry: false, meaning: 'A record is drawn once the session has ended: end it first.' },
+  RECORD_NOT_FOUND: { status: 404, retry: false, meaning: 'The session has no record yet: take its draft first.' },
+  RECORD_FINAL: { status: 409, retry: false, meaning: 'The record is final: nothing in it changes any more; add an addendum instead.' },
+  RECORD_NOT_FINAL: { status: 409, retry: false, meaning: 'Only a final record takes addenda or is exported as signed.' },
+  GUARDS_OPEN: { status: 409, retry: false, meaning: 'The record cannot be signed while a guard is open (another member named in a note, near-identical narratives, attendance unconfirmed, a flag open).' },
+  ALREADY_SIGNED: { status: 409, retry: false, meaning: 'You already signed this record as it stands.' },
+  NOT_YOURS_TO_SIGN: {
+    status: 409,
+    retry: false,
+    meaning: 'Your signature is not one this record needs now: a supervisor co-signs after every facilitator, and only when the group asks for it.'
+  },
   // Server
   BUSY: { status: 503, retry: true, meaning: 'The session\'s log is under heavy concurrent writing, or the server is shutting down: retry with the same id.' },
   NOTES_NOT_SAVED: {

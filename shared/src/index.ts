@@ -21,3 +21,7 @@ export * from './api.ts';
 export * from './notes/shape.ts';
 export * from './notes/protocol.ts';
 export * from './board/commandDocs.ts';
+export * from './records/record.ts';
+export * from './records/draft.ts';
+export * from './records/guards.ts';
+export * from './records/api.ts';

@@ -8,6 +8,8 @@ import { demoLogins, startTestServer } from './testServer.ts';
 export interface ServerFixture {
   /** The server under test (available inside tests and hooks). */
   readonly server: RunningServer;
+  /** The URL of the suite's own database (for tests that look at or change what is stored). */
+  readonly databaseUrl: string;
   /** Cookie header values of facilitators A and B and the supervisor. */
   readonly cookies: { readonly a: string; readonly b: string; readonly supervisor: string };
   /** Opens a /board socket, closed again after the suite. */
@@ -43,6 +45,9 @@ export function useServerFixture(env: Record<string, string> = {}): ServerFixtur
   return {
     get server() {
       return started(server);
+    },
+    get databaseUrl() {
+      return started(db).url;
     },
     get cookies() {
       return started(cookies);

@@ -18,12 +18,17 @@ import {
   decide,
   fold,
   initialState,
+  attendanceOf,
+  draftRecord,
   privateTo,
   project,
+  recordGuards,
+  RecordContent,
   timerOf,
   visibleTo,
   type Actor,
   type BoardState,
+  type MemberNote,
   type CommandType,
   type ParticipationSettings,
   type RosterEntry,
@@ -666,5 +671,75 @@ describe('the board under random command sequences', () => {
       { numRuns: 300 }
     );
     expect(reconnectedAfterStepBack).toBeGreaterThan(0);
+  });
+});
+
+/** Strings of a member note that Hearth writes itself: everything but clinicians' free text. */
+function hearthWritten(note: MemberNote): string[] {
+  const out: string[] = [note.alias, note.attendance.status, note.attendance.suggested];
+  for (const f of note.flags) out.push(f.category, f.severity, f.raised.by, String(f.otherMembers), ...f.steps.map((s) => s.label));
+  return out;
+}
+
+describe('the record drawn from any board', () => {
+  // CPU-bound like the run above: a bound for a loaded machine, not a wait.
+  it('names no other member in what Hearth writes of a member note, matches attendanceOf, and comes out the same twice', { timeout: 30_000 }, () => {
+    const clinicians = [facilitator, coFacilitator, supervisor].map((a, n) => ({
+      accountId: a.id,
+      name: ['Alex Rivera', 'Sam Okafor', 'Morgan Lee'][n]!,
+      credentials: ['LCSW', 'LMFT', 'PhD'][n]!,
+      role: a.role === 'supervisor' ? ('supervisor' as const) : ('facilitator' as const)
+    }));
+    fc.assert(
+      fc.property(scenario, fc.boolean(), ({ preamble: opening, steps }, noisyNotes) => {
+        let state = initialState;
+        let clock = T0;
+        const log: BoardEvent[] = [];
+        const all = [...opening.map((c) => ({ command: c, actor: facilitator, dt: 0, aim: false })), ...steps];
+        const apply = (cmd: Command, who: Actor) => {
+          const d = decide(state, cmd, who, clock);
+          if (!d.ok) return;
+          state = fold(state, d.events);
+          log.push(...d.events);
+        };
+        for (const { command: raw, actor: drawn, dt, aim } of all) {
+          clock = Math.max(0, clock + dt);
+          const who = aim ? aimedActor(drawn, raw, state) : drawn;
+          apply(Command.parse(aim ? aimed(raw, state, who) : raw), who);
+        }
+        // Drafts are taken once the session is over.
+        if (state.status === 'live') apply({ type: 'session.end' }, facilitator);
+        if (state.status === 'new') return;
+        const roster = state.roster;
+        // Notes a clinician might write, sometimes naming another member: the guard's business, not the draft's.
+        const notes = {
+          general: 'Group worked on skills.',
+          members: roster.map((r, n) => ({ memberId: r.memberId, alias: r.alias, text: noisyNotes ? `Spoke after ${roster[(n + 1) % roster.length]!.alias}.` : 'Engaged.' }))
+        };
+        const context = { group: { id: 'g1', name: 'Group' }, sessionId: 's1', clinicians };
+        const draft = draftRecord(log, notes, context);
+        expect(RecordContent.parse(draft)).toEqual(draft);
+        expect(draftRecord(log, notes, context)).toEqual(draft);
+
+        const rows = attendanceOf(state, state.endedAt ?? log.at(-1)!.at);
+        expect(draft.members.map((m) => [m.memberId, m.attendance.status])).toEqual(rows.map((r) => [r.memberId, r.status]));
+        expect(draft.session.attendance).toEqual({ attended: rows.filter((r) => r.status !== 'absent').length, onRoster: rows.length });
+        for (const note of draft.members) {
+          const others = roster.filter((r) => r.memberId !== note.memberId && r.alias.toLowerCase() !== note.alias.toLowerCase());
+          const written = hearthWritten(note).join(' \u0000 ').toLowerCase();
+          for (const o of others) expect(written.split(/[^a-z0-9]+/)).not.toContain(o.alias.toLowerCase());
+          // An absent member has an absence entry: no narrative, no participation.
+          if (note.attendance.status === 'absent') expect([note.narrative, note.participation]).toEqual([null, null]);
+          // Only what was shared with them alone is in their note; the group's is in the session part.
+          expect(note.resources.length).toBe(state.resources.filter((r) => r.to === note.memberId).length);
+        }
+        // A member named in another's narrative raises the guard (unless waived).
+        const guards = recordGuards(draft, []);
+        if (noisyNotes && draft.members.filter((m) => m.narrative !== null).length > 0 && roster.length > 1) {
+          expect(guards.some((g) => g.kind === 'names-another-member')).toBe(true);
+        }
+      }),
+      { numRuns: 200 }
+    );
   });
 });

@@ -85,6 +85,14 @@ export class Auth {
     return { token, account };
   }
 
+  /** Whether `password` is this clinician's: signing asks for it again. A wrong one is audited. */
+  async confirmPassword(accountId: string, password: string, action: string): Promise<boolean> {
+    const account = await this.accounts.byId(accountId);
+    const ok = await verifyPassword(password, account?.passwordHash ?? DUMMY_HASH);
+    if (!ok) await this.audit.record({ actorRole: 'clinician', actorId: accountId, action: `${action}.password-refused` });
+    return ok && account !== null;
+  }
+
   /** Drops failure counts whose window has passed, so guessing many emails cannot grow memory without bound. */
   private forgetOldFailures(): void {
     for (const [key, f] of this.failures) if (this.now() - f.since >= FAILURE_WINDOW_MS) this.failures.delete(key);

@@ -15,9 +15,9 @@ export const DEMO_PASSWORD = 'hearth-demo';
 const DEMO_SEED_LOCK = 7_337_002;
 
 export const DEMO_ACCOUNTS = [
-  { email: 'alex@demo.hearth', displayName: 'Alex Rivera', role: 'facilitator' },
-  { email: 'sam@demo.hearth', displayName: 'Sam Okafor', role: 'facilitator' },
-  { email: 'morgan@demo.hearth', displayName: 'Dr. Morgan Lee', role: 'supervisor' }
+  { email: 'alex@demo.hearth', displayName: 'Alex Rivera', credentials: 'LCSW', role: 'facilitator' },
+  { email: 'sam@demo.hearth', displayName: 'Sam Okafor', credentials: 'LMFT', role: 'facilitator' },
+  { email: 'morgan@demo.hearth', displayName: 'Dr. Morgan Lee', credentials: 'PhD, licensed psychologist', role: 'supervisor' }
 ] as const;
 
 export const DEMO_ALIASES = ['Maple', 'River', 'Sparrow', 'Cedar', 'Juniper', 'Harbor', 'Willow', 'Aspen'];
@@ -46,7 +46,7 @@ export async function seedDemo(deps: { db: Db; accounts: Accounts; groups: Group
     const organizationId = await accounts.createOrganization('Demo Counseling Practice', tx);
     const ids: { accountId: string; role: 'facilitator' | 'supervisor' }[] = [];
     for (const a of DEMO_ACCOUNTS) {
-      ids.push({ accountId: await accounts.create({ organizationId, email: a.email, displayName: a.displayName, passwordHash }, tx), role: a.role });
+      ids.push({ accountId: await accounts.create({ organizationId, email: a.email, displayName: a.displayName, credentials: a.credentials, passwordHash }, tx), role: a.role });
     }
     const facilitator = ids[0]!.accountId;
     const groupId = await groups.create(

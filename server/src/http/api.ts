@@ -8,6 +8,7 @@ import { groupRoutes } from './routes/groups.ts';
 import { healthRoutes } from './routes/health.ts';
 import { inviteRoutes } from './routes/invites.ts';
 import { organizationRoutes } from './routes/organization.ts';
+import { recordRoutes } from './routes/records.ts';
 import { sessionRoutes } from './routes/sessions.ts';
 
 export type { ApiDeps };
@@ -39,7 +40,8 @@ export function apiRouter(deps: ApiDeps): Router {
     ...groupRoutes(deps),
     ...organizationRoutes(deps),
     ...sessionRoutes(deps),
-    ...inviteRoutes(deps)
+    ...inviteRoutes(deps),
+    ...recordRoutes(deps)
   };
   for (const name of Object.keys(API_ROUTES) as RouteName[]) bind(api, deps, name, handlers);
 

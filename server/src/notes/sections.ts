@@ -1,11 +1,7 @@
-import { GENERAL_SECTION, sectionName, type RosterEntry } from '@hearth/shared';
+import { GENERAL_SECTION, sectionName, type NotesText, type RosterEntry } from '@hearth/shared';
 import * as Y from 'yjs';
 
-/** The notes as plain text, section by section: what becomes the record's notes. */
-export interface NotesText {
-  readonly general: string;
-  readonly members: readonly { readonly memberId: string; readonly alias: string; readonly text: string }[];
-}
+export type { NotesText };
 
 /** The plain text of one XML node: text runs joined, block elements (paragraphs, items) on lines of their own. */
 function plainText(node: Y.XmlFragment | Y.XmlElement | Y.XmlText | Y.XmlHook): string {

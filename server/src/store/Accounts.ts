@@ -47,13 +47,13 @@ export class Accounts {
   }
 
   async create(
-    input: { organizationId: string; email: string; displayName: string; passwordHash: string },
+    input: { organizationId: string; email: string; displayName: string; passwordHash: string; credentials?: string },
     tx: Queryable = this.db
   ): Promise<string> {
     const id = randomUUID();
     await tx.query(
-      'insert into accounts (id, organization_id, email, display_name, password_hash) values ($1, $2, $3, $4, $5)',
-      [id, input.organizationId, input.email.toLowerCase(), input.displayName, input.passwordHash]
+      'insert into accounts (id, organization_id, email, display_name, password_hash, credentials) values ($1, $2, $3, $4, $5, $6)',
+      [id, input.organizationId, input.email.toLowerCase(), input.displayName, input.passwordHash, input.credentials ?? '']
     );
     return id;
   }

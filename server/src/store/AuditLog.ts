@@ -23,4 +23,15 @@ export class AuditLog {
       entry.ip ?? null
     ]);
   }
+
+  /** Every entry about one target, oldest first, with clinicians' names: a record's access history. */
+  async forTarget(target: string): Promise<{ at: string; actorId: string | null; actorName: string | null; action: string; ip: string | null }[]> {
+    const rows = await this.db.query<{ at: unknown; actor_id: string | null; display_name: string | null; action: string; ip: string | null }>(
+      `select l.at, l.actor_id, a.display_name, l.action, l.ip
+         from audit_log l left join accounts a on a.id::text = l.actor_id
+        where l.target = $1 order by l.id`,
+      [target]
+    );
+    return rows.map((r) => ({ at: new Date(r.at as string).toISOString(), actorId: r.actor_id, actorName: r.display_name, action: r.action, ip: r.ip }));
+  }
 }

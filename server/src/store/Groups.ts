@@ -139,12 +139,23 @@ export class Groups {
 
   /** The clinicians of a session's group: ids, names and roles, for clinicians to put names to ids. */
   async staff(groupId: string): Promise<{ id: string; displayName: string; role: StaffRole }[]> {
-    const rows = await this.db.query<{ id: string; display_name: string; role: StaffRole }>(
-      `select a.id, a.display_name, s.role from group_staff s join accounts a on a.id = s.account_id
+    return (await this.staffWithCredentials(groupId)).map(({ id, displayName, role }) => ({ id, displayName, role }));
+  }
+
+  /** The group's clinicians with their credentials, for records and their signature blocks. */
+  async staffWithCredentials(groupId: string): Promise<{ id: string; displayName: string; credentials: string; role: StaffRole }[]> {
+    const rows = await this.db.query<{ id: string; display_name: string; credentials: string; role: StaffRole }>(
+      `select a.id, a.display_name, a.credentials, s.role from group_staff s join accounts a on a.id = s.account_id
         where s.group_id = $1 order by s.role, a.display_name`,
       [groupId]
     );
-    return rows.map((r) => ({ id: r.id, displayName: r.display_name, role: r.role }));
+    return rows.map((r) => ({ id: r.id, displayName: r.display_name, credentials: r.credentials, role: r.role }));
+  }
+
+  /** Whether the group's records need its supervisor's co-signature. */
+  async supervisorCosign(groupId: string): Promise<boolean> {
+    const [row] = await this.db.query<{ supervisor_cosign: boolean }>('select supervisor_cosign from groups where id = $1', [groupId]);
+    return row?.supervisor_cosign ?? true;
   }
 
   async byId(groupId: string): Promise<{ id: string; name: string; organizationId: string } | null> {

@@ -14,8 +14,11 @@ export async function migrate(db: Db): Promise<string[]> {
   // Even "create table if not exists" races between instances starting together: take the lock first.
   await db.transaction(async (tx) => {
     await tx.query('select pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
-    await tx.query(`create table if not exists schema_migrations (
-      name text primary key, applied_at timestamptz not null default now())`);
+    // Looked up first: an instance running as a role that may not create tables (docs/operations.md) starts too.
+    const [found] = await tx.query<{ name: string | null }>(`select to_regclass('schema_migrations')::text as name`);
+    if (!found?.name) {
+      await tx.query(`create table schema_migrations (name text primary key, applied_at timestamptz not null default now())`);
+    }
   });
   const files = (await readdir(MIGRATIONS_DIR)).filter((f) => f.endsWith('.sql')).sort();
   const applied: string[] = [];

@@ -2,10 +2,12 @@ import type { StaffRole } from '@hearth/shared';
 import type { Auth, ClinicianIdentity } from '../../auth/Auth.ts';
 import type { Config } from '../../config.ts';
 import type { BoardService } from '../../live/BoardService.ts';
+import type { RecordService } from '../../records/RecordService.ts';
 import type { Logger } from '../../log.ts';
 import type { Accounts } from '../../store/Accounts.ts';
 import type { AuditLog } from '../../store/AuditLog.ts';
-import type { Groups } from '../../store/Groups.ts';
+import { accessTo } from '../../auth/access.ts';
+import type { Groups, SessionRow } from '../../store/Groups.ts';
 import type { Organizations } from '../../store/Organizations.ts';
 import { HttpError } from '../errors.ts';
 import type { Origins } from '../origins.ts';
@@ -19,12 +21,21 @@ export interface ApiDeps {
   readonly groups: Groups;
   readonly organizations: Organizations;
   readonly board: BoardService;
+  readonly records: RecordService;
   readonly origins: Origins;
   readonly logger: Logger;
   /** Checks the database (throws when it is unreachable) and reports Redis. */
   readonly health: () => Promise<{ database: 'ok'; redis: 'ok' | 'down' | 'off' }>;
   /** Ends the live connections of a login session that just logged out. */
   readonly revokeSockets: (authSessionId: string) => void;
+}
+
+/** A session's clinician and their role in its group, or the refusal: members never reach these routes. */
+export async function sessionClinician(groups: Groups, who: ClinicianIdentity, sessionId: string): Promise<{ session: SessionRow; role: StaffRole }> {
+  const access = await accessTo(groups, who, sessionId);
+  if (!access.ok) throw HttpError.of(access.error);
+  if (access.role === 'member') throw new HttpError('FORBIDDEN', 'Members have no access here.');
+  return { session: access.session, role: access.role };
 }
 
 /**

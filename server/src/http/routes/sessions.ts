@@ -1,23 +1,12 @@
 import { API_ROUTES, type CommandResult } from '@hearth/shared';
-import { accessTo } from '../../auth/access.ts';
-import type { ClinicianIdentity } from '../../auth/Auth.ts';
 import { parseCommand } from '../../edge/parse.ts';
 import { scheduleSession } from '../../sessions/scheduleSession.ts';
-import type { Groups } from '../../store/Groups.ts';
 import { sessionSummary } from './answers.ts';
 import type { Handler } from '../bindRoute.ts';
 import { HttpError } from '../errors.ts';
-import { requireGroupRole, type ApiDeps } from './deps.ts';
+import { requireGroupRole, sessionClinician, type ApiDeps } from './deps.ts';
 
 type R = typeof API_ROUTES;
-
-/** A session's clinician, or the refusal: members never reach these routes. */
-async function clinicianAccess(groups: Groups, who: ClinicianIdentity, sessionId: string) {
-  const access = await accessTo(groups, who, sessionId);
-  if (!access.ok) throw HttpError.of(access.error);
-  if (access.role === 'member') throw new HttpError('FORBIDDEN', 'Members have no access here.');
-  return { ...access, role: access.role };
-}
 
 /** Sessions: scheduling, opening, and the board's commands over HTTP. */
 export function sessionRoutes({ board, groups, organizations }: ApiDeps): {
@@ -39,7 +28,7 @@ export function sessionRoutes({ board, groups, organizations }: ApiDeps): {
     },
 
     session: async ({ who, params }) => {
-      const { session, role } = await clinicianAccess(groups, who, params.sessionId);
+      const { session, role } = await sessionClinician(groups, who, params.sessionId);
       return {
         status: 200,
         body: {
@@ -53,7 +42,7 @@ export function sessionRoutes({ board, groups, organizations }: ApiDeps): {
     },
 
     command: async ({ who, params, body }) => {
-      const { role } = await clinicianAccess(groups, who, params.sessionId);
+      const { role } = await sessionClinician(groups, who, params.sessionId);
       const parsed = parseCommand(body.command);
       if (!parsed.ok) throw HttpError.of(parsed.error);
       const result: CommandResult = await board.execute(params.sessionId, body.id, parsed.command, { role, id: who.account.id });
