@@ -87,7 +87,7 @@ const flagMembers = fc.oneof(
   { weight: 4, arbitrary: fc.uniqueArray(memberId, { maxLength: 2 }) },
   { weight: 1, arbitrary: fc.array(memberId, { maxLength: 3 }) }
 );
-const note = fc.constantFrom('Tearful', '  Raised voices ', 'Left the call', 'Called after group');
+const note = fc.constantFrom('Tearful', '  Raised voices ', 'Left the call', 'Called after group', 'Argued with eli and Dev', 'fay left; gus stayed');
 
 /** One arbitrary per command variant; the mapped type makes a new command type fail to compile here. */
 const COMMANDS: { [K in CommandType]: fc.Arbitrary<Extract<Command, { type: K }>> } = {
@@ -148,7 +148,7 @@ const COMMANDS: { [K in CommandType]: fc.Arbitrary<Extract<Command, { type: K }>
     category: fc.constantFrom(...FlagCategory.options),
     severity,
     memberIds: flagMembers,
-    note: fc.constantFrom('', 'Tearful', '  Raised voices ')
+    note: fc.constantFrom('', 'Tearful', '  Raised voices ', 'Dev and Eli argued', 'gus, about fay')
   }),
   'flag.acknowledge': fc.record({ type: fc.constant('flag.acknowledge'), flagId }),
   'flag.follow_up': fc.record({ type: fc.constant('flag.follow_up'), flagId, note }),
@@ -674,10 +674,17 @@ describe('the board under random command sequences', () => {
   });
 });
 
-/** Strings of a member note that Hearth writes itself: everything but clinicians' free text. */
+/**
+ * Strings of a member note that Hearth writes itself: everything but the narrative, the clinicians'
+ * own text for that member. Flags' notes are clinicians' text too, but about the group: in a
+ * member's copy Hearth writes them with other members' aliases left out.
+ */
 function hearthWritten(note: MemberNote): string[] {
   const out: string[] = [note.alias, note.attendance.status, note.attendance.suggested];
-  for (const f of note.flags) out.push(f.category, f.severity, f.raised.by, String(f.otherMembers), ...f.steps.map((s) => s.label));
+  for (const f of note.flags) {
+    out.push(f.category, f.severity, f.raised.by, String(f.otherMembers), f.note, ...f.steps.map((s) => s.label), ...f.followUps.map((u) => u.note));
+    if (f.resolved) out.push(f.resolved.outcome);
+  }
   return out;
 }
 

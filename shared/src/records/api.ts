@@ -119,6 +119,7 @@ export type ChainVerification = Frozen<z.infer<typeof ChainVerification>>;
 export const PendingRecord = z
   .object({ sessionId: z.string(), groupId: z.string(), groupName: z.string(), title: z.string(), signAs: SignatureMeaning })
   .strict();
+export type PendingRecord = Frozen<z.infer<typeof PendingRecord>>;
 
 /** One access to a record, from the audit log: who, what, when — never content. */
 export const RecordAccess = z
@@ -130,5 +131,6 @@ export const RecordAccess = z
     ip: z.string().nullable()
   })
   .strict();
+export type RecordAccess = Frozen<z.infer<typeof RecordAccess>>;
 
 export const MemberIdParams = z.object({ memberId: Id });

@@ -5,6 +5,7 @@ import { timerOf } from '../board/timer.ts';
 import { computeMeasures } from '../participation/measures.ts';
 import { attendanceOf } from '../safety/attendance.ts';
 import type { Flag } from '../safety/types.ts';
+import { aliasMentions } from '../notes/shape.ts';
 import type { MemberNote, RecordClinician, RecordContent } from './record.ts';
 
 /** The notes as plain text, section by section: what becomes the record's narratives and summary. */
@@ -26,6 +27,18 @@ export interface RecordEdits {
   readonly narratives?: Readonly<Record<string, string>>;
 }
 
+/** What a member's copy of a flag's note says for another member's alias. */
+export const ANOTHER_MEMBER = '[another member]';
+
+/** A text with every other member's alias replaced, for one member's chart. */
+function withoutOthers(text: string, roster: BoardState['roster'], memberId: string): string {
+  let out = text;
+  for (const m of aliasMentions(text, roster, memberId).sort((a, b) => b.index - a.index)) {
+    out = out.slice(0, m.index) + ANOTHER_MEMBER + out.slice(m.index + m.length);
+  }
+  return out;
+}
+
 const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
 const minutes = (ms: number): number => Math.round(Math.max(0, ms) / 6000) / 10;
 
@@ -33,7 +46,8 @@ const minutes = (ms: number): number => Math.round(Math.max(0, ms) / 6000) / 10;
  * Draws a session's record from its event log and its notes: pure, so the same log and notes always
  * give the same draft, and a record can be checked against what is stored. `edits` are review's
  * changes on top. Member notes never carry another member's alias in what Hearth writes (a flag
- * shared with others says how many, not who); an absent member gets an absence entry and no narrative.
+ * shared with others says how many, not who, and other aliases in its notes read "[another
+ * member]"); an absent member gets an absence entry and no narrative.
  */
 export function draftRecord(log: readonly BoardEvent[], notes: NotesText, context: RecordContext, edits: RecordEdits = {}): RecordContent {
   const state: BoardState = log.reduce(evolve, initialState);
@@ -81,7 +95,17 @@ export function draftRecord(log: readonly BoardEvent[], notes: NotesText, contex
       participation: absent ? null : { share: m?.share ?? 0, turns: m?.turns ?? 0, talkMinutes: minutes(m?.talkMs ?? 0) },
       flags: state.flags
         .filter((f) => f.memberIds.includes(row.memberId))
-        .map((f) => ({ ...flagHistory(f), otherMembers: f.memberIds.filter((id) => id !== row.memberId).length })),
+        .map((f) => {
+          // The flag's note is the clinician's; in this member's copy, other members' aliases are left out.
+          const history = flagHistory(f);
+          return {
+            ...history,
+            note: withoutOthers(history.note, state.roster, row.memberId),
+            followUps: history.followUps.map((u) => ({ ...u, note: withoutOthers(u.note, state.roster, row.memberId) })),
+            resolved: history.resolved && { ...history.resolved, outcome: withoutOthers(history.resolved.outcome, state.roster, row.memberId) },
+            otherMembers: f.memberIds.filter((id) => id !== row.memberId).length
+          };
+        }),
       resources: state.resources.filter((r) => r.to === row.memberId).map(resource),
       narrative: absent ? null : (edits.narratives?.[row.memberId] ?? notes.members.find((n) => n.memberId === row.memberId)?.text ?? '')
     };
@@ -99,6 +123,7 @@ export function draftRecord(log: readonly BoardEvent[], notes: NotesText, contex
         endedAt: iso(state.endedAt),
         durationMinutes: state.startedAt !== null && state.endedAt !== null ? minutes(state.endedAt - state.startedAt) : null
       },
+      modality: 'telehealth',
       agenda: state.items.map((item) => ({
         itemId: item.id,
         title: item.title,

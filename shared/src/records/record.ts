@@ -72,6 +72,7 @@ export const SessionPart = z
         durationMinutes: Minutes.nullable()
       })
       .strict(),
+    modality: z.literal('telehealth').describe('Group psychotherapy by video: members join from their own devices.'),
     agenda: z.array(RecordAgendaItem),
     clinicians: z.array(RecordClinician).describe('The group\'s facilitators and supervisors, with credentials.'),
     attendance: z.object({ attended: z.number().int(), onRoster: z.number().int() }).strict().describe('Billing counts the participants.'),

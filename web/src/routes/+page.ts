@@ -5,8 +5,8 @@ import type { PageLoad } from './$types';
 export const load = (async ({ fetch, depends }) => {
   depends('app:groups');
   try {
-    const [{ me }, { groups }] = await Promise.all([hearthApi.me(fetch), hearthApi.groups(fetch)]);
-    return { me, groups };
+    const [{ me }, { groups }, { records }] = await Promise.all([hearthApi.me(fetch), hearthApi.groups(fetch), hearthApi.pendingRecords(fetch)]);
+    return { me, groups, pending: records };
   } catch (cause) {
     loadError(cause);
   }

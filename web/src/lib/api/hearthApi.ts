@@ -7,6 +7,10 @@ import type {
   GroupSummary,
   InviteInfo,
   Me,
+  MentionOverride,
+  PendingRecord,
+  RecordAccess,
+  RecordView,
   MemberJoinResponse,
   ParticipationSettings,
   SessionInfo,
@@ -15,6 +19,8 @@ import type {
 import { request, type Fetch } from './request.ts';
 
 /** Typed calls to Hearth's HTTP API, one per endpoint. */
+const recordPath = (sessionId: string, rest = '') => `/api/sessions/${encodeURIComponent(sessionId)}/record${rest}`;
+
 export const hearthApi = {
   login: (email: string, password: string) =>
     request<{ me: Me }>('/api/auth/login', { method: 'POST', body: { email, password } }),
@@ -47,4 +53,24 @@ export const hearthApi = {
   invite: (code: string, fetch?: Fetch) => request<InviteInfo>(`/api/invites/${encodeURIComponent(code)}`, { fetch }),
   joinInvite: (code: string, alias: string) =>
     request<MemberJoinResponse>(`/api/invites/${encodeURIComponent(code)}/join`, { method: 'POST', body: { alias } })
+,
+  /** Facilitators, once the session has ended: takes the draft (the notes freeze) or answers the record. */
+  takeRecord: (sessionId: string) => request<RecordView>(recordPath(sessionId), { method: 'POST', body: {} }),
+  record: (sessionId: string, fetch?: Fetch) => request<RecordView>(recordPath(sessionId), { fetch }),
+  /** The same record, audited as a print. */
+  recordForPrint: (sessionId: string, fetch?: Fetch) => request<RecordView>(recordPath(sessionId, '/print'), { fetch }),
+  editSummary: (sessionId: string, summary: string) =>
+    request<RecordView>(recordPath(sessionId, '/summary'), { method: 'PUT', body: { summary } }),
+  editNarrative: (sessionId: string, memberId: string, narrative: string) =>
+    request<RecordView>(recordPath(sessionId, `/members/${encodeURIComponent(memberId)}`), { method: 'PUT', body: { narrative } }),
+  overrideMention: (sessionId: string, override: MentionOverride) =>
+    request<RecordView>(recordPath(sessionId, '/overrides'), { method: 'POST', body: override }),
+  signRecord: (sessionId: string, password: string) =>
+    request<RecordView>(recordPath(sessionId, '/signatures'), { method: 'POST', body: { password } }),
+  addAddendum: (sessionId: string, body: { password: string; reason: string; text: string }) =>
+    request<RecordView>(recordPath(sessionId, '/addenda'), { method: 'POST', body }),
+  recordAccess: (sessionId: string, fetch?: Fetch) => request<{ accesses: RecordAccess[] }>(recordPath(sessionId, '/access'), { fetch }),
+  /** Where the exports download from (plain links: the browser saves them). */
+  recordExportUrl: (sessionId: string, format: 'json' | 'fhir') => recordPath(sessionId, format === 'json' ? '/export' : '/fhir'),
+  pendingRecords: (fetch?: Fetch) => request<{ records: PendingRecord[] }>('/api/records/pending', { fetch })
 };
