@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { boardBenchmarks } from './board.ts';
 import { notesBenchmarks } from './notes.ts';
 import { participationBenchmarks } from './participation.ts';
+import { recordsBenchmarks } from './records.ts';
 import type { BenchResult } from './stats.ts';
 import { createTestDatabase } from '../tests/support/services.ts';
 
@@ -16,7 +17,7 @@ async function main(): Promise<void> {
   // In process and first, before a server competes for the CPU.
   Object.assign(results, participationBenchmarks());
   // Each server benchmark gets a server of its own on a fresh store.
-  for (const run of [boardBenchmarks, notesBenchmarks]) {
+  for (const run of [boardBenchmarks, notesBenchmarks, recordsBenchmarks]) {
     if (process.env['DATABASE_URL']) {
       const db = await createTestDatabase();
       try {
