@@ -117,13 +117,19 @@ async function assemble(config: Config, logger: Logger, db: Db): Promise<Running
       : boardNs.local.to(memberRoom(message.sessionId, to)).emit('private', message))
   );
   const fanout = bus ? busFanout(bus, logger, (bundle) => delivery.receive(bundle)) : localFanout;
-  const board = new BoardService(log, {
-    publish: (bundle) => {
-      delivery.receive(bundle);
-      fanout.publish(bundle);
+  const recordStore = new RecordStore(db);
+  const board = new BoardService(
+    log,
+    {
+      publish: (bundle) => {
+        delivery.receive(bundle);
+        fanout.publish(bundle);
+      },
+      caughtUp: (sessionId, seq) => delivery.caughtUp(sessionId, seq)
     },
-    caughtUp: (sessionId, seq) => delivery.caughtUp(sessionId, seq)
-  });
+    Date.now,
+    (sessionId) => recordStore.isFinal(sessionId)
+  );
   const presenceStore = bus ? new RedisPresence(bus, config.presence, { logger }) : new MemoryPresence(config.presence);
   // Each instance tells its own sockets (`local`): every instance computes the views from the shared store.
   const presence = new LivePresence(presenceStore, board, {
@@ -145,7 +151,7 @@ async function assemble(config: Config, logger: Logger, db: Db): Promise<Running
 
   if (config.demo && (await seedDemo({ db, accounts, groups, organizations, board }))) logger.info('seeded the demo organization');
 
-  const records = new RecordService({ store: new RecordStore(db), log, notesStore: new NotesStore(db), notes, groups, auth, audit });
+  const records = new RecordService({ store: recordStore, log, notesStore: new NotesStore(db), notes, groups, auth, audit });
   app.use('/api', apiRouter({
     config, auth, accounts, audit, groups, organizations, board, records, origins, logger,
     health: async () => {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { COMMAND_DOCS } from './board/commandDocs.ts';
 import { NewItem } from './board/commands.ts';
 import { ERRORS, WireError, type ErrorCode } from './errors.ts';
 import { ParticipationSettings } from './participation/types.ts';
@@ -278,11 +279,8 @@ export const API_ROUTES = {
     responses: { 200: HttpCommandResponse },
     errors: [
       'UNKNOWN_COMMAND', 'FORBIDDEN', 'NOT_FOUND', 'COMMAND_ID_TAKEN', 'BUSY',
-      'SESSION_NOT_FOUND', 'SESSION_NOT_SCHEDULED', 'SESSION_NOT_LIVE', 'SESSION_ENDED',
-      'ITEM_NOT_FOUND', 'ITEM_EXISTS', 'ITEM_IS_CURRENT', 'ITEM_NOT_CURRENT', 'ITEM_NOT_RUNNING', 'ITEM_NOT_PAUSED',
-      'ITEM_FINISHED', 'NO_NEXT_ITEM', 'AGENDA_FULL', 'BAD_ORDER', 'EXTENSION_LIMIT', 'NOTHING_CHANGED',
-      'DUPLICATE_ID', 'MEMBER_NOT_FOUND', 'NO_HANDS', 'FLAG_NOT_FOUND', 'FLAG_EXISTS', 'FLAG_RESOLVED', 'OWN_FLAG',
-      'NOT_CRISIS', 'STEP_NOT_FOUND', 'CUE_NOT_FOUND', 'CUE_EXISTS', 'LIMIT_REACHED'
+      // Every rejection of the board's rules, as the commands' documentation names them.
+      ...new Set(Object.values(COMMAND_DOCS).flatMap((d) => d.rejects))
     ]
   },
   invite: {

@@ -203,6 +203,10 @@ describe('session records', () => {
   it('refuses every change to a final record, in the API and in the database', async () => {
     expect((await rec('a', '/summary', { summary: 'changed' }, 'PUT')).body).toMatchObject({ error: { code: 'RECORD_FINAL' } });
     expect((await rec('a', '/signatures', { password: DEMO_PASSWORD })).body).toMatchObject({ error: { code: 'RECORD_FINAL' } });
+    // The board no longer takes what would change the record's account: attendance and flags.
+    const command = (id: string, command: unknown) => api(fx.server.url, `/sessions/${sessionId}/commands`, { cookie: as('b'), body: { id, command } });
+    expect((await command('late-ac', { type: 'attendance.correct', memberId: ids.Sparrow, status: 'late', reason: 'Joined by phone after all' })).body).toMatchObject({ error: { code: 'RECORD_FINAL' } });
+    expect((await command('late-fu', { type: 'flag.follow_up', flagId: 'f1', note: 'Called both' })).body).toMatchObject({ error: { code: 'RECORD_FINAL' } });
     const [record] = await sql<{ id: string }[]>`select id from records where session_id = ${sessionId}`;
     const refused = async (q: Promise<unknown>) => {
       const err = await q.then(() => null, (e: Error) => e);

@@ -75,6 +75,9 @@ function advance(cache: SessionCache, seq: number, event: BoardEvent, sessionId:
   return { cache: { ...next, lastSeqByRole }, messages, memberSeq: visibleTo(event, 'member') ? memberSeq : null, privateSeq };
 }
 
+/** Commands an ended session still takes: they change what its record says. */
+const AFTER_THE_GROUP: ReadonlySet<string> = new Set(['attendance.correct', 'flag.acknowledge', 'flag.follow_up', 'flag.check_step', 'flag.resolve']);
+
 /**
  * Runs the live board: decides commands against the session's state, appends the events through
  * the Postgres sequencer, and broadcasts each event to the roles that may see it. Commands of one
@@ -87,7 +90,9 @@ export class BoardService {
   constructor(
     private readonly log: BoardLog,
     private readonly broadcast: Broadcast,
-    private readonly now: () => number = Date.now
+    private readonly now: () => number = Date.now,
+    /** What the board's own state does not know: whether the session's record is final. */
+    private readonly recordFinal: (sessionId: string) => Promise<boolean> = async () => false
   ) {}
 
   /** Runs `fn` after every earlier task of the same session in this instance. */
@@ -148,6 +153,11 @@ export class BoardService {
           // A member is answered in members' numbering, as of now: never a log position.
           const seq = actor.role === 'member' ? cache.memberSeq : seen.lastSeq;
           return { ok: true, seq, serverTime: this.now(), duplicate: true };
+        }
+        // After the group, attendance and flags may still change, until the record is final: from
+        // then on the record is the account of the session, and changes to it are its addenda.
+        if (cache.state.status === 'ended' && AFTER_THE_GROUP.has(command.type) && (await this.recordFinal(sessionId))) {
+          return { ok: false, error: { code: ErrorCode.RECORD_FINAL, message: 'This session\'s record is final: add an addendum to the record instead.' } };
         }
         const decision = decide(cache.state, command, actor, this.now());
         if (!decision.ok) return { ok: false, error: decision.rejection };

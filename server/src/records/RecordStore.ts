@@ -108,6 +108,12 @@ export class RecordStore {
     return row ? toRecord(row) : null;
   }
 
+  /** Whether a session's record is final. */
+  async isFinal(sessionId: string): Promise<boolean> {
+    const rows = await this.db.query("select 1 from records where session_id = $1 and status = 'final'", [sessionId]);
+    return rows.length > 0;
+  }
+
   /** The drafts of these groups. */
   async draftsOf(groupIds: readonly string[]): Promise<RecordRow[]> {
     if (groupIds.length === 0) return [];

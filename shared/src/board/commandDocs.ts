@@ -102,9 +102,9 @@ export const COMMAND_DOCS: Record<CommandType, CommandDoc> = {
     rejects: [...OPEN, 'MEMBER_NOT_FOUND', 'NOTHING_CHANGED']
   },
   'attendance.correct': {
-    summary: 'A facilitator records a member\'s attendance with a reason, overriding what presence suggests (also after the session).',
+    summary: 'A facilitator records a member\'s attendance with a reason, overriding what presence suggests (also after the session, until its record is final).',
     events: ['attendance.corrected'],
-    rejects: ['SESSION_NOT_FOUND', 'MEMBER_NOT_FOUND', 'NOTHING_CHANGED']
+    rejects: ['SESSION_NOT_FOUND', 'MEMBER_NOT_FOUND', 'NOTHING_CHANGED', 'RECORD_FINAL']
   },
   'participation.configure': {
     summary: 'Changes when to nudge about balance in this session.',
@@ -119,22 +119,22 @@ export const COMMAND_DOCS: Record<CommandType, CommandDoc> = {
   'flag.acknowledge': {
     summary: 'Acknowledges a flag: the co-facilitator or the supervisor, never the one who raised it.',
     events: ['flag.acknowledged'],
-    rejects: ['SESSION_NOT_FOUND', 'SESSION_NOT_LIVE', 'FLAG_NOT_FOUND', 'NOTHING_CHANGED', 'OWN_FLAG']
+    rejects: ['SESSION_NOT_FOUND', 'SESSION_NOT_LIVE', 'FLAG_NOT_FOUND', 'NOTHING_CHANGED', 'OWN_FLAG', 'RECORD_FINAL']
   },
   'flag.follow_up': {
     summary: 'Adds a follow-up note to a flag (also after the session).',
     events: ['flag.followed_up'],
-    rejects: ['SESSION_NOT_FOUND', 'SESSION_NOT_LIVE', 'FLAG_NOT_FOUND']
+    rejects: ['SESSION_NOT_FOUND', 'SESSION_NOT_LIVE', 'FLAG_NOT_FOUND', 'RECORD_FINAL']
   },
   'flag.check_step': {
     summary: 'Checks off a step of the crisis checklist on an open crisis flag.',
     events: ['flag.step_checked'],
-    rejects: ['SESSION_NOT_FOUND', 'SESSION_NOT_LIVE', 'FLAG_NOT_FOUND', 'FLAG_RESOLVED', 'NOT_CRISIS', 'STEP_NOT_FOUND', 'NOTHING_CHANGED']
+    rejects: ['SESSION_NOT_FOUND', 'SESSION_NOT_LIVE', 'FLAG_NOT_FOUND', 'FLAG_RESOLVED', 'NOT_CRISIS', 'STEP_NOT_FOUND', 'NOTHING_CHANGED', 'RECORD_FINAL']
   },
   'flag.resolve': {
     summary: 'Resolves an open flag with its outcome (also after the session).',
     events: ['flag.resolved'],
-    rejects: ['SESSION_NOT_FOUND', 'SESSION_NOT_LIVE', 'FLAG_NOT_FOUND', 'FLAG_RESOLVED']
+    rejects: ['SESSION_NOT_FOUND', 'SESSION_NOT_LIVE', 'FLAG_NOT_FOUND', 'FLAG_RESOLVED', 'RECORD_FINAL']
   },
   'cue.send': {
     summary: 'A supervisor\'s private cue to the facilitators of a live session.',
