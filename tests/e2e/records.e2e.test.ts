@@ -154,6 +154,12 @@ describe('a session record in the browser', () => {
     await sup.getByRole('dialog').getByRole('button', { name: 'Sign', exact: true }).click();
     await expect.poll(() => status(sup), { timeout: WAIT_MS }).toBe('Final');
     await sup.screenshot({ path: `${SHOTS}record-final.png`, fullPage: false });
+    // The record's access history, from the audit log: who signed, viewed, edited — never what.
+    await sup.getByTestId('access-history').getByRole('button', { name: 'Show' }).click();
+    await expect.poll(() => sup.getByTestId('access-history').textContent(), { timeout: WAIT_MS }).toContain('signed as author');
+    const history = (await sup.getByTestId('access-history').textContent())!;
+    for (const phrase of ['Alex Rivera took the draft', 'signed as co-author', 'marked a mention as not a reference', 'edited']) expect(history).toContain(phrase);
+    expect(history).not.toContain(RIVER_NOTE);
 
     // A sees it final, can no longer edit, and adds an addendum.
     await a.reload();
