@@ -29,6 +29,7 @@ import { RecordService } from './records/RecordService.ts';
 import { RecordStore } from './records/RecordStore.ts';
 import { RedisBus } from './redis/RedisBus.ts';
 import { openPglite, openPostgres, type Db } from './store/Db.ts';
+import { DEFAULT_NOTES_TIMING } from './notes/NotesSaver.ts';
 import { EventLog } from './store/EventLog.ts';
 import { Groups } from './store/Groups.ts';
 import { Organizations } from './store/Organizations.ts';
@@ -138,7 +139,7 @@ async function assemble(config: Config, logger: Logger, db: Db): Promise<Running
   }, config.presence, logger);
   attachBoardSocket(io, { auth, groups, audit, board, logger, presence, fanout });
   // After Socket.IO: notes take the /yjs/ upgrades before its engine sees them.
-  const notes = attachNotes(http, { db, auth, groups, audit, origins, logger, bus });
+  const notes = attachNotes(http, { db, auth, groups, audit, origins, logger, bus, timing: { ...DEFAULT_NOTES_TIMING, ...config.notesSave } });
   presence.start();
 
   // A login that ended loses its board sockets and notes connections here, and on every other instance.

@@ -31,11 +31,16 @@ const EnvSchema = z.object({
   TRUST_PROXY: z.string().min(1).default('loopback'),
   PRESENCE_TTL_SECONDS: z.coerce.number().min(1).max(3600).default(20),
   PRESENCE_HEARTBEAT_SECONDS: z.coerce.number().min(0.1).max(1200).default(5),
-  PRESENCE_GRACE_SECONDS: z.coerce.number().min(0).max(3600).default(15)
+  PRESENCE_GRACE_SECONDS: z.coerce.number().min(0).max(3600).default(15),
+  NOTES_SAVE_AFTER_SECONDS: z.coerce.number().min(0.1).max(3600).default(2),
+  NOTES_SAVE_WITHIN_SECONDS: z.coerce.number().min(0.1).max(3600).default(10)
 }).superRefine((e, ctx) => {
   // A connection must be heartbeated several times per TTL, or a late beat would make it vanish.
   if (e.PRESENCE_HEARTBEAT_SECONDS * 3 > e.PRESENCE_TTL_SECONDS) {
     ctx.addIssue({ code: 'custom', path: ['PRESENCE_HEARTBEAT_SECONDS'], message: 'must be at most a third of PRESENCE_TTL_SECONDS' });
+  }
+  if (e.NOTES_SAVE_WITHIN_SECONDS < e.NOTES_SAVE_AFTER_SECONDS) {
+    ctx.addIssue({ code: 'custom', path: ['NOTES_SAVE_WITHIN_SECONDS'], message: 'must be at least NOTES_SAVE_AFTER_SECONDS' });
   }
 });
 
@@ -69,6 +74,8 @@ export interface Config {
    * reconnecting for `graceMs` unless its person comes back.
    */
   readonly presence: { readonly ttlMs: number; readonly heartbeatMs: number; readonly graceMs: number };
+  /** When notes are saved: `debounceMs` after the last change, at the latest `maxDelayMs` after the first unsaved one. */
+  readonly notesSave: { readonly debounceMs: number; readonly maxDelayMs: number };
 }
 
 /** A bad environment: every offending variable with what is wrong with it. */
@@ -109,6 +116,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       heartbeatMs: Math.round(e.PRESENCE_HEARTBEAT_SECONDS * 1000),
       graceMs: Math.round(e.PRESENCE_GRACE_SECONDS * 1000)
     },
+    notesSave: { debounceMs: Math.round(e.NOTES_SAVE_AFTER_SECONDS * 1000), maxDelayMs: Math.round(e.NOTES_SAVE_WITHIN_SECONDS * 1000) },
     trustProxy: /^\d+$/.test(e.TRUST_PROXY) ? Number(e.TRUST_PROXY) : e.TRUST_PROXY === 'true' ? true : e.TRUST_PROXY === 'false' ? false : e.TRUST_PROXY
   };
 }

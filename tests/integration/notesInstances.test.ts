@@ -10,7 +10,7 @@ import { dropProbe, redisProbe, shardSubscribers } from '../support/redisProbe.t
 import { NotesStore } from '../../server/src/notes/NotesStore.ts';
 import { api, login } from '../support/boardClient.ts';
 import { chars, createParagraph, docFromRows, openNotes, paragraph, synced, textOf, type, type NotesClient } from '../support/notesClient.ts';
-import { HAS_REDIS_SERVER, freePort, startOwnRedis, type OwnRedis } from '../support/ownRedis.ts';
+import { freePort, redisFaultSuite, startOwnRedis, type OwnRedis } from '../support/ownRedis.ts';
 import { REDIS_URL, createTestDatabase, type TestDatabase } from '../support/services.ts';
 import { DEMO_PASSWORD, FACILITATOR_B, demoLogins, scheduleSession, startTestServer } from '../support/testServer.ts';
 import { waitFor } from '../support/wait.ts';
@@ -125,7 +125,7 @@ describe('notes across two instances', () => {
  * After Redis is back, each connection retries at most RECONNECT_MAX_DELAY_MS apart, then the same
  * exchange follows: the wait is that delay plus the same 5 s.
  */
-describe.skipIf(!HAS_REDIS_SERVER)('the notes relay through a Redis outage', () => {
+describe.skipIf(!redisFaultSuite('the notes relay through a Redis outage'))('the notes relay through a Redis outage', () => {
   let server: RunningServer;
   let redis: OwnRedis;
   let cookie: string;

@@ -3,7 +3,7 @@ import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../../server/src/app.ts';
 import { connectBoard, emitAck, login, type BoardClient } from '../support/boardClient.ts';
-import { HAS_REDIS_SERVER, freePort, startOwnRedis, type OwnRedis } from '../support/ownRedis.ts';
+import { freePort, redisFaultSuite, startOwnRedis, type OwnRedis } from '../support/ownRedis.ts';
 import { boardAt } from '../support/probes.ts';
 import { dropProbe, redisProbe, type RedisProbe } from '../support/redisProbe.ts';
 import { startServerProcess, type ServerProcess } from '../support/serverProcess.ts';
@@ -270,8 +270,8 @@ describe('presence on one instance (in process, no Redis)', () => {
   });
 });
 
-describe.skipIf(!HAS_REDIS_SERVER)(
-  HAS_REDIS_SERVER ? 'presence after a Redis restart' : 'presence after a Redis restart (skipped: redis-server is not on PATH)',
+describe.skipIf(!redisFaultSuite('presence after a Redis restart'))(
+  'presence after a Redis restart',
   () => {
     let redis: OwnRedis | null = null;
     let port: number;

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../../server/src/app.ts';
 import { api, connectBoard, emitAck, type BoardClient } from '../support/boardClient.ts';
 import { dropProbe, hearthConnections, redisProbe, shardSubscribers, type RedisProbe } from '../support/redisProbe.ts';
-import { HAS_REDIS_SERVER, freePort, startOwnRedis, type OwnRedis } from '../support/ownRedis.ts';
+import { freePort, redisFaultSuite, startOwnRedis, type OwnRedis } from '../support/ownRedis.ts';
 import { createTestDatabase, type TestDatabase } from '../support/services.ts';
 import { demoLogins, scheduleSession, startTestServer } from '../support/testServer.ts';
 import { waitFor } from '../support/wait.ts';
@@ -13,7 +13,7 @@ import { waitFor } from '../support/wait.ts';
  * connections an instance holds, that an instance hears a session only while it serves it, that
  * REDIS_PREFIX keeps deployments apart, and that /api/health reports the bus.
  */
-describe.skipIf(!HAS_REDIS_SERVER)('one Redis bus per instance', () => {
+describe.skipIf(!redisFaultSuite('one Redis bus per instance'))('one Redis bus per instance', () => {
   let redis: OwnRedis;
   let probe: RedisProbe;
   let db: TestDatabase;

@@ -3,7 +3,7 @@ import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, connectBoard, emitAck, login, type BoardClient } from '../support/boardClient.ts';
 import { startServerProcess, type ServerProcess } from '../support/serverProcess.ts';
-import { freePort, HAS_REDIS_SERVER, startOwnRedis, type OwnRedis } from '../support/ownRedis.ts';
+import { freePort, redisFaultSuite, startOwnRedis, type OwnRedis } from '../support/ownRedis.ts';
 import { dropProbe, hearthConnections, redisProbe, shardSubscribers, type RedisProbe } from '../support/redisProbe.ts';
 import { createTestDatabase, type TestDatabase } from '../support/services.ts';
 import { DEMO_PASSWORD, FACILITATOR_A, FACILITATOR_B, joinAsMember, scheduleSession } from '../support/testServer.ts';
@@ -67,8 +67,8 @@ const addItem = (n: number): Command => ({
  * Fault test: losing Redis degrades cross-instance live updates but never loses a command. Two server
  * processes share one Postgres and a redis-server of the test's own, which is killed and restarted.
  */
-describe.skipIf(!HAS_REDIS_SERVER)(
-  HAS_REDIS_SERVER ? 'fan-out across two processes survives a Redis crash' : 'redis fault test (skipped: redis-server is not on PATH)',
+describe.skipIf(!redisFaultSuite('fan-out across two processes survives a Redis crash'))(
+  'fan-out across two processes survives a Redis crash',
   () => {
     let db: TestDatabase;
     let sql: postgres.Sql;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_ATTENDANCE_RULES, attendanceOf, fold, initialState, type AttendanceRow, type BoardEvent } from '@hearth/shared';
+import { attendanceOf, fold, initialState, type AttendanceRow, type BoardEvent } from '@hearth/shared';
 import {
   MIN,
   T0,
@@ -54,8 +54,16 @@ describe('attendanceOf', () => {
     expect(attendanceOf(initialState, T0)).toEqual([]);
   });
 
-  it('uses five minutes either way by default', () => {
-    expect(DEFAULT_ATTENDANCE_RULES).toEqual({ lateAfterMinutes: 5, leftEarlyMinutes: 5 });
+  it('by default, counts as late after five minutes and as leaving early in the last five', () => {
+    const status = (join: number, leave: number) => dev(END, connected(DEV, at(join)), disconnected(DEV, at(leave)), ended(END)).derived;
+    expect(status(4.9, 88)).toBe('present');
+    expect(status(5.1, 88)).toBe('late');
+    expect(status(1, 85.1)).toBe('present');
+    expect(status(1, 84.9)).toBe('left-early');
+    // The rules are parameters: the same row under ten minutes either way.
+    const rows = attendanceOf(fold(initialState, [...live, connected(DEV, at(8)), disconnected(DEV, at(88)), ended(END)]), END, { lateAfterMinutes: 10, leftEarlyMinutes: 10 });
+    expect(rowOf(rows, DEV).derived).toBe('present');
+    expect(dev(END, connected(DEV, at(8)), disconnected(DEV, at(88)), ended(END)).derived).not.toBe('present');
   });
 
   describe('late', () => {

@@ -5,7 +5,7 @@ import { computeMeasures, type Measures } from '../../shared/src/participation/m
 import { nudges } from '../../shared/src/participation/nudges.ts';
 import { balanceTrend } from '../../shared/src/participation/trend.ts';
 import type { ParticipationSettings, Turn } from '../../shared/src/participation/types.ts';
-import { MIN, T0, settings } from './participationFixtures.ts';
+import { MIN, T0 } from './participationFixtures.ts';
 
 /** Members a–f may be present; x speaks but is never present. */
 const POOL = ['a', 'b', 'c', 'd', 'e', 'f'] as const;
@@ -170,8 +170,4 @@ describe('computeMeasures, for any session', () => {
       })
     );
   });
-});
-
-it('uses the defaults when a group sets nothing', () => {
-  expect(settings).toEqual({ quietFraction: 0.5, quietAfterMinutes: 15, silentMinutes: 20, dominanceMultiple: 2 });
 });
