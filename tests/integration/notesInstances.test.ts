@@ -134,8 +134,11 @@ describe.skipIf(!redisFaultSuite('the notes relay through a Redis outage'))('the
   const slow = { debounceMs: 60_000, maxDelayMs: 60_000, retryMs: 60_000 };
   const EXCHANGE_MS = 5000;
 
+  let db: TestDatabase;
+
   beforeAll(async () => {
-    server = await startTestServer();
+    db = await createTestDatabase();
+    server = await startTestServer({ DATABASE_URL: db.url });
     cookie = (await demoLogins(server.url)).a;
     redis = await startOwnRedis(await freePort());
   });
@@ -145,6 +148,7 @@ describe.skipIf(!redisFaultSuite('the notes relay through a Redis outage'))('the
     await Promise.all(buses.map((b) => b.close()));
     await redis?.kill9();
     await server?.close();
+    await db?.drop();
   });
 
   /** One instance's notes: a hub on the shared database, relaying through its own bus. */
