@@ -137,9 +137,9 @@ async function assemble(config: Config, logger: Logger, db: Db): Promise<Running
     toRole: (sessionId, role, view) => void boardNs.local.to(roleRoom(sessionId, role)).emit('presence', view),
     toConn: (connId, view) => void boardNs.sockets.get(connId)?.emit('presence', view)
   }, config.presence, logger);
-  attachBoardSocket(io, { auth, groups, audit, board, logger, presence, fanout });
+  attachBoardSocket(io, { auth, groups, audit, board, logger, presence, fanout, recheckMs: config.credentialRecheckMs });
   // After Socket.IO: notes take the /yjs/ upgrades before its engine sees them.
-  const notes = attachNotes(http, { db, auth, groups, audit, origins, logger, bus, timing: { ...DEFAULT_NOTES_TIMING, ...config.notesSave } });
+  const notes = attachNotes(http, { db, auth, groups, audit, origins, logger, bus, recheckMs: config.credentialRecheckMs, timing: { ...DEFAULT_NOTES_TIMING, ...config.notesSave } });
   presence.start();
 
   // A login that ended loses its board sockets and notes connections here, and on every other instance.

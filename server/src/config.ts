@@ -32,6 +32,7 @@ const EnvSchema = z.object({
   PRESENCE_TTL_SECONDS: z.coerce.number().min(1).max(3600).default(20),
   PRESENCE_HEARTBEAT_SECONDS: z.coerce.number().min(0.1).max(1200).default(5),
   PRESENCE_GRACE_SECONDS: z.coerce.number().min(0).max(3600).default(15),
+  CREDENTIAL_RECHECK_SECONDS: z.coerce.number().min(0.1).max(3600).default(30),
   NOTES_SAVE_AFTER_SECONDS: z.coerce.number().min(0.1).max(3600).default(2),
   NOTES_SAVE_WITHIN_SECONDS: z.coerce.number().min(0.1).max(3600).default(10)
 }).superRefine((e, ctx) => {
@@ -74,6 +75,8 @@ export interface Config {
    * reconnecting for `graceMs` unless its person comes back.
    */
   readonly presence: { readonly ttlMs: number; readonly heartbeatMs: number; readonly graceMs: number };
+  /** How often open sockets' sign-ins (and notes connections' roles) are checked again. */
+  readonly credentialRecheckMs: number;
   /** When notes are saved: `debounceMs` after the last change, at the latest `maxDelayMs` after the first unsaved one. */
   readonly notesSave: { readonly debounceMs: number; readonly maxDelayMs: number };
 }
@@ -116,6 +119,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       heartbeatMs: Math.round(e.PRESENCE_HEARTBEAT_SECONDS * 1000),
       graceMs: Math.round(e.PRESENCE_GRACE_SECONDS * 1000)
     },
+    credentialRecheckMs: Math.round(e.CREDENTIAL_RECHECK_SECONDS * 1000),
     notesSave: { debounceMs: Math.round(e.NOTES_SAVE_AFTER_SECONDS * 1000), maxDelayMs: Math.round(e.NOTES_SAVE_WITHIN_SECONDS * 1000) },
     trustProxy: /^\d+$/.test(e.TRUST_PROXY) ? Number(e.TRUST_PROXY) : e.TRUST_PROXY === 'true' ? true : e.TRUST_PROXY === 'false' ? false : e.TRUST_PROXY
   };

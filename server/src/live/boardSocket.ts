@@ -47,9 +47,6 @@ export const tokenRoom = (tokenId: string) => `member-token:${tokenId}`;
 /** One member's connections to one session: what is for that member alone goes here. */
 export const memberRoom = (sessionId: string, memberId: string) => `member:${sessionId}:${memberId}`;
 
-// A socket's credential is re-checked this often while it stays open, so a logout, an expiry or a
-// revoked member token ends the connection within this time even if the socket only listens.
-const RECHECK_MS = 30_000;
 
 const err = (code: ErrorCode, message: string): { ok: false; error: WireError } => ({ ok: false, error: { code, message } });
 
@@ -59,9 +56,16 @@ const err = (code: ErrorCode, message: string): { ok: false; error: WireError } 
  */
 export function attachBoardSocket(
   io: BoardIo,
-  deps: { auth: Auth; groups: Groups; audit: AuditLog; board: BoardService; logger: Logger; presence: LivePresence; fanout: Fanout }
+  deps: {
+    auth: Auth; groups: Groups; audit: AuditLog; board: BoardService; logger: Logger; presence: LivePresence; fanout: Fanout;
+    /**
+     * A socket's credential is re-checked this often while it stays open, so a logout, an expiry or
+     * a revoked member token ends the connection within this time even if the socket only listens.
+     */
+    recheckMs: number;
+  }
 ): BoardNamespace {
-  const { auth, groups, audit, board, logger, presence, fanout } = deps;
+  const { auth, groups, audit, board, logger, presence, fanout, recheckMs } = deps;
   const nsp: BoardNamespace = io.of(BOARD_NAMESPACE);
   const ROLES = ['facilitator', 'supervisor', 'member'] as const;
   // An instance hears a session's events from other instances only while a socket here is in it.
@@ -98,7 +102,7 @@ export function attachBoardSocket(
   /** Re-checks a socket's credential when due; a revoked or expired one ends the connection. */
   const stillSignedIn = async (socket: BoardSocket): Promise<boolean> => {
     const { identity, credential, checkedAt } = socket.data;
-    if (Date.now() - checkedAt < RECHECK_MS) return true;
+    if (Date.now() - checkedAt < recheckMs) return true;
     const valid = identity.kind === 'clinician' ? await auth.clinician(credential) : await auth.member(credential);
     if (valid) {
       socket.data.checkedAt = Date.now();
@@ -112,7 +116,7 @@ export function attachBoardSocket(
     for (const socket of nsp.sockets.values()) {
       stillSignedIn(socket).catch((e: unknown) => logger.error('credential re-check failed', { error: errorMessage(e) }));
     }
-  }, RECHECK_MS);
+  }, recheckMs);
   sweep.unref();
 
   nsp.on('connection', (socket: BoardSocket) => {

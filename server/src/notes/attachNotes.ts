@@ -40,7 +40,7 @@ export interface Notes {
  */
 export function attachNotes(
   http: HttpServer,
-  deps: { db: Db; auth: Auth; groups: Groups; audit: AuditLog; origins: Origins; logger: Logger; bus: RedisBus | null; timing?: NotesTiming }
+  deps: { db: Db; auth: Auth; groups: Groups; audit: AuditLog; origins: Origins; logger: Logger; bus: RedisBus | null; timing?: NotesTiming; recheckMs?: number }
 ): Notes {
   const { logger } = deps;
   const store = new NotesStore(deps.db);
