@@ -79,8 +79,14 @@ describe('co-facilitator notes in the browser', () => {
     expect(await editor(sup, 'general').getAttribute('contenteditable')).toBe('false');
     await editor(sup, 'general').click();
     await sup.keyboard.type('SUPERVISOR WAS HERE');
-    await shows(a, sectionHolds('general', 'Everyone settled'));
-    expect(await a.locator('[data-testid="notes-section"][data-section="general"]').textContent()).not.toContain('SUPERVISOR WAS HERE');
+    // A barrier written after the attempt: once A's next words have reached the supervisor's page,
+    // anything the supervisor's typing had sent would have reached A's page too.
+    await editor(a, 'general').click();
+    await a.keyboard.press('End');
+    await a.keyboard.type(' Barrier after the supervisor.');
+    await shows(sup, sectionHolds('general', 'Barrier after the supervisor.'));
+    await shows(a, sectionHolds('general', 'Barrier after the supervisor.'));
+    for (const p of [a, b, sup]) expect(await p.locator('[data-testid="notes-section"][data-section="general"]').textContent()).not.toContain('SUPERVISOR WAS HERE');
 
     // A gentle cue when a member's section names another member.
     await editor(b, mapleId).click();

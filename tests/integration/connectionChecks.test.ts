@@ -71,6 +71,34 @@ describe('connection checks', () => {
     }
   });
 
+  it('keeps one client from speaking for another in awareness', async () => {
+    const session = await scheduleSession(fx.server.url, fx.cookies.a);
+    const [alex, sup, sam] = [openNotes(fx.server.url, session.id, fx.cookies.a), openNotes(fx.server.url, session.id, fx.cookies.supervisor), openNotes(fx.server.url, session.id, fx.cookies.b)];
+    try {
+      await Promise.all([alex, sup, sam].map((c) => synced(c)));
+      alex.provider.awareness.setLocalStateField('user', { name: 'Alex' });
+      const seenBySam = (id: number) => (sam.provider.awareness.getStates().get(id) as { user?: { name: string } } | undefined)?.user?.name;
+      await waitFor(() => seenBySam(alex.doc.clientID) === 'Alex', 5000, 'Alex\'s state at Sam');
+      // The supervisor's connection sends an update for Alex's client id, then one for its own.
+      const forged = encoding.createEncoder();
+      encoding.writeVarUint(forged, 1);
+      encoding.writeVarUint(forged, alex.doc.clientID);
+      encoding.writeVarUint(forged, 10_000);
+      encoding.writeVarString(forged, JSON.stringify({ user: { name: 'Mallory' } }));
+      const message = encoding.createEncoder();
+      encoding.writeVarUint(message, NotesMessage.AWARENESS);
+      encoding.writeVarUint8Array(message, encoding.toUint8Array(forged));
+      sup.provider.ws!.send(encoding.toUint8Array(message));
+      sup.provider.awareness.setLocalStateField('user', { name: 'Morgan' });
+      // Positive control: what the supervisor said for itself, sent after the forgery, arrived.
+      await waitFor(() => seenBySam(sup.doc.clientID) === 'Morgan', 5000, 'the supervisor\'s own state at Sam');
+      expect(seenBySam(alex.doc.clientID)).toBe('Alex');
+      expect(sup.closes).toEqual([]);
+    } finally {
+      for (const c of [alex, sup, sam]) c.destroy();
+    }
+  });
+
   it('closes a text frame and an unknown message type with 4400, and a frame over 4 MiB with 1009', async () => {
     const session = await scheduleSession(fx.server.url, fx.cookies.a);
     const url = `${notesUrl(fx.server.url)}/${notesDocName(session.id)}`;

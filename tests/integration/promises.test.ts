@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { DEFAULT_PARTICIPATION_SETTINGS, type GroupSummary, type JoinResult, type SessionInfo } from '@hearth/shared';
+import { DEFAULT_PARTICIPATION_SETTINGS, MAX_RESUME_EVENTS, type GroupSummary, type JoinResult, type SessionInfo } from '@hearth/shared';
 import { describe, expect, it } from 'vitest';
 import { api, emitAck, login } from '../support/boardClient.ts';
 import { useServerFixture } from '../support/serverFixture.ts';
@@ -44,6 +44,31 @@ describe('what the README and the contract promise', () => {
     // Over HTTP too.
     const http = await api(fx.server.url, `/sessions/${session.id}/commands`, { cookie: fx.cookies.b, body: { id: 'shared-id', command: { type: 'item.start', itemId: 'a1' } } });
     expect(http).toMatchObject({ status: 409, body: { error: { code: 'COMMAND_ID_TAKEN' } } });
+  });
+
+  it('answers a join with a snapshot when the gap is beyond the resume limit, or the lastSeq is past the log\'s end', { timeout: 60_000 }, async () => {
+    const session = await scheduleSession(fx.server.url, fx.cookies.a);
+    const a = await fx.open({ cookie: fx.cookies.a });
+    const first = (await emitAck(a, 'join', { sessionId: session.id })) as Extract<JoinResult, { ok: true }>;
+    const cmd = (id: string, command: unknown) => emitAck(a, 'command', { sessionId: session.id, id, command });
+    expect(await cmd('s', { type: 'session.start' })).toMatchObject({ ok: true });
+    expect(await cmd('i', { type: 'item.start', itemId: 'a1' })).toMatchObject({ ok: true });
+    for (let n = 0; n < MAX_RESUME_EVENTS; n++) {
+      expect(await cmd(`p${n}`, { type: n % 2 === 0 ? 'item.pause' : 'item.resume', itemId: 'a1' })).toMatchObject({ ok: true });
+    }
+    const join = (lastSeq: number) => emitAck(a, 'join', { sessionId: session.id, lastSeq }) as Promise<Extract<JoinResult, { ok: true }>>;
+    const end = (await join(first.seq)).seq;
+    expect(end - first.seq).toBeGreaterThan(MAX_RESUME_EVENTS);
+    // Within the limit: the missed events, in order, from one past lastSeq.
+    const near = await join(end - MAX_RESUME_EVENTS);
+    expect(near.mode).toBe('resume');
+    if (near.mode === 'resume') expect(near.events.map((e) => e.seq)).toEqual(Array.from({ length: MAX_RESUME_EVENTS }, (_, n) => end - MAX_RESUME_EVENTS + 1 + n));
+    // Beyond it, and past the end (a client from another database, or a bug): the whole board.
+    for (const lastSeq of [end - MAX_RESUME_EVENTS - 1, first.seq, end + 5]) {
+      const r = await join(lastSeq);
+      expect(r.mode, `lastSeq ${lastSeq}`).toBe('snapshot');
+      expect(r.seq).toBe(end);
+    }
   });
 
   it('keeps a group\'s nudge settings: defaults until set, facilitators change them, new sessions start with them, supervisors may not', async () => {
