@@ -97,7 +97,7 @@ describe('a session record in the browser', () => {
     expect(new Set(await kinds())).toEqual(new Set(['names-another-member', 'similar-narratives', 'attendance-unconfirmed', 'open-flag']));
     expect(await guard(a, 'attendance-unconfirmed').count()).toBe(roster.length - 3);
     await a.screenshot({ path: `${SHOTS}record-review-guards.png`, fullPage: false });
-    await expect.poll(() => a.getByRole('button', { name: 'Sign as author' }).isDisabled()).toBe(true);
+    await expect.poll(() => a.getByRole('button', { name: 'Sign as author' }).isDisabled(), { timeout: WAIT_MS }).toBe(true);
 
     // Each guard, dealt with in the page.
     await guard(a, 'names-another-member').getByRole('button', { name: 'Not a reference…' }).click();
@@ -122,7 +122,7 @@ describe('a session record in the browser', () => {
       await first.getByRole('button', { name: 'Save' }).click();
       await expect.poll(() => guard(a, 'attendance-unconfirmed').count(), { timeout: WAIT_MS }).toBe(n - 1);
     }
-    await expect.poll(() => a.getByTestId('guards').getByRole('heading').textContent()).toBe('Ready to sign');
+    await expect.poll(() => a.getByTestId('guards').getByRole('heading').textContent(), { timeout: WAIT_MS }).toBe('Ready to sign');
 
     // Signing asks for the password again; a wrong one signs nothing.
     await a.getByRole('button', { name: 'Sign as author' }).click();
