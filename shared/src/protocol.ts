@@ -209,7 +209,7 @@ export const BOARD_MESSAGES = {
   },
   revoked: {
     direction: 'server',
-    summary: 'The server ends this connection\'s access (logout, expiry, revoked invite), then disconnects the socket.',
+    summary: 'The server ends this connection\'s access (logout, expiry, revoked invite: UNAUTHENTICATED; a clinician removed from the group\'s staff or given another role there: FORBIDDEN), then disconnects the socket.',
     payload: WireError
   }
 } as const satisfies Record<string, BoardMessageSpec>;

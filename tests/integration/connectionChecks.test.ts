@@ -56,14 +56,20 @@ describe('connection checks', () => {
     notes.destroy();
   });
 
-  it('closes notes with 4403 at the re-check once the clinician is no longer staff of the group', async () => {
+  it('closes notes (4403) and the board socket (revoked, FORBIDDEN) at the re-check once the clinician is no longer staff of the group', async () => {
     const session = await scheduleSession(fx.server.url, fx.cookies.a);
     const notes = openNotes(fx.server.url, session.id, fx.cookies.supervisor);
     await synced(notes);
+    const socket = await fx.open({ cookie: fx.cookies.supervisor });
+    expect(((await emitAck(socket, 'join', { sessionId: session.id })) as JoinResult).ok).toBe(true);
+    const revoked: WireError[] = [];
+    socket.on('revoked', (e) => revoked.push(e));
     const sql = postgres(fx.databaseUrl, { max: 1, onnotice: () => undefined });
     try {
       const [row] = await sql<{ account_id: string; role: string }[]>`delete from group_staff where group_id = ${session.groupId} and role = 'supervisor' returning account_id, role`;
       await waitFor(() => notes.closes.includes(NotesClose.FORBIDDEN), 10_000, 'notes closed with 4403');
+      await waitFor(() => revoked.length > 0 && !socket.connected, 10_000, 'the board socket revoked');
+      expect(revoked[0]!.code).toBe('FORBIDDEN');
       await sql`insert into group_staff (group_id, account_id, role) values (${session.groupId}, ${row!.account_id}, ${row!.role})`;
     } finally {
       await sql.end();

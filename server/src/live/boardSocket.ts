@@ -99,18 +99,28 @@ export function attachBoardSocket(
     });
   });
 
-  /** Re-checks a socket's credential when due; a revoked or expired one ends the connection. */
+  /** Re-checks a socket's credential, and a clinician's role in each joined session, when due; a change ends the connection. */
   const stillSignedIn = async (socket: BoardSocket): Promise<boolean> => {
     const { identity, credential, checkedAt } = socket.data;
     if (Date.now() - checkedAt < recheckMs) return true;
     const valid = identity.kind === 'clinician' ? await auth.clinician(credential) : await auth.member(credential);
-    if (valid) {
-      socket.data.checkedAt = Date.now();
-      return true;
+    if (!valid) {
+      socket.emit('revoked', { code: ErrorCode.UNAUTHENTICATED, message: 'Your access to this board has ended.' });
+      socket.disconnect(true);
+      return false;
     }
-    socket.emit('revoked', { code: ErrorCode.UNAUTHENTICATED, message: 'Your access to this board has ended.' });
-    socket.disconnect(true);
-    return false;
+    // A clinician's role is per group and may change while the socket is open: removed from the
+    // staff, or made supervisor, the socket would go on receiving (or sending) as before.
+    for (const [sessionId, role] of socket.data.joined) {
+      const access = await accessTo(groups, valid, sessionId);
+      if (!access.ok || access.role !== role) {
+        socket.emit('revoked', { code: ErrorCode.FORBIDDEN, message: 'Your role in this group has changed. Reload the page.' });
+        socket.disconnect(true);
+        return false;
+      }
+    }
+    socket.data.checkedAt = Date.now();
+    return true;
   };
   const sweep = setInterval(() => {
     for (const socket of nsp.sockets.values()) {
