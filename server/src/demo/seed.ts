@@ -45,8 +45,9 @@ export async function seedDemo(deps: { db: Db; accounts: Accounts; groups: Group
     if (Number(row?.n ?? 0) > 0) return null;
     const organizationId = await accounts.createOrganization('Demo Counseling Practice', tx);
     const ids: { accountId: string; role: 'facilitator' | 'supervisor' }[] = [];
-    for (const a of DEMO_ACCOUNTS) {
-      ids.push({ accountId: await accounts.create({ organizationId, email: a.email, displayName: a.displayName, credentials: a.credentials, passwordHash }, tx), role: a.role });
+    for (const [n, a] of DEMO_ACCOUNTS.entries()) {
+      // The first facilitator administers the demo organization.
+      ids.push({ accountId: await accounts.create({ organizationId, email: a.email, displayName: a.displayName, credentials: a.credentials, passwordHash, admin: n === 0 }, tx), role: a.role });
     }
     const facilitator = ids[0]!.accountId;
     const groupId = await groups.create(

@@ -47,15 +47,27 @@ export class Accounts {
   }
 
   async create(
-    input: { organizationId: string; email: string; displayName: string; passwordHash: string; credentials?: string },
+    input: { organizationId: string; email: string; displayName: string; passwordHash: string; credentials?: string; admin?: boolean },
     tx: Queryable = this.db
   ): Promise<string> {
     const id = randomUUID();
     await tx.query(
-      'insert into accounts (id, organization_id, email, display_name, password_hash, credentials) values ($1, $2, $3, $4, $5, $6)',
-      [id, input.organizationId, input.email.toLowerCase(), input.displayName, input.passwordHash, input.credentials ?? '']
+      'insert into accounts (id, organization_id, email, display_name, password_hash, credentials, admin) values ($1, $2, $3, $4, $5, $6, $7)',
+      [id, input.organizationId, input.email.toLowerCase(), input.displayName, input.passwordHash, input.credentials ?? '', input.admin ?? false]
     );
     return id;
+  }
+
+  /** The organization of that name, if there is one. */
+  async organizationNamed(name: string): Promise<string | null> {
+    const [row] = await this.db.query<{ id: string }>('select id from organizations where name = $1', [name]);
+    return row?.id ?? null;
+  }
+
+  /** Sets an account's password (by email); false when there is no such account. */
+  async setPassword(email: string, passwordHash: string): Promise<boolean> {
+    const rows = await this.db.query<{ id: string }>('update accounts set password_hash = $2 where email = $1 returning id', [email.toLowerCase(), passwordHash]);
+    return rows.length > 0;
   }
 
   async count(): Promise<number> {

@@ -1,0 +1,116 @@
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { z } from 'zod';
+import { openDb } from '../app.ts';
+import { hashPassword } from '../auth/passwords.ts';
+import { ConfigError, loadConfig } from '../config.ts';
+import { validationMessage } from '../edge/parse.ts';
+import { errorMessage } from '../log.ts';
+import { Accounts } from '../store/Accounts.ts';
+import { migrate } from '../store/migrate.ts';
+
+const USAGE = `Usage (the password is read from standard input, or asked for without echo):
+  npm run admin -- create-admin --organization "Riverside Counseling" --email jordan@riverside.example --name "Jordan Park" [--credentials LCSW]
+  npm run admin -- set-password --email jordan@riverside.example
+Runs on the configured database (DATABASE_URL, or the embedded one under DATA_DIR), applying migrations first.`;
+
+const MIN_PASSWORD = 10;
+
+const CreateAdmin = z.object({
+  organization: z.string().trim().min(1).max(120),
+  email: z.string().trim().toLowerCase().email(),
+  name: z.string().trim().min(1).max(120),
+  credentials: z.string().trim().max(80).default('')
+});
+const SetPassword = z.object({ email: z.string().trim().toLowerCase().email() });
+
+class UsageError extends Error {}
+
+/** The password: piped on stdin, or typed at a terminal without echo. */
+async function readPassword(): Promise<string> {
+  let password: string;
+  if (!process.stdin.isTTY) {
+    password = readFileSync(0, 'utf8').replace(/\r?\n$/, '');
+  } else {
+    process.stdout.write('Password: ');
+    process.stdin.setRawMode(true);
+    password = await new Promise<string>((resolve) => {
+      let typed = '';
+      const onData = (chunk: Buffer) => {
+        for (const ch of chunk.toString('utf8')) {
+          if (ch === '\r' || ch === '\n') {
+            process.stdin.off('data', onData);
+            process.stdin.setRawMode(false);
+            process.stdin.pause();
+            process.stdout.write('\n');
+            return resolve(typed);
+          }
+          if (ch === '\u0003') process.exit(130);
+          typed = ch === '\u007f' ? typed.slice(0, -1) : typed + ch;
+        }
+      };
+      process.stdin.on('data', onData);
+      process.stdin.resume();
+    });
+  }
+  if (password.length < MIN_PASSWORD) throw new UsageError(`The password must have at least ${MIN_PASSWORD} characters.`);
+  return password;
+}
+
+function parsed<S extends z.ZodType>(schema: S, values: unknown): z.output<S> {
+  const r = schema.safeParse(values);
+  if (!r.success) throw new UsageError(validationMessage(r.error));
+  return r.data;
+}
+
+/**
+ * `npm run admin`: what an operator does before anyone can sign in — the organization's first
+ * administrator, and a password reset. Exit 0 done, 1 refused (e.g. the email exists), 2 bad usage.
+ */
+async function main(): Promise<number> {
+  const { positionals, values } = parseArgs({
+    allowPositionals: true,
+    options: { organization: { type: 'string' }, email: { type: 'string' }, name: { type: 'string' }, credentials: { type: 'string' } }
+  });
+  const command = positionals[0];
+  if (command !== 'create-admin' && command !== 'set-password') throw new UsageError(USAGE);
+  const input = command === 'create-admin' ? parsed(CreateAdmin, values) : parsed(SetPassword, values);
+  const password = await readPassword();
+  const db = await openDb(loadConfig());
+  try {
+    await migrate(db);
+    const accounts = new Accounts(db);
+    const passwordHash = await hashPassword(password);
+    if (command === 'set-password') {
+      if (!(await accounts.setPassword(input.email, passwordHash))) {
+        process.stderr.write(`No account has the email ${input.email}.\n`);
+        return 1;
+      }
+      process.stdout.write(`Password set for ${input.email}.\n`);
+      return 0;
+    }
+    const admin = input as z.output<typeof CreateAdmin>;
+    if (await accounts.byEmail(admin.email)) {
+      process.stderr.write(`An account with the email ${admin.email} exists already.\n`);
+      return 1;
+    }
+    const organizationId = (await accounts.organizationNamed(admin.organization)) ?? (await accounts.createOrganization(admin.organization));
+    await accounts.create({ organizationId, email: admin.email, displayName: admin.name, credentials: admin.credentials, passwordHash, admin: true });
+    process.stdout.write(`Created ${admin.name} <${admin.email}>, administrator of ${admin.organization}. They can sign in now.\n`);
+    return 0;
+  } finally {
+    await db.close();
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (e: unknown) => {
+    if (e instanceof UsageError || e instanceof ConfigError) {
+      process.stderr.write(`${e.message}\n`);
+      process.exit(2);
+    }
+    process.stderr.write(`admin could not run: ${errorMessage(e)}\n`);
+    process.exit(2);
+  }
+);
