@@ -102,6 +102,11 @@ async function assemble(config: Config, logger: Logger, db: Db): Promise<Running
   app.disable('x-powered-by');
   app.set('trust proxy', config.trustProxy);
   const http: HttpServer = createServer(app);
+  // Idle keep-alive connections stay open longer than a client or proxy keeps them (Node's fetch: 4 s,
+  // nginx's upstream keepalive and most load balancers: up to 60 s). With Node's default of 5 s a
+  // request sent on a connection just as the server closes it fails with ECONNRESET.
+  http.keepAliveTimeout = 65_000;
+  http.headersTimeout = 66_000;
   const io: BoardIo = new Server(http, {
     maxHttpBufferSize: 256 * 1024,
     serveClient: false,

@@ -49,19 +49,27 @@ describe('npm run admin', () => {
     const created = await admin(db.url, args, 'a long enough password');
     expect(created, created.err).toMatchObject({ code: 0 });
     expect(created.out).toContain('administrator of Riverside Counseling');
-    // Refusals and bad usage change nothing.
-    expect((await admin(db.url, args, 'another long password')).code).toBe(1);
-    expect((await admin(db.url, [...args.slice(0, 3), '--email', 'not-an-email', '--name', 'X'], 'a long enough password')).code).toBe(2);
-    const short = await admin(db.url, ['create-admin', '--organization', 'O', '--email', 'b@riverside.example', '--name', 'B'], 'short');
-    expect(short.code).toBe(2);
+    // Refusals and bad usage change nothing; a colleague joins the same organization, not as an
+    // administrator, and none joins an organization that does not exist. (In parallel: each is a process.)
+    const [again, badEmail, short, unknown, colleague, nowhere] = await Promise.all([
+      admin(db.url, args, 'another long password'),
+      admin(db.url, [...args.slice(0, 3), '--email', 'not-an-email', '--name', 'X'], 'a long enough password'),
+      admin(db.url, ['create-admin', '--organization', 'O', '--email', 'b@riverside.example', '--name', 'B'], 'short'),
+      admin(db.url, ['remove-everyone'], 'a long enough password'),
+      admin(db.url, ['create-clinician', '--organization', 'Riverside Counseling', '--email', 'sam@riverside.example', '--name', 'Sam Lee'], 'a long enough password'),
+      admin(db.url, ['create-clinician', '--organization', 'Elsewhere', '--email', 'x@elsewhere.example', '--name', 'X'], 'a long enough password')
+    ]);
+    expect([again.code, badEmail.code, short.code, unknown.code, colleague.code, nowhere.code]).toEqual([1, 2, 2, 2, 0, 1]);
     expect(short.err).toContain('at least 10 characters');
-    expect((await admin(db.url, ['remove-everyone'], 'a long enough password')).code).toBe(2);
 
     const sql = postgres(db.url, { max: 1, onnotice: () => undefined });
     try {
       const rows = await sql<{ email: string; admin: boolean; credentials: string; organization: string }[]>`
         select a.email, a.admin, a.credentials, o.name as organization from accounts a join organizations o on o.id = a.organization_id`;
-      expect(rows).toEqual([{ email: 'jordan@riverside.example', admin: true, credentials: 'LCSW', organization: 'Riverside Counseling' }]);
+      expect(rows.sort((a, b) => a.email.localeCompare(b.email))).toEqual([
+        { email: 'jordan@riverside.example', admin: true, credentials: 'LCSW', organization: 'Riverside Counseling' },
+        { email: 'sam@riverside.example', admin: false, credentials: '', organization: 'Riverside Counseling' }
+      ]);
     } finally {
       await sql.end();
     }

@@ -11,6 +11,7 @@ import { migrate } from '../store/migrate.ts';
 
 const USAGE = `Usage (the password is read from standard input, or asked for without echo):
   npm run admin -- create-admin --organization "Riverside Counseling" --email jordan@riverside.example --name "Jordan Park" [--credentials LCSW]
+  npm run admin -- create-clinician --organization "Riverside Counseling" --email sam@riverside.example --name "Sam Lee" [--credentials LMFT]
   npm run admin -- set-password --email jordan@riverside.example
 Runs on the configured database (DATABASE_URL, or the embedded one under DATA_DIR), applying migrations first.`;
 
@@ -73,8 +74,8 @@ async function main(): Promise<number> {
     options: { organization: { type: 'string' }, email: { type: 'string' }, name: { type: 'string' }, credentials: { type: 'string' } }
   });
   const command = positionals[0];
-  if (command !== 'create-admin' && command !== 'set-password') throw new UsageError(USAGE);
-  const input = command === 'create-admin' ? parsed(CreateAdmin, values) : parsed(SetPassword, values);
+  if (command !== 'create-admin' && command !== 'create-clinician' && command !== 'set-password') throw new UsageError(USAGE);
+  const input = command === 'set-password' ? parsed(SetPassword, values) : parsed(CreateAdmin, values);
   const password = await readPassword();
   const db = await openDb(loadConfig());
   try {
@@ -94,9 +95,15 @@ async function main(): Promise<number> {
       process.stderr.write(`An account with the email ${admin.email} exists already.\n`);
       return 1;
     }
-    const organizationId = (await accounts.organizationNamed(admin.organization)) ?? (await accounts.createOrganization(admin.organization));
-    await accounts.create({ organizationId, email: admin.email, displayName: admin.name, credentials: admin.credentials, passwordHash, admin: true });
-    process.stdout.write(`Created ${admin.name} <${admin.email}>, administrator of ${admin.organization}. They can sign in now.\n`);
+    const existing = await accounts.organizationNamed(admin.organization);
+    if (command === 'create-clinician' && !existing) {
+      process.stderr.write(`No organization is named ${admin.organization}: create its administrator first.\n`);
+      return 1;
+    }
+    const organizationId = existing ?? (await accounts.createOrganization(admin.organization));
+    const isAdmin = command === 'create-admin';
+    await accounts.create({ organizationId, email: admin.email, displayName: admin.name, credentials: admin.credentials, passwordHash, admin: isAdmin });
+    process.stdout.write(`Created ${admin.name} <${admin.email}>, ${isAdmin ? 'administrator' : 'clinician'} of ${admin.organization}. They can sign in now.\n`);
     return 0;
   } finally {
     await db.close();
