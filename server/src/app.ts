@@ -13,6 +13,7 @@ import { seedDemo } from './demo/seed.ts';
 import { apiRouter } from './http/api.ts';
 import { Origins } from './http/origins.ts';
 import { BoardService } from './live/BoardService.ts';
+import { noMailer, smtpMailer } from './mail/Mailer.ts';
 import { attachBoardSocket, authRoom, memberRoom, roleRoom, type BoardIo } from './live/boardSocket.ts';
 import { busFanout, localFanout } from './live/fanout.ts';
 import { InOrderDelivery } from './live/InOrderDelivery.ts';
@@ -149,7 +150,7 @@ async function assemble(config: Config, logger: Logger, db: Db): Promise<Running
 
   // A login that ended loses its board sockets and notes connections here, and on every other instance.
   const revokeHere = (authSessionId: string) => {
-    boardNs.local.to(authRoom(authSessionId)).emit('revoked', { code: ErrorCode.UNAUTHENTICATED, message: 'You signed out.' });
+    boardNs.local.to(authRoom(authSessionId)).emit('revoked', { code: ErrorCode.UNAUTHENTICATED, message: 'This sign-in has ended: signed out, password changed, or the account deactivated.' });
     boardNs.local.in(authRoom(authSessionId)).disconnectSockets(true);
     notes.revoke(authSessionId);
   };
@@ -158,8 +159,9 @@ async function assemble(config: Config, logger: Logger, db: Db): Promise<Running
   if (config.demo && (await seedDemo({ db, accounts, groups, organizations, board }))) logger.info('seeded the demo organization');
 
   const records = new RecordService({ store: recordStore, log, notesStore: new NotesStore(db), notes, groups, auth, audit });
+  const mailer = config.mail.smtpUrl ? smtpMailer(config.mail.smtpUrl, config.mail.from, logger) : noMailer;
   app.use('/api', apiRouter({
-    config, auth, accounts, audit, groups, organizations, board, records, origins, logger,
+    config, auth, accounts, audit, groups, organizations, board, records, origins, logger, mailer,
     health: async () => {
       await db.query('select 1');
       return { database: 'ok', redis: bus ? (bus.up ? 'ok' : 'down') : 'off' };
@@ -194,6 +196,7 @@ async function assemble(config: Config, logger: Logger, db: Db): Promise<Running
       await presenceStore.close();
       delivery.close();
       await bus?.close();
+      mailer.close();
       await db.close();
     }
   };

@@ -26,6 +26,9 @@ const EnvSchema = z.object({
   SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(120),
   SESSION_ABSOLUTE_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(12),
   MEMBER_TOKEN_HOURS: z.coerce.number().int().min(1).max(24 * 7).default(24),
+  PASSWORD_LINK_HOURS: z.coerce.number().int().min(1).max(24 * 14).default(72),
+  SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL').optional(),
+  MAIL_FROM: z.string().min(3).max(200).default('Hearth <no-reply@hearth.invalid>'),
   DEMO: bool.default('auto'),
   LOG_LEVEL: z.enum(['silent', 'error', 'info', 'debug']).default('info'),
   TRUST_PROXY: z.string().min(1).default('loopback'),
@@ -60,6 +63,10 @@ export interface Config {
   readonly sessionIdleMs: number;
   readonly sessionAbsoluteMs: number;
   readonly memberTokenMs: number;
+  /** How long a colleague's set-password link works. */
+  readonly passwordLinkMs: number;
+  /** Where set-password links are mailed from; without `smtpUrl` they are only shown to the admin. */
+  readonly mail: { readonly smtpUrl: string | null; readonly from: string };
   /** Seed the demo organization into an empty database. */
   readonly demo: boolean;
   readonly logLevel: 'silent' | 'error' | 'info' | 'debug';
@@ -111,6 +118,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sessionIdleMs: e.SESSION_IDLE_MINUTES * 60_000,
     sessionAbsoluteMs: e.SESSION_ABSOLUTE_HOURS * 3_600_000,
     memberTokenMs: e.MEMBER_TOKEN_HOURS * 3_600_000,
+    passwordLinkMs: e.PASSWORD_LINK_HOURS * 3_600_000,
+    mail: { smtpUrl: e.SMTP_URL ?? null, from: e.MAIL_FROM },
     // Demo accounts have published passwords: by default only on the embedded database.
     demo: e.DEMO === 'auto' ? e.DATABASE_URL === undefined : e.DEMO,
     logLevel: e.LOG_LEVEL,

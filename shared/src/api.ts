@@ -18,6 +18,7 @@ import {
   SummaryEdit
 } from './records/api.ts';
 import { MentionOverride } from './records/guards.ts';
+import { ChangePasswordRequest, InvitePersonRequest, PasswordLinkInfo, PasswordLinkIssued, Person, SetPasswordRequest } from './people.ts';
 
 /** HTTP request bodies and responses of /api, and the table of routes the server serves and documents. */
 
@@ -74,7 +75,15 @@ export const StaffRole = z.enum(['facilitator', 'supervisor']);
 export type StaffRole = z.infer<typeof StaffRole>;
 
 /** A signed-in clinician. */
-export const Me = z.object({ id: Uuid, email: z.string(), displayName: z.string() }).strict();
+export const Me = z
+  .object({
+    id: Uuid,
+    email: z.string(),
+    displayName: z.string(),
+    credentials: z.string(),
+    admin: z.boolean().describe('Manages the organization\'s accounts (People).')
+  })
+  .strict();
 export type Me = Frozen<z.infer<typeof Me>>;
 
 export const SessionSummary = z
@@ -173,6 +182,9 @@ const groupParams = z.object({ groupId: Uuid }).strict();
 const sessionParams = z.object({ sessionId: Uuid }).strict();
 const inviteParams = z.object({ code: InviteCode }).strict();
 const memberNoteParams = z.object({ sessionId: Uuid, memberId: Id }).strict();
+const personParams = z.object({ accountId: Uuid }).strict();
+const PasswordLinkToken = z.string().regex(/^[A-Za-z0-9_-]{20,100}$/).describe('The token of a set-password link.');
+const passwordLinkParams = z.object({ token: PasswordLinkToken }).strict();
 
 /** An HL7 FHIR R4 Bundle (type collection); the FHIR R4 specification gives its resources' shapes. */
 export const FhirBundle = z.looseObject({
@@ -388,6 +400,59 @@ export const API_ROUTES = {
     params: groupParams,
     responses: { 200: ChainVerification },
     errors: ['FORBIDDEN']
+  },
+  changePassword: {
+    method: 'put', path: '/api/me/password', tag: 'auth', auth: 'clinician',
+    summary: 'Change your password: the current one, then the new one. Your other logins end, on every instance.',
+    body: ChangePasswordRequest,
+    responses: { 204: null },
+    errors: ['INVALID_CREDENTIALS']
+  },
+  passwordLink: {
+    method: 'get', path: '/api/password-links/:token', tag: 'auth', auth: 'none',
+    summary: 'What a set-password link is for: whose account, and whether it invites or resets.',
+    description: 'A used, expired or replaced link, or one of a deactivated account, answers 404 `LINK_NOT_VALID`.',
+    params: passwordLinkParams,
+    responses: { 200: z.object({ link: PasswordLinkInfo }).strict() },
+    errors: ['LINK_NOT_VALID']
+  },
+  usePasswordLink: {
+    method: 'post', path: '/api/password-links/:token', tag: 'auth', auth: 'none', cookie: 'set',
+    summary: 'Set the account\'s password with a set-password link, and sign in: sets the `hearth_session` cookie.',
+    description: 'The link works once. A reset ends the account\'s other logins.',
+    params: passwordLinkParams,
+    body: SetPasswordRequest,
+    responses: { 200: z.object({ me: Me }).strict() },
+    errors: ['LINK_NOT_VALID']
+  },
+  listPeople: {
+    method: 'get', path: '/api/organization/people', tag: 'people', auth: 'clinician',
+    summary: 'The organization\'s clinicians, by name (admins of the organization).',
+    responses: { 200: z.object({ people: z.array(Person) }).strict() },
+    errors: ['FORBIDDEN']
+  },
+  invitePerson: {
+    method: 'post', path: '/api/organization/people', tag: 'people', auth: 'clinician',
+    summary: 'Add a colleague (admins): the account, and a one-time link for them to set their password.',
+    description: 'The link is in the answer, to copy; it is also mailed to them when the server sends mail (SMTP_URL). It expires after PASSWORD_LINK_HOURS (72 by default).',
+    body: InvitePersonRequest,
+    responses: { 201: z.object({ person: Person, link: PasswordLinkIssued }).strict() },
+    errors: ['FORBIDDEN', 'EMAIL_TAKEN']
+  },
+  issuePasswordLink: {
+    method: 'post', path: '/api/organization/people/:accountId/password-link', tag: 'people', auth: 'clinician',
+    summary: 'A new set-password link for a colleague (admins): a fresh invite, or a password reset; earlier links stop working.',
+    params: personParams,
+    responses: { 201: z.object({ person: Person, link: PasswordLinkIssued }).strict() },
+    errors: ['FORBIDDEN', 'NOT_FOUND', 'ACCOUNT_DEACTIVATED']
+  },
+  deactivatePerson: {
+    method: 'post', path: '/api/organization/people/:accountId/deactivate', tag: 'people', auth: 'clinician',
+    summary: 'Deactivate a colleague\'s account (admins): their logins end and their board and notes connections close on every instance at once.',
+    description: 'The account stays, so records keep their signer; it can no longer sign in and its links stop working. Your own account cannot be deactivated by you.',
+    params: personParams,
+    responses: { 200: z.object({ person: Person }).strict() },
+    errors: ['FORBIDDEN', 'NOT_FOUND', 'OWN_ACCOUNT']
   },
   pendingRecords: {
     method: 'get', path: '/api/records/pending', tag: 'records', auth: 'clinician',

@@ -52,6 +52,10 @@ export const ERRORS = {
     retry: true,
     meaning: 'A `command` for a session this socket has not joined (or has left): join, then send it again with the same id.'
   },
+  LINK_NOT_VALID: { status: 404, retry: false, meaning: 'The set-password link is unknown, used, expired or replaced by a newer one, or its account is deactivated: ask an admin for a new link.' },
+  EMAIL_TAKEN: { status: 409, retry: false, meaning: 'An account with this email exists already.' },
+  ACCOUNT_DEACTIVATED: { status: 409, retry: false, meaning: 'The account is deactivated: it gets no new set-password link.' },
+  OWN_ACCOUNT: { status: 409, retry: false, meaning: 'Admins do not deactivate their own account: another admin does.' },
   ALIAS_NOT_ON_ROSTER: { status: 404, retry: false, meaning: 'The alias is not on the group\'s roster.' },
   COMMAND_ID_TAKEN: {
     status: 409,

@@ -18,6 +18,7 @@ export * from './participation/nudges.ts';
 export * from './participation/trend.ts';
 export * from './protocol.ts';
 export * from './api.ts';
+export * from './people.ts';
 export * from './notes/shape.ts';
 export * from './notes/protocol.ts';
 export * from './board/commandDocs.ts';

@@ -45,7 +45,7 @@ describe('authentication and access', () => {
     const account = await fx.server.accounts.byEmail(FACILITATOR_A);
     if (!account) throw new Error('no demo account');
     const token = randomBytes(32).toString('base64url');
-    const hasher = new Auth(fx.server.accounts, fx.server.audit, SECRET, { sessionIdleMs: 2 * HOUR, sessionAbsoluteMs: 12 * HOUR, memberTokenMs: 24 * HOUR });
+    const hasher = new Auth(fx.server.accounts, fx.server.audit, SECRET, { sessionIdleMs: 2 * HOUR, sessionAbsoluteMs: 12 * HOUR, memberTokenMs: 24 * HOUR, passwordLinkMs: 72 * HOUR });
     const id = await fx.server.accounts.createAuthSession(account.id, hasher.hashToken(token), opts.expiresAt);
     if (opts.lastSeenAt) await fx.server.db.query('update auth_sessions set last_seen_at = $2 where id = $1', [id, opts.lastSeenAt]);
     return `hearth_session=${token}`;
@@ -283,7 +283,7 @@ describe('authentication and access', () => {
   });
 
   describe('Auth with an injected clock, on the real database', () => {
-    const config = { sessionIdleMs: 30 * MINUTE, sessionAbsoluteMs: 4 * HOUR, memberTokenMs: 2 * HOUR };
+    const config = { sessionIdleMs: 30 * MINUTE, sessionAbsoluteMs: 4 * HOUR, memberTokenMs: 2 * HOUR, passwordLinkMs: 72 * HOUR };
     const clocked = () => {
       const clock = { now: Date.now() };
       const auth = new Auth(fx.server.accounts, fx.server.audit, SECRET, config, () => clock.now);

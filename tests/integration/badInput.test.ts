@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { api, emitAck, recordEvents } from '../support/boardClient.ts';
 import { boardAt, emitRaw, emitRawAck, nextEvent, writeRawFrame } from '../support/probes.ts';
 import { useServerFixture } from '../support/serverFixture.ts';
-import { demoGroup, joinAsMember, scheduleSession } from '../support/testServer.ts';
+import { DEMO_PASSWORD, demoGroup, joinAsMember, scheduleSession } from '../support/testServer.ts';
 import { waitFor } from '../support/wait.ts';
 
 type ErrorBody = { error: { code: string; message: string } };
@@ -377,6 +377,36 @@ describe('bad input', () => {
       expect(odd).toMatchObject({ status: 400, body: { error: { code: ErrorCode.BAD_REQUEST } } });
       // A roster alias still joins, in any case.
       expect(await joinAsMember(fx.server.url, session.inviteCode!, 'maple')).toMatch(/^[A-Za-z0-9_-]{20,}$/);
+    });
+
+    it('answers bad input to the people and password routes with 400 and changes no account', async () => {
+      const count = async () => (await api<{ people: unknown[] }>(fx.server.url, '/organization/people', { cookie: fx.cookies.a })).body.people.length;
+      const before = await count();
+      const put = (path: string, body: unknown) => api<ErrorBody>(fx.server.url, path, { cookie: fx.cookies.a, method: 'PUT', body });
+      const cases: [string, object][] = [
+        ['/organization/people', { displayName: 'Jo', email: 'not an email' }],
+        ['/organization/people', { displayName: '', email: 'jo@demo.hearth' }],
+        ['/organization/people', { displayName: 'Jo', email: 'jo@demo.hearth', admin: 'yes' }],
+        ['/organization/people', { displayName: 'Jo', email: 'jo@demo.hearth', role: 'facilitator' }],
+        ['/organization/people/not-a-uuid/deactivate', {}],
+        ['/organization/people/not-a-uuid/password-link', {}],
+        [`/password-links/${'A'.repeat(43)}`, { password: 'long enough password', admin: true }],
+        [`/password-links/${'A'.repeat(43)}`, { password: 12345678901 }],
+        [`/password-links/${encodeURIComponent("x' or 1=1 --")}`, { password: 'long enough password' }]
+      ];
+      for (const [path, body] of cases) {
+        const res = await post(path, body, { cookie: fx.cookies.a });
+        expect(res.status, `${path} ${JSON.stringify(body)}`).toBe(400);
+        expect(res.body.error.code).toBe(ErrorCode.BAD_REQUEST);
+      }
+      for (const body of [{ currentPassword: DEMO_PASSWORD }, { currentPassword: DEMO_PASSWORD, newPassword: 'short' }, { currentPassword: DEMO_PASSWORD, newPassword: 'long enough password', again: 1 }]) {
+        expect(await put('/me/password', body), JSON.stringify(body)).toMatchObject({ status: 400, body: { error: { code: ErrorCode.BAD_REQUEST } } });
+      }
+      // An unknown link is 404 with its own code; the demo password still signs in.
+      expect(await api<ErrorBody>(fx.server.url, `/password-links/${'A'.repeat(43)}`)).toMatchObject({ status: 404, body: { error: { code: ErrorCode.LINK_NOT_VALID } } });
+      expect(await count()).toBe(before);
+      expect((await api(fx.server.url, '/auth/login', { body: { email: 'alex@demo.hearth', password: DEMO_PASSWORD } })).status).toBe(200);
+      await healthy();
     });
 
     it('answers an invite code that does not exist with 404, and a malformed one with 400', async () => {

@@ -1,7 +1,7 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { ErrorCode } from '@hearth/shared';
 import type { Config } from '../config.ts';
-import type { Account, Accounts } from '../store/Accounts.ts';
+import type { Account, Accounts, PasswordLinkRow } from '../store/Accounts.ts';
 import type { AuditLog } from '../store/AuditLog.ts';
 import { DUMMY_HASH, verifyPassword } from './passwords.ts';
 
@@ -50,7 +50,7 @@ export class Auth {
     private readonly accounts: Accounts,
     private readonly audit: AuditLog,
     private readonly secret: string,
-    private readonly config: Pick<Config, 'sessionIdleMs' | 'sessionAbsoluteMs' | 'memberTokenMs'>,
+    private readonly config: Pick<Config, 'sessionIdleMs' | 'sessionAbsoluteMs' | 'memberTokenMs' | 'passwordLinkMs'>,
     private readonly now: () => number = Date.now
   ) {}
 
@@ -70,8 +70,9 @@ export class Auth {
       throw new AuthError(ErrorCode.RATE_LIMITED, 'Too many failed sign-ins. Try again in 15 minutes.');
     }
     const account = await this.accounts.byEmail(email);
-    const ok = await verifyPassword(password, account?.passwordHash ?? DUMMY_HASH);
-    if (!account || !ok) {
+    const ok = await verifyPassword(password, account?.passwordHash || DUMMY_HASH);
+    // A deactivated account is answered like a wrong password: the caller learns nothing of it.
+    if (!account || !ok || account.deactivatedAt) {
       const fresh = !f || this.now() - f.since >= FAILURE_WINDOW_MS;
       if (this.failures.size >= MAX_TRACKED) this.forgetOldFailures();
       this.failures.set(key, { count: fresh ? 1 : f.count + 1, since: fresh ? this.now() : f.since });
@@ -79,16 +80,13 @@ export class Auth {
       throw new AuthError(ErrorCode.INVALID_CREDENTIALS, 'The email or password is not right.');
     }
     this.failures.delete(key);
-    const token = this.newToken();
-    await this.accounts.createAuthSession(account.id, this.hashToken(token), new Date(this.now() + this.config.sessionAbsoluteMs));
-    await this.audit.record({ actorRole: 'clinician', actorId: account.id, action: 'login', ip });
-    return { token, account };
+    return { token: await this.openLogin(account, ip), account };
   }
 
   /** Whether `password` is this clinician's: signing asks for it again. A wrong one is audited. */
   async confirmPassword(accountId: string, password: string, action: string): Promise<boolean> {
     const account = await this.accounts.byId(accountId);
-    const ok = await verifyPassword(password, account?.passwordHash ?? DUMMY_HASH);
+    const ok = await verifyPassword(password, account?.passwordHash || DUMMY_HASH);
     if (!ok) await this.audit.record({ actorRole: 'clinician', actorId: accountId, action: `${action}.password-refused` });
     return ok && account !== null;
   }
@@ -113,7 +111,31 @@ export class Auth {
     if (now - session.lastSeenAt.getTime() >= this.config.sessionIdleMs) return null;
     if (now - session.lastSeenAt.getTime() >= TOUCH_EVERY_MS) await this.accounts.touchAuthSession(session.id, new Date(now));
     const account = await this.accounts.byId(session.accountId);
-    return account ? { kind: 'clinician', account, authSessionId: session.id } : null;
+    return account && !account.deactivatedAt ? { kind: 'clinician', account, authSessionId: session.id } : null;
+  }
+
+  /** A one-time link for an account to set its password; the token is returned once, its HMAC stored. */
+  async issuePasswordLink(accountId: string, purpose: 'invite' | 'reset', createdBy: string | null): Promise<{ token: string; expiresAt: Date }> {
+    const token = this.newToken();
+    const expiresAt = new Date(this.now() + this.config.passwordLinkMs);
+    await this.accounts.createPasswordLink({ accountId, purpose, tokenHash: this.hashToken(token), expiresAt, createdBy });
+    return { token, expiresAt };
+  }
+
+  /** The link and its account while the link still works: unused, unexpired, the account active. */
+  async passwordLink(token: string): Promise<{ link: PasswordLinkRow; account: Account } | null> {
+    const link = await this.accounts.passwordLink(this.hashToken(token));
+    if (!link || link.usedAt || this.now() >= link.expiresAt.getTime()) return null;
+    const account = await this.accounts.byId(link.accountId);
+    return account && !account.deactivatedAt ? { link, account } : null;
+  }
+
+  /** Opens a login for an account that just proved itself (a set-password link): the token for its cookie. */
+  async openLogin(account: Account, ip: string): Promise<string> {
+    const token = this.newToken();
+    await this.accounts.createAuthSession(account.id, this.hashToken(token), new Date(this.now() + this.config.sessionAbsoluteMs));
+    await this.audit.record({ actorRole: 'clinician', actorId: account.id, action: 'login', ip });
+    return token;
   }
 
   async logout(identity: ClinicianIdentity): Promise<void> {

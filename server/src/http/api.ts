@@ -8,6 +8,7 @@ import { groupRoutes } from './routes/groups.ts';
 import { healthRoutes } from './routes/health.ts';
 import { inviteRoutes } from './routes/invites.ts';
 import { organizationRoutes } from './routes/organization.ts';
+import { peopleRoutes } from './routes/people.ts';
 import { recordRoutes } from './routes/records.ts';
 import { sessionRoutes } from './routes/sessions.ts';
 
@@ -39,6 +40,7 @@ export function apiRouter(deps: ApiDeps): Router {
     ...authRoutes(deps),
     ...groupRoutes(deps),
     ...organizationRoutes(deps),
+    ...peopleRoutes(deps),
     ...sessionRoutes(deps),
     ...inviteRoutes(deps),
     ...recordRoutes(deps)

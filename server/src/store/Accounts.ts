@@ -7,6 +7,19 @@ export interface Account {
   readonly email: string;
   readonly displayName: string;
   readonly passwordHash: string;
+  readonly credentials: string;
+  readonly admin: boolean;
+  /** Set once an admin deactivated the account: it signs in no more; its records still name it. */
+  readonly deactivatedAt: Date | null;
+}
+
+/** A set-password link as stored: its purpose, account and whether it still works. */
+export interface PasswordLinkRow {
+  readonly id: string;
+  readonly accountId: string;
+  readonly purpose: 'invite' | 'reset';
+  readonly expiresAt: Date;
+  readonly usedAt: Date | null;
 }
 
 export interface AuthSessionRow {
@@ -27,13 +40,19 @@ export interface MemberTokenRow {
   readonly revokedAt: Date | null;
 }
 
-type AccountDbRow = { id: string; organization_id: string; email: string; display_name: string; password_hash: string };
+type AccountDbRow = {
+  id: string; organization_id: string; email: string; display_name: string; password_hash: string;
+  credentials: string; admin: boolean; deactivated_at: Date | null;
+};
 const toAccount = (r: AccountDbRow): Account => ({
   id: r.id,
   organizationId: r.organization_id,
   email: r.email,
   displayName: r.display_name,
-  passwordHash: r.password_hash
+  passwordHash: r.password_hash,
+  credentials: r.credentials,
+  admin: r.admin,
+  deactivatedAt: r.deactivated_at
 });
 
 /** Clinician accounts, their login sessions and member tokens. */
@@ -68,6 +87,64 @@ export class Accounts {
   async setPassword(email: string, passwordHash: string): Promise<boolean> {
     const rows = await this.db.query<{ id: string }>('update accounts set password_hash = $2 where email = $1 returning id', [email.toLowerCase(), passwordHash]);
     return rows.length > 0;
+  }
+
+  /** Sets an account's password by id. */
+  async setPasswordOf(accountId: string, passwordHash: string, tx: Queryable = this.db): Promise<void> {
+    await tx.query('update accounts set password_hash = $2 where id = $1', [accountId, passwordHash]);
+  }
+
+  /** Every account of an organization, by name. */
+  async ofOrganization(organizationId: string): Promise<Account[]> {
+    const rows = await this.db.query<AccountDbRow>('select * from accounts where organization_id = $1 order by lower(display_name), email', [organizationId]);
+    return rows.map(toAccount);
+  }
+
+  /** Deactivates an account and ends its logins; returns the ids of the logins that were open. */
+  async deactivate(accountId: string): Promise<string[]> {
+    return this.db.transaction(async (tx) => {
+      await tx.query('update accounts set deactivated_at = now() where id = $1 and deactivated_at is null', [accountId]);
+      await tx.query('update password_links set used_at = now() where account_id = $1 and used_at is null', [accountId]);
+      return this.revokeAuthSessionsOf(accountId, null, tx);
+    });
+  }
+
+  /** Ends an account's logins, except `keep` (the one changing its password); returns the ids that were open. */
+  async revokeAuthSessionsOf(accountId: string, keep: string | null = null, tx: Queryable = this.db): Promise<string[]> {
+    const rows = await tx.query<{ id: string }>(
+      'update auth_sessions set revoked_at = now() where account_id = $1 and ($2::uuid is null or id <> $2::uuid) and revoked_at is null returning id',
+      [accountId, keep]
+    );
+    return rows.map((r) => r.id);
+  }
+
+  async createPasswordLink(input: { accountId: string; purpose: 'invite' | 'reset'; tokenHash: string; expiresAt: Date; createdBy: string | null }): Promise<void> {
+    await this.db.transaction(async (tx) => {
+      // A new link replaces the account's earlier ones: only the newest works.
+      await tx.query('update password_links set used_at = now() where account_id = $1 and used_at is null', [input.accountId]);
+      await tx.query(
+        'insert into password_links (id, token_hash, account_id, purpose, created_by, expires_at) values ($1, $2, $3, $4, $5, $6)',
+        [randomUUID(), input.tokenHash, input.accountId, input.purpose, input.createdBy, input.expiresAt]
+      );
+    });
+  }
+
+  async passwordLink(tokenHash: string): Promise<PasswordLinkRow | null> {
+    const [r] = await this.db.query<{ id: string; account_id: string; purpose: 'invite' | 'reset'; expires_at: Date; used_at: Date | null }>(
+      'select id, account_id, purpose, expires_at, used_at from password_links where token_hash = $1',
+      [tokenHash]
+    );
+    return r ? { id: r.id, accountId: r.account_id, purpose: r.purpose, expiresAt: r.expires_at, usedAt: r.used_at } : null;
+  }
+
+  /** Spends a link and sets the password in one step; false when the link was spent meanwhile. */
+  async usePasswordLink(linkId: string, accountId: string, passwordHash: string): Promise<boolean> {
+    return this.db.transaction(async (tx) => {
+      const spent = await tx.query<{ id: string }>('update password_links set used_at = now() where id = $1 and used_at is null returning id', [linkId]);
+      if (spent.length === 0) return false;
+      await this.setPasswordOf(accountId, passwordHash, tx);
+      return true;
+    });
   }
 
   async count(): Promise<number> {

@@ -4,6 +4,7 @@ import type { Config } from '../../config.ts';
 import type { BoardService } from '../../live/BoardService.ts';
 import type { RecordService } from '../../records/RecordService.ts';
 import type { Logger } from '../../log.ts';
+import type { Mailer } from '../../mail/Mailer.ts';
 import type { Accounts } from '../../store/Accounts.ts';
 import type { AuditLog } from '../../store/AuditLog.ts';
 import { accessTo } from '../../auth/access.ts';
@@ -24,9 +25,10 @@ export interface ApiDeps {
   readonly records: RecordService;
   readonly origins: Origins;
   readonly logger: Logger;
+  readonly mailer: Mailer;
   /** Checks the database (throws when it is unreachable) and reports Redis. */
   readonly health: () => Promise<{ database: 'ok'; redis: 'ok' | 'down' | 'off' }>;
-  /** Ends the live connections of a login session that just logged out. */
+  /** Ends the live connections of a login session that just ended (logout, password change, deactivation), here and on every instance. */
   readonly revokeSockets: (authSessionId: string) => void;
 }
 

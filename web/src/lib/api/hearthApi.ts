@@ -12,6 +12,10 @@ import type {
   RecordAccess,
   RecordView,
   MemberJoinResponse,
+  InvitePersonRequest,
+  PasswordLinkInfo,
+  PasswordLinkIssued,
+  Person,
   ParticipationSettings,
   SessionInfo,
   SessionSummary
@@ -26,6 +30,21 @@ export const hearthApi = {
     request<{ me: Me }>('/api/auth/login', { method: 'POST', body: { email, password } }),
   logout: () => request<void>('/api/auth/logout', { method: 'POST' }),
   me: (fetch?: Fetch) => request<{ me: Me }>('/api/me', { fetch }),
+  changePassword: (currentPassword: string, newPassword: string) =>
+    request<void>('/api/me/password', { method: 'PUT', body: { currentPassword, newPassword } }),
+  passwordLink: (token: string, fetch?: Fetch) =>
+    request<{ link: PasswordLinkInfo }>(`/api/password-links/${encodeURIComponent(token)}`, { fetch }),
+  /** Sets the password and signs in (the cookie is set). */
+  usePasswordLink: (token: string, password: string) =>
+    request<{ me: Me }>(`/api/password-links/${encodeURIComponent(token)}`, { method: 'POST', body: { password } }),
+  /** Admins of the organization only. */
+  people: (fetch?: Fetch) => request<{ people: Person[] }>('/api/organization/people', { fetch }),
+  invitePerson: (body: InvitePersonRequest) =>
+    request<{ person: Person; link: PasswordLinkIssued }>('/api/organization/people', { method: 'POST', body }),
+  issuePasswordLink: (accountId: string) =>
+    request<{ person: Person; link: PasswordLinkIssued }>(`/api/organization/people/${encodeURIComponent(accountId)}/password-link`, { method: 'POST' }),
+  deactivatePerson: (accountId: string) =>
+    request<{ person: Person }>(`/api/organization/people/${encodeURIComponent(accountId)}/deactivate`, { method: 'POST' }),
   groups: (fetch?: Fetch) => request<{ groups: GroupSummary[] }>('/api/groups', { fetch }),
   createGroup: (body: CreateGroupRequest) =>
     request<{ group: GroupSummary }>('/api/groups', { method: 'POST', body }),
