@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { COMMAND_DOCS } from './board/commandDocs.ts';
-import { NewItem } from './board/commands.ts';
+import { PlannedItem } from './board/commands.ts';
 import { ERRORS, WireError, type ErrorCode } from './errors.ts';
 import { ParticipationSettings } from './participation/types.ts';
 import { CommandResult, Uuid } from './protocol.ts';
@@ -18,6 +18,7 @@ import {
   SummaryEdit
 } from './records/api.ts';
 import { MentionOverride } from './records/guards.ts';
+import { AgendaTemplate, CreateSeriesRequest, NewAgendaTemplate, OrganizationInfo, TimeZoneRequest } from './practice/templates.ts';
 import { ChangePasswordRequest, InvitePersonRequest, PasswordLinkInfo, PasswordLinkIssued, Person, SetPasswordRequest } from './people.ts';
 
 /** HTTP request bodies and responses of /api, and the table of routes the server serves and documents. */
@@ -53,7 +54,7 @@ export const CreateSessionRequest = z
   .object({
     title: z.string().trim().min(1).max(120),
     scheduledFor: DateTimeInput.nullable().describe('When it is planned (required; null for none).'),
-    agenda: z.array(NewItem).max(50).describe('At most 50 items with unique ids.')
+    agenda: z.array(PlannedItem).max(50).describe('At most 50 items with unique ids; guidance (from a template) is for the clinicians only.')
   })
   .strict();
 export type CreateSessionRequest = z.infer<typeof CreateSessionRequest>;
@@ -261,6 +262,41 @@ export const API_ROUTES = {
     body: ParticipationSettings,
     responses: { 200: z.object({ settings: ParticipationSettings }).strict() },
     errors: ['FORBIDDEN']
+  },
+  createSeries: {
+    method: 'post', path: '/api/groups/:groupId/series', tag: 'sessions', auth: 'clinician',
+    summary: 'Schedule a weekly series in one step (facilitators of the group): the same agenda, the same local time, every week.',
+    description: 'Times are wall-clock times in the organization\'s time zone, so 17:00 stays 17:00 across daylight-saving changes. Each session is scheduled as `createSession` does it.',
+    params: groupParams,
+    body: CreateSeriesRequest,
+    responses: { 201: z.object({ sessions: z.array(SessionSummary) }).strict() },
+    errors: ['FORBIDDEN', 'ITEM_EXISTS', 'BUSY']
+  },
+  organization: {
+    method: 'get', path: '/api/organization', tag: 'organization', auth: 'clinician',
+    summary: 'Your organization: its name and time zone.',
+    responses: { 200: z.object({ organization: OrganizationInfo }).strict() },
+    errors: []
+  },
+  saveTimeZone: {
+    method: 'put', path: '/api/organization/time-zone', tag: 'organization', auth: 'clinician',
+    summary: 'Set the organization\'s time zone (admins); series scheduled afterwards use it.',
+    body: TimeZoneRequest,
+    responses: { 200: z.object({ organization: OrganizationInfo }).strict() },
+    errors: ['FORBIDDEN']
+  },
+  agendaTemplates: {
+    method: 'get', path: '/api/organization/agenda-templates', tag: 'organization', auth: 'clinician',
+    summary: 'The organization\'s agenda templates (group formats), by name, each item with kind, minutes and private guidance.',
+    responses: { 200: z.object({ templates: z.array(AgendaTemplate) }).strict() },
+    errors: []
+  },
+  saveAgendaTemplate: {
+    method: 'post', path: '/api/organization/agenda-templates', tag: 'organization', auth: 'clinician',
+    summary: 'Add an agenda to the organization\'s library (any clinician of it), e.g. "save this agenda as a template".',
+    body: NewAgendaTemplate,
+    responses: { 201: z.object({ template: AgendaTemplate }).strict() },
+    errors: ['TEMPLATE_EXISTS']
   },
   crisisProtocol: {
     method: 'get', path: '/api/organization/crisis-protocol', tag: 'organization', auth: 'clinician',

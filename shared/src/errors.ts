@@ -56,6 +56,7 @@ export const ERRORS = {
   EMAIL_TAKEN: { status: 409, retry: false, meaning: 'An account with this email exists already.' },
   ACCOUNT_DEACTIVATED: { status: 409, retry: false, meaning: 'The account is deactivated: it gets no new set-password link.' },
   OWN_ACCOUNT: { status: 409, retry: false, meaning: 'Admins do not deactivate their own account: another admin does.' },
+  TEMPLATE_EXISTS: { status: 409, retry: false, meaning: 'The organization has an agenda template of that name (ignoring case): choose another name.' },
   ALIAS_NOT_ON_ROSTER: { status: 404, retry: false, meaning: 'The alias is not on the group\'s roster.' },
   COMMAND_ID_TAKEN: {
     status: 409,

@@ -26,3 +26,5 @@ export * from './records/record.ts';
 export * from './records/draft.ts';
 export * from './records/guards.ts';
 export * from './records/api.ts';
+export * from './practice/templates.ts';
+export * from './practice/zonedTime.ts';

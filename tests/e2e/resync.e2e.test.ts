@@ -27,7 +27,7 @@ describe('a board catches up on an event nobody sent it', () => {
     const { groups } = (await (await a.context().request.get('/api/groups')).json()) as { groups: GroupSummary[] };
     const session = groups[0]!.sessions[0]!;
     await a.goto(`/sessions/${session.id}`);
-    await a.getByRole('button', { name: 'Start session' }).click();
+    await a.getByRole('button', { name: 'Start without an item' }).click();
     await expect.poll(() => a.getByTestId('session-status').textContent(), { timeout: WAIT_MS }).toMatch(/live/i);
     await expect.poll(() => a.getByTestId('current-item').textContent(), { timeout: WAIT_MS }).toBe('No item in progress');
 

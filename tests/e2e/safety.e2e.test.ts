@@ -25,7 +25,7 @@ describe('flags, crisis and cues in the browser', () => {
     const session = groups[0]!.sessions[0]!;
     const info = (await (await a.context().request.get(`/api/sessions/${session.id}`)).json()) as { staff: { id: string }[] };
     await a.goto(`/sessions/${session.id}`);
-    await a.getByRole('button', { name: 'Start session' }).click();
+    await a.getByRole('button', { name: 'Start without an item' }).click();
 
     const b = await open('desktop');
     await signIn(b, FACILITATOR_B, DEMO_PASSWORD);

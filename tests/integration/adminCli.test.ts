@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import postgres from 'postgres';
+import { STANDARD_TEMPLATES } from '@hearth/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../../server/src/app.ts';
 import { api } from '../support/boardClient.ts';
@@ -45,21 +46,22 @@ describe('npm run admin', () => {
   });
 
   it('creates the first administrator on an empty database, who signs in; resets a password', { timeout: 120_000 }, async () => {
-    const args = ['create-admin', '--organization', 'Riverside Counseling', '--email', 'Jordan@Riverside.example', '--name', 'Jordan Park', '--credentials', 'LCSW'];
+    const args = ['create-admin', '--organization', 'Riverside Counseling', '--email', 'Jordan@Riverside.example', '--name', 'Jordan Park', '--credentials', 'LCSW', '--time-zone', 'America/Denver'];
     const created = await admin(db.url, args, 'a long enough password');
     expect(created, created.err).toMatchObject({ code: 0 });
     expect(created.out).toContain('administrator of Riverside Counseling');
     // Refusals and bad usage change nothing; a colleague joins the same organization, not as an
     // administrator, and none joins an organization that does not exist. (In parallel: each is a process.)
-    const [again, badEmail, short, unknown, colleague, nowhere] = await Promise.all([
+    const [again, badEmail, short, unknown, badZone, colleague, nowhere] = await Promise.all([
       admin(db.url, args, 'another long password'),
       admin(db.url, [...args.slice(0, 3), '--email', 'not-an-email', '--name', 'X'], 'a long enough password'),
       admin(db.url, ['create-admin', '--organization', 'O', '--email', 'b@riverside.example', '--name', 'B'], 'short'),
       admin(db.url, ['remove-everyone'], 'a long enough password'),
+      admin(db.url, ['create-admin', '--organization', 'P', '--email', 'p@riverside.example', '--name', 'P', '--time-zone', 'Mars/Base'], 'a long enough password'),
       admin(db.url, ['create-clinician', '--organization', 'Riverside Counseling', '--email', 'sam@riverside.example', '--name', 'Sam Lee'], 'a long enough password'),
       admin(db.url, ['create-clinician', '--organization', 'Elsewhere', '--email', 'x@elsewhere.example', '--name', 'X'], 'a long enough password')
     ]);
-    expect([again.code, badEmail.code, short.code, unknown.code, colleague.code, nowhere.code]).toEqual([1, 2, 2, 2, 0, 1]);
+    expect([again.code, badEmail.code, short.code, unknown.code, badZone.code, colleague.code, nowhere.code]).toEqual([1, 2, 2, 2, 2, 0, 1]);
     expect(short.err).toContain('at least 10 characters');
 
     const sql = postgres(db.url, { max: 1, onnotice: () => undefined });
@@ -70,6 +72,10 @@ describe('npm run admin', () => {
         { email: 'jordan@riverside.example', admin: true, credentials: 'LCSW', organization: 'Riverside Counseling' },
         { email: 'sam@riverside.example', admin: false, credentials: '', organization: 'Riverside Counseling' }
       ]);
+      // The new organization keeps its clocks and starts with the five standard group formats.
+      const [org] = await sql<{ time_zone: string; templates: number }[]>`
+        select o.time_zone, (select count(*)::int from agenda_templates t where t.organization_id = o.id) as templates from organizations o`;
+      expect(org).toEqual({ time_zone: 'America/Denver', templates: STANDARD_TEMPLATES.length });
     } finally {
       await sql.end();
     }

@@ -72,6 +72,33 @@ describe('session.create', () => {
     expect(state).toMatchObject({ present: [], floor: null, turns: [], hands: [], attendance: {}, flags: [], cues: [] });
   });
 
+  it('gives items planned with guidance (from a template) that guidance in events of their own, for clinicians only', () => {
+    const state = given()
+      .when(
+        {
+          type: 'session.create',
+          title: 'Skills',
+          scheduledFor: null,
+          agenda: [
+            { itemId: 'in', title: 'Check-in', kind: 'check-in', plannedMinutes: 10, guidance: 'Ask about the week' },
+            { itemId: 'out', title: 'Check-out', kind: 'check-out', plannedMinutes: 5, guidance: '' }
+          ],
+          ...noRoster()
+        },
+        undefined,
+        T0
+      )
+      .then(
+        { type: 'session.created', at: T0, title: 'Skills', scheduledFor: null, roster: [] },
+        configured(SETTINGS, T0),
+        crisisConfigured(CRISIS, T0),
+        { type: 'agenda.item_added', at: T0, itemId: 'in', title: 'Check-in', kind: 'check-in', plannedMinutes: 10, position: 0 },
+        { type: 'agenda.item_added', at: T0, itemId: 'out', title: 'Check-out', kind: 'check-out', plannedMinutes: 5, position: 1 },
+        { type: 'agenda.guidance_set', at: T0, itemId: 'in', guidance: 'Ask about the week' }
+      );
+    expect(state.items.map((i) => [i.id, i.guidance])).toEqual([['in', 'Ask about the week'], ['out', '']]);
+  });
+
   it('creates an unscheduled session with an empty agenda and an empty roster', () => {
     const state = given()
       .when({ type: 'session.create', title: 'Drop-in', scheduledFor: null, agenda: [], ...noRoster() }, coFacilitator, T0)
@@ -187,6 +214,17 @@ describe('session.start', () => {
       .then({ type: 'member.disconnected', at, memberId: 'mem-dev' }, { type: 'member.disconnected', at, memberId: 'mem-eli' }, { type: 'session.ended', at });
     expect(state.attendance['mem-dev']?.intervals).toEqual([{ from: T0 + MIN, to: at }]);
     expect(state.present).toEqual(['mem-dev', 'mem-eli']);
+  });
+
+  it('starts an agenda item with the session when the facilitator names one', () => {
+    const at = T0 + 2 * MIN;
+    const state = given(...scheduled).when({ type: 'session.start', itemId: 'a' }, undefined, at).then({ type: 'session.started', at }, { type: 'item.started', at, itemId: 'a' });
+    expect(state.currentItemId).toBe('a');
+    expect(state.items.map((i) => i.status)).toEqual(['current', 'pending', 'pending']);
+  });
+
+  it('refuses to start with an item that is not on the agenda, and stays scheduled', () => {
+    given(...scheduled).when({ type: 'session.start', itemId: 'nope' }).rejects(ErrorCode.ITEM_NOT_FOUND);
   });
 
   it('rejects before the session exists: SESSION_NOT_FOUND', () => {

@@ -7,10 +7,12 @@ import { ConfigError, loadConfig } from '../config.ts';
 import { validationMessage } from '../edge/parse.ts';
 import { errorMessage } from '../log.ts';
 import { Accounts } from '../store/Accounts.ts';
+import { Organizations } from '../store/Organizations.ts';
+import { STANDARD_TEMPLATES, TimeZoneRequest } from '@hearth/shared';
 import { migrate } from '../store/migrate.ts';
 
 const USAGE = `Usage (the password is read from standard input, or asked for without echo):
-  npm run admin -- create-admin --organization "Riverside Counseling" --email jordan@riverside.example --name "Jordan Park" [--credentials LCSW]
+  npm run admin -- create-admin --organization "Riverside Counseling" --email jordan@riverside.example --name "Jordan Park" [--credentials LCSW] [--time-zone America/Chicago]
   npm run admin -- create-clinician --organization "Riverside Counseling" --email sam@riverside.example --name "Sam Lee" [--credentials LMFT]
   npm run admin -- set-password --email jordan@riverside.example
 Runs on the configured database (DATABASE_URL, or the embedded one under DATA_DIR), applying migrations first.`;
@@ -21,7 +23,8 @@ const CreateAdmin = z.object({
   organization: z.string().trim().min(1).max(120),
   email: z.string().trim().toLowerCase().email(),
   name: z.string().trim().min(1).max(120),
-  credentials: z.string().trim().max(80).default('')
+  credentials: z.string().trim().max(80).default(''),
+  'time-zone': TimeZoneRequest.shape.timeZone.optional()
 });
 const SetPassword = z.object({ email: z.string().trim().toLowerCase().email() });
 
@@ -71,7 +74,7 @@ function parsed<S extends z.ZodType>(schema: S, values: unknown): z.output<S> {
 async function main(): Promise<number> {
   const { positionals, values } = parseArgs({
     allowPositionals: true,
-    options: { organization: { type: 'string' }, email: { type: 'string' }, name: { type: 'string' }, credentials: { type: 'string' } }
+    options: { organization: { type: 'string' }, email: { type: 'string' }, name: { type: 'string' }, credentials: { type: 'string' }, 'time-zone': { type: 'string' } }
   });
   const command = positionals[0];
   if (command !== 'create-admin' && command !== 'create-clinician' && command !== 'set-password') throw new UsageError(USAGE);
@@ -100,7 +103,14 @@ async function main(): Promise<number> {
       process.stderr.write(`No organization is named ${admin.organization}: create its administrator first.\n`);
       return 1;
     }
-    const organizationId = existing ?? (await accounts.createOrganization(admin.organization));
+    let organizationId = existing;
+    if (!organizationId) {
+      // A new organization starts with its time zone and the library of standard group formats.
+      organizationId = await accounts.createOrganization(admin.organization);
+      const organizations = new Organizations(db);
+      if (admin['time-zone']) await organizations.setTimeZone(organizationId, admin['time-zone']);
+      for (const template of STANDARD_TEMPLATES) await organizations.addTemplate(organizationId, template, null);
+    }
     const isAdmin = command === 'create-admin';
     await accounts.create({ organizationId, email: admin.email, displayName: admin.name, credentials: admin.credentials, passwordHash, admin: isAdmin });
     process.stdout.write(`Created ${admin.name} <${admin.email}>, ${isAdmin ? 'administrator' : 'clinician'} of ${admin.organization}. They can sign in now.\n`);

@@ -33,6 +33,7 @@ export function namedSchemas(): Map<z.ZodType, string> {
     Role: S.Role,
     ItemKind: S.ItemKind,
     NewItem: S.NewItem,
+    PlannedItem: S.PlannedItem,
     RosterEntry: S.RosterEntry,
     Speaker: S.Speaker,
     ParticipationSettings: S.ParticipationSettings,

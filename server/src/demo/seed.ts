@@ -1,4 +1,4 @@
-import type { NewItem } from '@hearth/shared';
+import { STANDARD_TEMPLATES, type NewItem } from '@hearth/shared';
 import { hashPassword } from '../auth/passwords.ts';
 import type { BoardService } from '../live/BoardService.ts';
 import type { Accounts } from '../store/Accounts.ts';
@@ -19,6 +19,10 @@ export const DEMO_ACCOUNTS = [
   { email: 'sam@demo.hearth', displayName: 'Sam Okafor', credentials: 'LMFT', role: 'facilitator' },
   { email: 'morgan@demo.hearth', displayName: 'Dr. Morgan Lee', credentials: 'PhD, licensed psychologist', role: 'supervisor' }
 ] as const;
+
+/** Where the demo practice is, and the three formats its library starts with. */
+export const DEMO_TIME_ZONE = 'America/Chicago';
+export const DEMO_TEMPLATES: readonly string[] = ['DBT skills group', 'CBT group', 'Process group'];
 
 export const DEMO_ALIASES = ['Maple', 'River', 'Sparrow', 'Cedar', 'Juniper', 'Harbor', 'Willow', 'Aspen'];
 
@@ -44,6 +48,8 @@ export async function seedDemo(deps: { db: Db; accounts: Accounts; groups: Group
     const [row] = await tx.query<{ n: number }>('select count(*)::int as n from accounts');
     if (Number(row?.n ?? 0) > 0) return null;
     const organizationId = await accounts.createOrganization('Demo Counseling Practice', tx);
+    await organizations.setTimeZone(organizationId, DEMO_TIME_ZONE, tx);
+    for (const template of STANDARD_TEMPLATES.filter((t) => DEMO_TEMPLATES.includes(t.name))) await organizations.addTemplate(organizationId, template, null, tx);
     const ids: { accountId: string; role: 'facilitator' | 'supervisor' }[] = [];
     for (const [n, a] of DEMO_ACCOUNTS.entries()) {
       // The first facilitator administers the demo organization.

@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import type { CommandResult, NewItem } from '@hearth/shared';
+import type { CommandResult, PlannedItem } from '@hearth/shared';
 import type { Groups } from '../store/Groups.ts';
 import type { Organizations } from '../store/Organizations.ts';
 import type { BoardService } from '../live/BoardService.ts';
@@ -9,7 +9,7 @@ export interface ScheduleInput {
   readonly createdBy: string;
   readonly title: string;
   readonly scheduledFor: string | null;
-  readonly agenda: readonly NewItem[];
+  readonly agenda: readonly PlannedItem[];
 }
 
 /**

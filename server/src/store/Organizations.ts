@@ -1,7 +1,8 @@
-import { CrisisProtocol, DEFAULT_CRISIS_PROTOCOL } from '@hearth/shared';
-import type { Db } from './Db.ts';
+import { randomUUID } from 'node:crypto';
+import { AgendaTemplate, CrisisProtocol, DEFAULT_CRISIS_PROTOCOL, type NewAgendaTemplate } from '@hearth/shared';
+import type { Db, Queryable } from './Db.ts';
 
-/** Organizations and what each keeps for all its groups: today, its crisis protocol. */
+/** Organizations and what each keeps for all its groups: its time zone, crisis protocol and agenda templates. */
 export class Organizations {
   constructor(private readonly db: Db) {}
 
@@ -17,6 +18,37 @@ export class Organizations {
   async crisisProtocol(organizationId: string): Promise<CrisisProtocol> {
     const [row] = await this.db.query<{ crisis_protocol: unknown }>('select crisis_protocol from organizations where id = $1', [organizationId]);
     return parseProtocol(row?.crisis_protocol);
+  }
+
+  async organization(organizationId: string): Promise<{ name: string; timeZone: string } | null> {
+    const [row] = await this.db.query<{ name: string; time_zone: string }>('select name, time_zone from organizations where id = $1', [organizationId]);
+    return row ? { name: row.name, timeZone: row.time_zone } : null;
+  }
+
+  async setTimeZone(organizationId: string, timeZone: string, tx: Queryable = this.db): Promise<void> {
+    await tx.query('update organizations set time_zone = $2 where id = $1', [organizationId, timeZone]);
+  }
+
+  /** The organization's agenda templates, by name. A stored one that no longer parses is left out. */
+  async templates(organizationId: string): Promise<AgendaTemplate[]> {
+    const rows = await this.db.query<{ id: string; name: string; description: string; items: unknown }>(
+      'select id, name, description, items from agenda_templates where organization_id = $1 order by lower(name)',
+      [organizationId]
+    );
+    return rows.flatMap((r) => {
+      const parsed = AgendaTemplate.safeParse({ id: r.id, name: r.name, description: r.description, items: typeof r.items === 'string' ? JSON.parse(r.items) : r.items });
+      return parsed.success ? [parsed.data] : [];
+    });
+  }
+
+  /** Adds a template; throws the database's unique violation when the name is taken (ignoring case). */
+  async addTemplate(organizationId: string, template: NewAgendaTemplate, createdBy: string | null, tx: Queryable = this.db): Promise<AgendaTemplate> {
+    const id = randomUUID();
+    await tx.query(
+      'insert into agenda_templates (id, organization_id, name, description, items, created_by) values ($1, $2, $3, $4, $5::text::jsonb, $6)',
+      [id, organizationId, template.name, template.description, JSON.stringify(template.items), createdBy]
+    );
+    return { id, ...template };
   }
 
   async setCrisisProtocol(organizationId: string, protocol: CrisisProtocol): Promise<void> {

@@ -24,7 +24,11 @@ export const COMMAND_DOCS: Record<CommandType, CommandDoc> = {
     events: ['session.created', 'participation.configured', 'crisis.configured', 'agenda.item_added'],
     rejects: ['SESSION_EXISTS', 'ITEM_EXISTS', 'DUPLICATE_ID']
   },
-  'session.start': { summary: 'Starts a scheduled session.', events: ['session.started'], rejects: ['SESSION_NOT_FOUND', 'SESSION_NOT_SCHEDULED'] },
+  'session.start': {
+    summary: 'Starts a scheduled session; with `itemId`, that agenda item starts at the same moment.',
+    events: ['session.started', 'item.started'],
+    rejects: ['SESSION_NOT_FOUND', 'SESSION_NOT_SCHEDULED', 'ITEM_NOT_FOUND']
+  },
   'session.end': {
     summary: 'Ends a live session: completes the current item, ends the turn, lowers every hand and closes the attendance of members still connected.',
     events: ['item.completed', 'turn.ended', 'floor.changed', 'hand.lowered', 'member.disconnected', 'session.ended'],

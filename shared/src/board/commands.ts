@@ -50,6 +50,12 @@ export const NewItem = z
   .strict();
 export type NewItem = z.infer<typeof NewItem>;
 
+/** An item as a session is scheduled with it: a new item, and its private guidance when a template gives one. */
+export const PlannedItem = NewItem.extend({
+  guidance: z.string().max(LIMITS.guidanceLength).optional().describe('Private prompts for the clinicians (from a template); members never see it.')
+}).strict();
+export type PlannedItem = z.infer<typeof PlannedItem>;
+
 const item = <T extends string>(type: T) => z.object({ type: z.literal(type), itemId: Id }).strict();
 
 /**
@@ -62,13 +68,18 @@ export const Command = z.discriminatedUnion('type', [
       type: z.literal('session.create'),
       title: z.string().trim().min(1).max(LIMITS.sessionTitleLength),
       scheduledFor: DateTimeInput.nullable(),
-      agenda: z.array(NewItem).max(LIMITS.maxItems),
+      agenda: z.array(PlannedItem).max(LIMITS.maxItems),
       roster: z.array(RosterEntry).max(LIMITS.maxRoster),
       settings: ParticipationSettings,
       crisis: CrisisProtocol
     })
     .strict(),
-  z.object({ type: z.literal('session.start') }).strict(),
+  z
+    .object({
+      type: z.literal('session.start'),
+      itemId: Id.optional().describe('An agenda item to start at once (clients send the first one unless the facilitator chooses otherwise).')
+    })
+    .strict(),
   z.object({ type: z.literal('session.end') }).strict(),
   z.object({ type: z.literal('agenda.add'), item: NewItem, position: z.number().int().min(0).optional() }).strict(),
   z

@@ -86,13 +86,20 @@ export function decide(state: BoardState, command: Command, actor: Actor, now: n
         { type: 'session.created', at, title: command.title, scheduledFor: command.scheduledFor, roster: command.roster },
         { type: 'participation.configured', at, settings: command.settings },
         { type: 'crisis.configured', at, protocol: command.crisis },
-        ...command.agenda.map((i, position): BoardEvent => ({ type: 'agenda.item_added', at, ...i, position }))
+        ...command.agenda.map(({ guidance: _guidance, ...i }, position): BoardEvent => ({ type: 'agenda.item_added', at, ...i, position })),
+        // Guidance is for clinicians only, so it travels in events of its own.
+        ...command.agenda.flatMap((i): BoardEvent[] => (i.guidance ? [{ type: 'agenda.guidance_set', at, itemId: i.itemId, guidance: i.guidance }] : []))
       );
     }
     case 'session.start':
       if (state.status === 'new') return reject(ErrorCode.SESSION_NOT_FOUND, 'This session does not exist yet.');
       if (state.status !== 'scheduled') {
         return reject(ErrorCode.SESSION_NOT_SCHEDULED, `The session is ${state.status}; only a scheduled session can start.`);
+      }
+      if (command.itemId !== undefined) {
+        const first = existingItem(state, command.itemId);
+        if ('ok' in first) return first;
+        return accept({ type: 'session.started', at }, { type: 'item.started', at, itemId: first.id });
       }
       return accept({ type: 'session.started', at });
     case 'session.end':

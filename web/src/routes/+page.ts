@@ -5,8 +5,14 @@ import type { PageLoad } from './$types';
 export const load = (async ({ fetch, depends }) => {
   depends('app:groups');
   try {
-    const [{ me }, { groups }, { records }] = await Promise.all([hearthApi.me(fetch), hearthApi.groups(fetch), hearthApi.pendingRecords(fetch)]);
-    return { me, groups, pending: records };
+    const [{ me }, { groups }, { records }, { organization }, { templates }] = await Promise.all([
+      hearthApi.me(fetch),
+      hearthApi.groups(fetch),
+      hearthApi.pendingRecords(fetch),
+      hearthApi.organization(fetch),
+      hearthApi.agendaTemplates(fetch)
+    ]);
+    return { me, groups, pending: records, organization, templates };
   } catch (cause) {
     loadError(cause);
   }

@@ -1,15 +1,42 @@
 import { API_ROUTES } from '@hearth/shared';
+import { sqlState, UNIQUE_VIOLATION } from '../../store/Db.ts';
 import type { Handler } from '../bindRoute.ts';
+import { HttpError } from '../errors.ts';
 import type { ApiDeps } from './deps.ts';
 
 type R = typeof API_ROUTES;
 
-/** The organization's crisis protocol. */
+/** The organization: its time zone, crisis protocol and library of agenda templates. */
 export function organizationRoutes({ audit, organizations }: ApiDeps): {
+  organization: Handler<R['organization']>;
+  saveTimeZone: Handler<R['saveTimeZone']>;
+  agendaTemplates: Handler<R['agendaTemplates']>;
+  saveAgendaTemplate: Handler<R['saveAgendaTemplate']>;
   crisisProtocol: Handler<R['crisisProtocol']>;
   saveCrisisProtocol: Handler<R['saveCrisisProtocol']>;
 } {
+  const info = async (organizationId: string) => {
+    const found = await organizations.organization(organizationId);
+    if (!found) throw new Error('the signed-in clinician\'s organization is missing');
+    return found;
+  };
   return {
+    organization: async ({ who }) => ({ status: 200, body: { organization: await info(who.account.organizationId) } }),
+    saveTimeZone: async ({ who, body, ip }) => {
+      if (!who.account.admin) throw new HttpError('FORBIDDEN', 'Only an administrator of your organization sets its time zone.');
+      await organizations.setTimeZone(who.account.organizationId, body.timeZone);
+      await audit.record({ actorRole: 'clinician', actorId: who.account.id, action: 'organization.time-zone', ip });
+      return { status: 200, body: { organization: await info(who.account.organizationId) } };
+    },
+    agendaTemplates: async ({ who }) => ({ status: 200, body: { templates: await organizations.templates(who.account.organizationId) } }),
+    saveAgendaTemplate: async ({ who, body, ip }) => {
+      const template = await organizations.addTemplate(who.account.organizationId, body, who.account.id).catch((e: unknown) => {
+        if (sqlState(e) === UNIQUE_VIOLATION) throw new HttpError('TEMPLATE_EXISTS', `There is a template named “${body.name}” already.`);
+        throw e;
+      });
+      await audit.record({ actorRole: 'clinician', actorId: who.account.id, action: 'organization.agenda-template', target: template.id, ip });
+      return { status: 201, body: { template } };
+    },
     crisisProtocol: async ({ who }) => ({ status: 200, body: { protocol: await organizations.crisisProtocol(who.account.organizationId) } }),
     // Any clinician of the organization may keep its crisis protocol current; sessions scheduled
     // afterwards carry the new one.

@@ -1,4 +1,4 @@
-import { API_ROUTES, type CommandResult } from '@hearth/shared';
+import { addDays, API_ROUTES, zonedToUtc, type CommandResult, type SessionSummary } from '@hearth/shared';
 import { parseCommand } from '../../edge/parse.ts';
 import { scheduleSession } from '../../sessions/scheduleSession.ts';
 import { sessionSummary } from './answers.ts';
@@ -11,6 +11,7 @@ type R = typeof API_ROUTES;
 /** Sessions: scheduling, opening, and the board's commands over HTTP. */
 export function sessionRoutes({ board, groups, organizations }: ApiDeps): {
   createSession: Handler<R['createSession']>;
+  createSeries: Handler<R['createSeries']>;
   session: Handler<R['session']>;
   command: Handler<R['command']>;
 } {
@@ -25,6 +26,31 @@ export function sessionRoutes({ board, groups, organizations }: ApiDeps): {
       const session = await groups.session(sessionId);
       if (!session) throw new Error('session vanished after creation');
       return { status: 201, body: { session: sessionSummary(session, 'facilitator') } };
+    },
+
+    createSeries: async ({ who, params, body }) => {
+      await requireGroupRole(groups, who, params.groupId, ['facilitator'], 'Only a facilitator of this group can schedule its sessions.');
+      // Refused before the first session is written, so a series is made whole or not at all.
+      if (new Set(body.agenda.map((i) => i.itemId)).size !== body.agenda.length) throw new HttpError('ITEM_EXISTS', 'Agenda item ids must be unique.');
+      const timeZone = (await organizations.organization(who.account.organizationId))?.timeZone ?? 'UTC';
+      const sessions: SessionSummary[] = [];
+      for (let week = 0; week < body.weeks; week++) {
+        const { sessionId, result } = await scheduleSession(
+          { board, groups, organizations },
+          {
+            groupId: params.groupId,
+            createdBy: who.account.id,
+            title: `${body.title} · week ${week + 1} of ${body.weeks}`,
+            scheduledFor: zonedToUtc(addDays(body.firstDate, 7 * week), body.time, timeZone).toISOString(),
+            agenda: body.agenda
+          }
+        );
+        if (!result.ok) throw HttpError.of(result.error);
+        const session = await groups.session(sessionId);
+        if (!session) throw new Error('session vanished after creation');
+        sessions.push(sessionSummary(session, 'facilitator'));
+      }
+      return { status: 201, body: { sessions } };
     },
 
     session: async ({ who, params }) => {

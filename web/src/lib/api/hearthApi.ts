@@ -16,6 +16,10 @@ import type {
   PasswordLinkInfo,
   PasswordLinkIssued,
   Person,
+  AgendaTemplate,
+  CreateSeriesRequest,
+  NewAgendaTemplate,
+  OrganizationInfo,
   ParticipationSettings,
   SessionInfo,
   SessionSummary
@@ -50,6 +54,13 @@ export const hearthApi = {
     request<{ group: GroupSummary }>('/api/groups', { method: 'POST', body }),
   createSession: (groupId: string, body: CreateSessionRequest) =>
     request<{ session: SessionSummary }>(`/api/groups/${encodeURIComponent(groupId)}/sessions`, { method: 'POST', body }),
+  /** A weekly series: dates and times on the organization's clocks. */
+  createSeries: (groupId: string, body: CreateSeriesRequest) =>
+    request<{ sessions: SessionSummary[] }>(`/api/groups/${encodeURIComponent(groupId)}/series`, { method: 'POST', body }),
+  organization: (fetch?: Fetch) => request<{ organization: OrganizationInfo }>('/api/organization', { fetch }),
+  agendaTemplates: (fetch?: Fetch) => request<{ templates: AgendaTemplate[] }>('/api/organization/agenda-templates', { fetch }),
+  saveAgendaTemplate: (template: NewAgendaTemplate) =>
+    request<{ template: AgendaTemplate }>('/api/organization/agenda-templates', { method: 'POST', body: template }),
   groupSettings: (groupId: string, fetch?: Fetch) =>
     request<{ settings: ParticipationSettings }>(`/api/groups/${encodeURIComponent(groupId)}/settings`, { fetch }),
   /** Facilitators only: the nudge settings new sessions of the group start with. */

@@ -46,7 +46,8 @@ export class BoardActions {
     return this.#connection.send(command);
   }
 
-  startSession = () => this.#send({ type: 'session.start' });
+  /** Starts the session, and with `itemId` that agenda item at the same moment. */
+  startSession = (itemId?: string) => this.#send({ type: 'session.start', ...(itemId !== undefined && { itemId }) });
   endSession = () => this.#send({ type: 'session.end' });
   next = () => this.#send({ type: 'item.next' });
   startItem = (itemId: string) => this.#send({ type: 'item.start', itemId });

@@ -16,7 +16,7 @@ export const KINDS = Object.keys(KIND_LABELS) as ItemKind[];
 
 /** How each item status reads to a person. */
 export const STATUS_LABELS: Record<ItemStatus, string> = {
-  pending: 'Up next',
+  pending: 'Not started',
   current: 'In progress',
   done: 'Done',
   skipped: 'Skipped'

@@ -1,0 +1,74 @@
+import type { AgendaTemplate, BoardState, OrganizationInfo, SessionSummary } from '@hearth/shared';
+import { describe, expect, it } from 'vitest';
+import { DEMO_TEMPLATES, DEMO_TIME_ZONE } from '../../server/src/demo/seed.ts';
+import { api } from '../support/boardClient.ts';
+import { boardAt } from '../support/probes.ts';
+import { useServerFixture } from '../support/serverFixture.ts';
+import { demoGroup } from '../support/testServer.ts';
+
+/** An organization's library of agenda templates, its time zone, and weekly series scheduled from them. */
+describe('templates and weekly series', () => {
+  const fx = useServerFixture();
+
+  it('starts the demo with three templates and its time zone; any clinician adds one, a name once', async () => {
+    const { body } = await api<{ templates: AgendaTemplate[] }>(fx.server.url, '/organization/agenda-templates', { cookie: fx.cookies.supervisor });
+    expect(body.templates.map((t) => t.name).sort()).toEqual([...DEMO_TEMPLATES].sort());
+    expect(body.templates.find((t) => t.name === 'DBT skills group')!.items.some((i) => i.guidance.length > 0)).toBe(true);
+    expect((await api<{ organization: OrganizationInfo }>(fx.server.url, '/organization', { cookie: fx.cookies.b })).body.organization).toEqual({ name: 'Demo Counseling Practice', timeZone: DEMO_TIME_ZONE });
+
+    const mine = { name: 'Grief group', description: 'Six weeks', items: [{ title: 'Remembering', kind: 'open-process', plannedMinutes: 40, guidance: 'Invite a photo or object' }] };
+    const saved = await api<{ template: AgendaTemplate }>(fx.server.url, '/organization/agenda-templates', { cookie: fx.cookies.b, body: mine });
+    expect(saved).toMatchObject({ status: 201, body: { template: mine } });
+    expect(await api(fx.server.url, '/organization/agenda-templates', { cookie: fx.cookies.a, body: { ...mine, name: 'GRIEF GROUP' } })).toMatchObject({ status: 409, body: { error: { code: 'TEMPLATE_EXISTS' } } });
+    const after = (await api<{ templates: AgendaTemplate[] }>(fx.server.url, '/organization/agenda-templates', { cookie: fx.cookies.a })).body.templates;
+    expect(after.map((t) => t.name)).toContain('Grief group');
+    expect(after).toHaveLength(DEMO_TEMPLATES.length + 1);
+  });
+
+  it('lets only admins set the time zone, and only to one that exists', async () => {
+    expect(await api(fx.server.url, '/organization/time-zone', { cookie: fx.cookies.b, method: 'PUT', body: { timeZone: 'Europe/Berlin' } })).toMatchObject({ status: 403, body: { error: { code: 'FORBIDDEN' } } });
+    expect(await api(fx.server.url, '/organization/time-zone', { cookie: fx.cookies.a, method: 'PUT', body: { timeZone: 'Mars/Base' } })).toMatchObject({ status: 400, body: { error: { code: 'BAD_REQUEST' } } });
+    expect((await api<{ organization: OrganizationInfo }>(fx.server.url, '/organization', { cookie: fx.cookies.a })).body.organization.timeZone).toBe(DEMO_TIME_ZONE);
+  });
+
+  it('schedules twelve weekly sessions at 17:00 in the organization\'s time zone, across the change of clocks, with the template\'s guidance', async () => {
+    const group = await demoGroup(fx.server.url, fx.cookies.a);
+    const template = (await api<{ templates: AgendaTemplate[] }>(fx.server.url, '/organization/agenda-templates', { cookie: fx.cookies.a })).body.templates.find((t) => t.name === 'DBT skills group')!;
+    const agenda = template.items.map((i, n) => ({ ...i, itemId: `t${n}` }));
+    const body = { title: 'DBT skills', firstDate: '2027-02-23', time: '17:00', weeks: 12, agenda };
+    expect(await api(fx.server.url, `/groups/${group.id}/series`, { cookie: fx.cookies.supervisor, body })).toMatchObject({ status: 403, body: { error: { code: 'FORBIDDEN' } } });
+    const dup = await api(fx.server.url, `/groups/${group.id}/series`, { cookie: fx.cookies.a, body: { ...body, agenda: [agenda[0], agenda[0]] } });
+    expect(dup).toMatchObject({ status: 409, body: { error: { code: 'ITEM_EXISTS' } } });
+    expect((await demoGroup(fx.server.url, fx.cookies.a)).sessions).toHaveLength(group.sessions.length);
+
+    const res = await api<{ sessions: SessionSummary[] }>(fx.server.url, `/groups/${group.id}/series`, { cookie: fx.cookies.a, body });
+    expect(res.status).toBe(201);
+    const { sessions } = res.body;
+    expect(sessions.map((s) => s.title)).toEqual(Array.from({ length: 12 }, (_, n) => `DBT skills · week ${n + 1} of 12`));
+    const local = sessions.map((s) => new Date(s.scheduledFor!).toLocaleString('en-US', { timeZone: DEMO_TIME_ZONE, weekday: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }));
+    expect(new Set(local)).toEqual(new Set(['Tue 17:00']));
+    // Chicago moves its clocks on 14 March 2027: 23:00 UTC before, 22:00 UTC after.
+    expect(sessions.slice(0, 4).map((s) => s.scheduledFor)).toEqual(['2027-02-23T23:00:00.000Z', '2027-03-02T23:00:00.000Z', '2027-03-09T23:00:00.000Z', '2027-03-16T22:00:00.000Z']);
+    expect(sessions.every((s) => s.status === 'scheduled' && s.inviteCode)).toBe(true);
+    // Each board starts with the template's agenda and its private guidance.
+    const board = (await boardAt(fx.server.url, { cookie: fx.cookies.a }, sessions[5]!.id)).state as BoardState;
+    expect(board.items.map((i) => [i.title, i.plannedMinutes, i.guidance])).toEqual(template.items.map((i) => [i.title, i.plannedMinutes, i.guidance]));
+    expect((await demoGroup(fx.server.url, fx.cookies.a)).sessions).toHaveLength(group.sessions.length + 12);
+  });
+
+  it('answers bad templates and series with 400 and stores nothing', async () => {
+    const group = await demoGroup(fx.server.url, fx.cookies.a);
+    const before = (await api<{ templates: unknown[] }>(fx.server.url, '/organization/agenda-templates', { cookie: fx.cookies.a })).body.templates.length;
+    const item = { title: 'X', kind: 'check-in', plannedMinutes: 10, guidance: '' };
+    for (const body of [{ name: 'No items', description: '', items: [] }, { name: '', description: '', items: [item] }, { name: 'T', description: '', items: [{ ...item, kind: 'yoga' }] }, { name: 'T', description: '', items: [item], id: 'x' }]) {
+      expect(await api(fx.server.url, '/organization/agenda-templates', { cookie: fx.cookies.a, body }), JSON.stringify(body)).toMatchObject({ status: 400, body: { error: { code: 'BAD_REQUEST' } } });
+    }
+    for (const bad of [{ weeks: 60 }, { firstDate: '2027-13-01' }, { time: '7pm' }, { agenda: [{ ...item, itemId: 'a b' }] }]) {
+      const body = { title: 'S', firstDate: '2027-01-05', time: '17:00', weeks: 2, agenda: [], ...bad };
+      expect(await api(fx.server.url, `/groups/${group.id}/series`, { cookie: fx.cookies.a, body }), JSON.stringify(bad)).toMatchObject({ status: 400, body: { error: { code: 'BAD_REQUEST' } } });
+    }
+    expect((await api<{ templates: unknown[] }>(fx.server.url, '/organization/agenda-templates', { cookie: fx.cookies.a })).body.templates).toHaveLength(before);
+    expect((await demoGroup(fx.server.url, fx.cookies.a)).sessions).toHaveLength(group.sessions.length);
+    expect((await api(fx.server.url, '/health')).status).toBe(200);
+  });
+});
