@@ -92,7 +92,7 @@ export const SessionSummary = z
     id: Uuid,
     groupId: Uuid,
     title: z.string(),
-    status: z.enum(['scheduled', 'live', 'ended']),
+    status: z.enum(['scheduled', 'live', 'ended', 'cancelled']),
     scheduledFor: UtcDateTime.nullable(),
     inviteCode: z.string().nullable().describe('The members\' invite code: for the group\'s facilitators only, null for supervisors.')
   })
@@ -337,7 +337,7 @@ export const API_ROUTES = {
     description: 'Once the session has ended its link is spent: this route and `/join` answer 404.',
     params: inviteParams,
     responses: { 200: InviteInfo },
-    errors: ['NOT_FOUND']
+    errors: ['NOT_FOUND', 'SESSION_CANCELLED']
   },
   joinInvite: {
     method: 'post', path: '/api/invites/:code/join', tag: 'invites', auth: 'none',
@@ -346,7 +346,7 @@ export const API_ROUTES = {
     params: inviteParams,
     body: JoinInviteRequest,
     responses: { 201: MemberJoinResponse },
-    errors: ['NOT_FOUND', 'ALIAS_NOT_ON_ROSTER']
+    errors: ['NOT_FOUND', 'SESSION_CANCELLED', 'ALIAS_NOT_ON_ROSTER']
   },
   takeRecord: {
     method: 'post', path: '/api/sessions/:sessionId/record', tag: 'records', auth: 'clinician',

@@ -69,6 +69,7 @@ export const ERRORS = {
   SESSION_NOT_SCHEDULED: { status: 409, retry: false, meaning: '`session.start` when the session is already live or ended.' },
   SESSION_NOT_LIVE: { status: 409, retry: false, meaning: 'The command needs a live session: start it first.' },
   SESSION_ENDED: { status: 409, retry: false, meaning: 'The session has ended; its board is closed.' },
+  SESSION_CANCELLED: { status: 409, retry: false, meaning: 'The session was cancelled: its board is closed.' },
   ITEM_NOT_FOUND: { status: 409, retry: false, meaning: 'No agenda item with that id.' },
   ITEM_EXISTS: { status: 409, retry: false, meaning: 'An item with that id exists (or the ids in `session.create` repeat).' },
   ITEM_IS_CURRENT: { status: 409, retry: false, meaning: 'Starting the item that is already current, or removing the current item.' },

@@ -59,6 +59,29 @@ describe('a weekly series from a template, in the browser', () => {
     const { templates } = (await (await a.context().request.get('/api/organization/agenda-templates')).json()) as { templates: { name: string }[] };
     expect(templates.map((t) => t.name)).toContain('Our skills format');
 
+    // Week 2 moves by a day, week 3 is cancelled: the list says so, and its member link tells members.
+    await a.goto('/');
+    const row = (title: string) => a.locator('[data-testid="session-row"]', { has: a.getByRole('heading', { name: title, exact: true }) });
+    const week2 = row('DBT skills · week 2 of 12');
+    await week2.getByRole('button', { name: 'Reschedule DBT skills · week 2 of 12' }).click();
+    await week2.getByLabel(/^New date and time/).fill('2027-03-03T17:30');
+    await week2.getByRole('button', { name: 'Save new time' }).click();
+    await expect.poll(() => week2.locator('.when').textContent(), { timeout: WAIT_MS }).toMatch(/Wednesday, March 3, 2027.*5:30/);
+    const week3 = row('DBT skills · week 3 of 12');
+    await week3.getByRole('button', { name: 'Cancel DBT skills · week 3 of 12' }).click();
+    await week3.getByRole('button', { name: 'Cancel this session' }).click();
+    await expect.poll(() => week3.getByText(/^Say why/).count(), { timeout: WAIT_MS }).toBe(1);
+    await week3.getByLabel('Why is it cancelled?').fill('Clinic closed for the holiday');
+    await week3.getByRole('button', { name: 'Cancel this session' }).click();
+    await expect.poll(() => week3.locator('.status').textContent(), { timeout: WAIT_MS }).toBe('cancelled');
+    await a.screenshot({ path: `${SHOTS}series-cancelled-laptop.png`, fullPage: true });
+    const cancelled = series.find((s) => s.title === 'DBT skills · week 3 of 12')!;
+    const member = await fx.open('phone');
+    await member.goto(`/join/${cancelled.inviteCode}`);
+    await expect.poll(() => member.getByRole('heading', { level: 1 }).textContent(), { timeout: WAIT_MS }).toBe('This session was cancelled');
+    expect(await member.content()).not.toContain('holiday');
+    await member.screenshot({ path: `${SHOTS}series-cancelled-member-phone.png` });
+
     const phone = await fx.open('phone');
     await signIn(phone, FACILITATOR_A, DEMO_PASSWORD);
     await phone.getByText('Schedule a session').first().click();

@@ -1,10 +1,11 @@
 import type { AgendaTemplate, BoardState, OrganizationInfo, SessionSummary } from '@hearth/shared';
 import { describe, expect, it } from 'vitest';
 import { DEMO_TEMPLATES, DEMO_TIME_ZONE } from '../../server/src/demo/seed.ts';
-import { api } from '../support/boardClient.ts';
+import { api, emitAck, recordEvents } from '../support/boardClient.ts';
+import { waitFor } from '../support/wait.ts';
 import { boardAt } from '../support/probes.ts';
 import { useServerFixture } from '../support/serverFixture.ts';
-import { demoGroup } from '../support/testServer.ts';
+import { demoGroup, joinAsMember, scheduleSession } from '../support/testServer.ts';
 
 /** An organization's library of agenda templates, its time zone, and weekly series scheduled from them. */
 describe('templates and weekly series', () => {
@@ -54,6 +55,32 @@ describe('templates and weekly series', () => {
     const board = (await boardAt(fx.server.url, { cookie: fx.cookies.a }, sessions[5]!.id)).state as BoardState;
     expect(board.items.map((i) => [i.title, i.plannedMinutes, i.guidance])).toEqual(template.items.map((i) => [i.title, i.plannedMinutes, i.guidance]));
     expect((await demoGroup(fx.server.url, fx.cookies.a)).sessions).toHaveLength(group.sessions.length + 12);
+  });
+
+  it('reschedules and cancels a session: the list and the board follow, members learn only that it is cancelled', async () => {
+    const session = await scheduleSession(fx.server.url, fx.cookies.a);
+    const cmd = (cookie: string, id: string, command: unknown) => api(fx.server.url, `/sessions/${session.id}/commands`, { cookie, body: { id, command } });
+    expect(await cmd(fx.cookies.a, 'move', { type: 'session.reschedule', scheduledFor: '2027-03-02T17:00:00-06:00' })).toMatchObject({ status: 200 });
+    const listed = async () => (await demoGroup(fx.server.url, fx.cookies.a)).sessions.find((s) => s.id === session.id)!;
+    expect((await listed()).scheduledFor).toBe('2027-03-02T23:00:00.000Z');
+
+    const member = await fx.open({ token: await joinAsMember(fx.server.url, session.inviteCode!, 'Maple') });
+    const joined = await emitAck(member, 'join', { sessionId: session.id });
+    expect(joined).toMatchObject({ ok: true, state: { scheduledFor: '2027-03-02T23:00:00.000Z' } });
+    const received = recordEvents(member);
+    expect(await cmd(fx.cookies.supervisor, 'sup', { type: 'session.cancel', reason: 'Snow closure' })).toMatchObject({ status: 403, body: { error: { code: 'FORBIDDEN' } } });
+    expect(await cmd(fx.cookies.a, 'cancel-empty', { type: 'session.cancel', reason: '  ' })).toMatchObject({ status: 400, body: { error: { code: 'BAD_REQUEST' } } });
+    expect(await cmd(fx.cookies.a, 'cancel', { type: 'session.cancel', reason: 'Snow closure: the clinic is shut' })).toMatchObject({ status: 200 });
+    await waitFor(() => received.some((m) => m.event.type === 'session.cancelled'), 5000, 'the member to hear of the cancellation');
+    expect(JSON.stringify(received)).not.toContain('Snow closure');
+    expect((await listed()).status).toBe('cancelled');
+    const board = (await boardAt(fx.server.url, { cookie: fx.cookies.b }, session.id)).state as BoardState;
+    expect(board).toMatchObject({ status: 'cancelled', cancelReason: 'Snow closure: the clinic is shut' });
+    // Closed: it does not start, its link says so, it has no record.
+    expect(await cmd(fx.cookies.a, 'start', { type: 'session.start' })).toMatchObject({ status: 409, body: { error: { code: 'SESSION_NOT_SCHEDULED' } } });
+    expect(await cmd(fx.cookies.a, 'again', { type: 'session.cancel', reason: 'again' })).toMatchObject({ status: 409, body: { error: { code: 'SESSION_CANCELLED' } } });
+    expect(await api(fx.server.url, `/invites/${session.inviteCode}`)).toMatchObject({ status: 409, body: { error: { code: 'SESSION_CANCELLED' } } });
+    expect(await api(fx.server.url, `/sessions/${session.id}/record`, { cookie: fx.cookies.a, body: {} })).toMatchObject({ status: 409, body: { error: { code: 'SESSION_NOT_ENDED' } } });
   });
 
   it('answers bad templates and series with 400 and stores nothing', async () => {

@@ -100,8 +100,10 @@ const COMMANDS: { [K in CommandType]: fc.Arbitrary<Extract<Command, { type: K }>
     settings,
     crisis
   }),
-  'session.start': fc.constant({ type: 'session.start' }),
+  'session.start': fc.record({ type: fc.constant('session.start'), itemId }, { requiredKeys: ['type'] }),
   'session.end': fc.constant({ type: 'session.end' }),
+  'session.reschedule': fc.record({ type: fc.constant('session.reschedule'), scheduledFor: fc.constantFrom(null, '2025-01-14T18:00:00Z', '2025-01-14T18:00:00-05:00') }),
+  'session.cancel': fc.record({ type: fc.constant('session.cancel'), reason: fc.constantFrom('Facilitator ill', '  Snow closure ') }),
   'agenda.add': fc.record(
     { type: fc.constant('agenda.add'), item: newItem, position: fc.nat({ max: 6 }) },
     { requiredKeys: ['type', 'item'] }
@@ -318,7 +320,7 @@ function aimed(command: Command, state: BoardState, who: Actor): Command {
   }
 }
 
-/** Most runs open with create + start, so their steps are spent on a live board; the rest begin from nothing. */
+/** Most runs open with create + start, so their steps are spent on a live board; some with create alone; the rest begin from nothing. */
 const preamble: fc.Arbitrary<Command[]> = fc.oneof(
   { weight: 1, arbitrary: fc.constant<Command[]>([]) },
   {
@@ -327,10 +329,15 @@ const preamble: fc.Arbitrary<Command[]> = fc.oneof(
       .uniqueArray(newItem, { selector: (i) => i.itemId, minLength: 1, maxLength: POOL.length })
       .chain((agenda) =>
         fc
-          .tuple(fc.uniqueArray(rosterEntry, { selector: (r) => r.memberId, minLength: 1, maxLength: MEMBERS.length }), crisis)
-          .map(([members, protocol]): Command[] => [
+          .tuple(
+            fc.uniqueArray(rosterEntry, { selector: (r) => r.memberId, minLength: 1, maxLength: MEMBERS.length }),
+            crisis,
+            // Some stay scheduled, so what is done before a session (reschedule, cancel) is exercised too.
+            fc.oneof({ weight: 4, arbitrary: fc.constant(true) }, { weight: 1, arbitrary: fc.constant(false) })
+          )
+          .map(([members, protocol, start]): Command[] => [
             { type: 'session.create', title: 'Group', scheduledFor: null, agenda, roster: members, settings: DEFAULT_PARTICIPATION_SETTINGS, crisis: protocol },
-            { type: 'session.start' }
+            ...(start ? [{ type: 'session.start' } as const] : [])
           ])
       )
   }

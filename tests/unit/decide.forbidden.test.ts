@@ -60,6 +60,8 @@ const SAMPLES: { [K in CommandType]: Sample<K> } = {
   },
   'session.start': { command: { type: 'session.start' }, acceptedAfter: scheduled },
   'session.end': { command: { type: 'session.end' }, acceptedAfter: liveOnA },
+  'session.reschedule': { command: { type: 'session.reschedule', scheduledFor: '2025-01-14T18:00:00Z' }, acceptedAfter: scheduled },
+  'session.cancel': { command: { type: 'session.cancel', reason: 'Snow closure' }, acceptedAfter: scheduled },
   'agenda.add': {
     command: { type: 'agenda.add', item: { itemId: 'd', title: 'New', kind: 'other', plannedMinutes: 5 } },
     acceptedAfter: liveOnA
@@ -112,6 +114,8 @@ const ALLOWED: Record<CommandType, readonly Role[]> = {
   'session.create': F,
   'session.start': F,
   'session.end': F,
+  'session.reschedule': F,
+  'session.cancel': F,
   'agenda.add': F,
   'agenda.edit': F,
   'agenda.remove': F,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Command, ErrorCode, LIMITS, type CrisisProtocol, type ParticipationSettings, type RosterEntry } from '@hearth/shared';
+import { Command, ErrorCode, LIMITS, project, visibleTo, type CrisisProtocol, type ParticipationSettings, type RosterEntry } from '@hearth/shared';
 import {
   CRISIS,
   MIN,
@@ -236,6 +236,41 @@ describe('session.start', () => {
     ['ended', over]
   ])('rejects a %s session: SESSION_NOT_SCHEDULED', (_name, history) => {
     given(...history).when({ type: 'session.start' }).rejects(ErrorCode.SESSION_NOT_SCHEDULED);
+  });
+});
+
+describe('session.reschedule and session.cancel', () => {
+  it('moves a scheduled session to another time, in UTC, or to none', () => {
+    const state = given(...scheduled).when({ type: 'session.reschedule', scheduledFor: '2025-01-14T18:00:00+01:00' }, undefined, T0).then({ type: 'session.rescheduled', at: T0, scheduledFor: '2025-01-14T17:00:00.000Z' });
+    expect(state.scheduledFor).toBe('2025-01-14T17:00:00.000Z');
+    const moved = [...scheduled, { type: 'session.rescheduled', at: T0, scheduledFor: '2025-01-14T17:00:00.000Z' } as const];
+    expect(given(...moved).when({ type: 'session.reschedule', scheduledFor: null }, undefined, T0).then({ type: 'session.rescheduled', at: T0, scheduledFor: null }).scheduledFor).toBeNull();
+  });
+
+  it('cancels a scheduled session: everyone learns it is cancelled, only clinicians why', () => {
+    const state = given(...scheduled)
+      .when({ type: 'session.cancel', reason: 'Facilitator ill' }, undefined, T0)
+      .then({ type: 'session.cancelled', at: T0 }, { type: 'session.cancel_reason', at: T0, reason: 'Facilitator ill' });
+    expect(state).toMatchObject({ status: 'cancelled', cancelledAt: T0, cancelReason: 'Facilitator ill' });
+    expect(visibleTo({ type: 'session.cancelled', at: T0 }, 'member')).toBe(true);
+    expect(visibleTo({ type: 'session.cancel_reason', at: T0, reason: 'x' }, 'member')).toBe(false);
+    expect('cancelReason' in project(state, 'member')).toBe(false);
+  });
+
+  it('closes a cancelled board: no start, no agenda change, no second cancel', () => {
+    const cancelled = [...scheduled, { type: 'session.cancelled', at: T0 } as const];
+    given(...cancelled).when({ type: 'session.start' }).rejects(ErrorCode.SESSION_NOT_SCHEDULED);
+    given(...cancelled).when({ type: 'agenda.remove', itemId: 'a' }).rejects(ErrorCode.SESSION_CANCELLED);
+    given(...cancelled).when({ type: 'session.cancel', reason: 'again' }).rejects(ErrorCode.SESSION_CANCELLED);
+    given(...cancelled).when({ type: 'session.reschedule', scheduledFor: null }).rejects(ErrorCode.SESSION_CANCELLED);
+  });
+
+  it('refuses once the session started or ended, a time it already has, a reason left empty, and anyone but a facilitator', () => {
+    given(...live).when({ type: 'session.cancel', reason: 'late' }).rejects(ErrorCode.SESSION_NOT_SCHEDULED);
+    given(...over).when({ type: 'session.reschedule', scheduledFor: null }).rejects(ErrorCode.SESSION_ENDED);
+    given(...scheduled).when({ type: 'session.reschedule', scheduledFor: null }).rejects(ErrorCode.NOTHING_CHANGED);
+    expect(Command.safeParse({ type: 'session.cancel', reason: '   ' }).success).toBe(false);
+    given(...scheduled).when({ type: 'session.cancel', reason: 'x' }, { role: 'supervisor', id: 'sup' }).rejects(ErrorCode.FORBIDDEN);
   });
 });
 

@@ -92,6 +92,7 @@ const HISTORY: readonly BoardEvent[] = [
   added('b', 1),
   added('c', 2),
   guidanceSet('a', 'Invite the quieter members first'),
+  { type: 'session.rescheduled', at: T0 - 2 * MIN, scheduledFor: '2025-01-07T18:00:00.000Z' },
   connected('mem-fay', T0 - MIN),
   started(T0),
   connected('mem-dev', T0 + MIN),
@@ -137,10 +138,28 @@ const HISTORY: readonly BoardEvent[] = [
   flagResolved('f1', 'Safety plan in place; seen the next day', T0 + 30 * MIN)
 ];
 
+/** A session cancelled before it ran, with the reason for the clinicians. */
+const CANCELLED: readonly BoardEvent[] = [
+  created(),
+  configured(),
+  crisisConfigured(),
+  { type: 'session.cancelled', at: T0 },
+  { type: 'session.cancel_reason', at: T0, reason: 'Facilitator in hospital' }
+];
+
 /** Confidentiality is by whole events: members never receive guidance, turn history or attendance. */
 describe('visibleTo', () => {
+  it('tells members a session is cancelled, never why', () => {
+    const board = fold(initialState, CANCELLED);
+    const view = project(board, 'member');
+    expect(view.status).toBe('cancelled');
+    expect(JSON.stringify(view)).not.toContain('hospital');
+    expect(JSON.stringify(CANCELLED.filter((e) => visibleTo(e, 'member')))).not.toContain('hospital');
+    expect(project(board, 'supervisor')).toMatchObject({ status: 'cancelled', cancelReason: 'Facilitator in hospital' });
+  });
+
   it('the history used here touches every event type', () => {
-    const types = new Set(HISTORY.map((e) => e.type));
+    const types = new Set([...HISTORY, ...CANCELLED].map((e) => e.type));
     expect([...types].sort()).toEqual(Object.keys(EVENT_AUDIENCE).sort());
   });
 
@@ -279,6 +298,7 @@ describe('project', () => {
       flags: [],
       cues: [],
       crisis: DEFAULT_CRISIS_PROTOCOL,
+      cancelReason: null,
       resources: []
     };
     expect({ ...view, ...hidden }).toEqual({ ...full, ...hidden });

@@ -10,7 +10,7 @@ export interface SessionRow {
   readonly groupName: string;
   readonly inviteCode: string;
   readonly title: string;
-  readonly status: 'scheduled' | 'live' | 'ended';
+  readonly status: 'scheduled' | 'live' | 'ended' | 'cancelled';
   readonly scheduledFor: string | null;
 }
 
@@ -32,7 +32,7 @@ export interface GroupRow {
 
 type SessionDbRow = {
   id: string; group_id: string; group_name: string; invite_code: string; title: string;
-  status: 'scheduled' | 'live' | 'ended'; scheduled_for: Date | null;
+  status: 'scheduled' | 'live' | 'ended' | 'cancelled'; scheduled_for: Date | null;
 };
 const toSession = (r: SessionDbRow): SessionRow => ({
   id: r.id,
@@ -194,7 +194,7 @@ export class Groups {
    */
   async openSessionsInOrganizationOf(email: string): Promise<SessionRow[]> {
     const rows = await this.db.query<SessionDbRow>(
-      `${SESSION_SELECT} where s.status <> 'ended'
+      `${SESSION_SELECT} where s.status in ('scheduled', 'live')
          and g.organization_id = (select organization_id from accounts where email = $1)
        order by s.created_at`,
       [email.toLowerCase()]

@@ -11,8 +11,8 @@ export interface CommandDoc {
   readonly rejects: readonly ErrorCode[];
 }
 
-const OPEN = ['SESSION_NOT_FOUND', 'SESSION_ENDED'] as const satisfies readonly ErrorCode[];
-const LIVE = ['SESSION_NOT_FOUND', 'SESSION_NOT_LIVE', 'SESSION_ENDED'] as const satisfies readonly ErrorCode[];
+const OPEN = ['SESSION_NOT_FOUND', 'SESSION_ENDED', 'SESSION_CANCELLED'] as const satisfies readonly ErrorCode[];
+const LIVE = ['SESSION_NOT_FOUND', 'SESSION_NOT_LIVE', 'SESSION_ENDED', 'SESSION_CANCELLED'] as const satisfies readonly ErrorCode[];
 
 /**
  * Every command's documentation. The contract's tables come from here, and the board's property test
@@ -28,6 +28,16 @@ export const COMMAND_DOCS: Record<CommandType, CommandDoc> = {
     summary: 'Starts a scheduled session; with `itemId`, that agenda item starts at the same moment.',
     events: ['session.started', 'item.started'],
     rejects: ['SESSION_NOT_FOUND', 'SESSION_NOT_SCHEDULED', 'ITEM_NOT_FOUND']
+  },
+  'session.reschedule': {
+    summary: 'Moves a session that has not started to another time (`null`: not set).',
+    events: ['session.rescheduled'],
+    rejects: ['SESSION_NOT_FOUND', 'SESSION_ENDED', 'SESSION_CANCELLED', 'SESSION_NOT_SCHEDULED', 'NOTHING_CHANGED']
+  },
+  'session.cancel': {
+    summary: 'Cancels a session that has not started, with the reason (for the clinicians; members see only that it is cancelled).',
+    events: ['session.cancelled', 'session.cancel_reason'],
+    rejects: ['SESSION_NOT_FOUND', 'SESSION_ENDED', 'SESSION_CANCELLED', 'SESSION_NOT_SCHEDULED']
   },
   'session.end': {
     summary: 'Ends a live session: completes the current item, ends the turn, lowers every hand and closes the attendance of members still connected.',
@@ -162,6 +172,9 @@ export const EVENT_DOCS: Record<BoardEventType, string> = {
   'session.created': 'Status `scheduled`; title, time and roster set.',
   'session.started': 'Status `live`, `startedAt = at`.',
   'session.ended': 'Status `ended`, `endedAt = at`.',
+  'session.rescheduled': '`scheduledFor` replaced.',
+  'session.cancelled': 'Status `cancelled`, `cancelledAt = at`: the board is closed.',
+  'session.cancel_reason': '`cancelReason` set (clinicians only).',
   'agenda.item_added': 'A `pending` item inserted at `position`.',
   'agenda.item_edited': 'The fields given replaced.',
   'agenda.item_removed': 'The item removed.',

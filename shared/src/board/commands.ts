@@ -24,7 +24,8 @@ export const LIMITS = {
   maxTotalExtension: 240,
   sessionTitleLength: 120,
   maxRoster: 30,
-  aliasLength: 40
+  aliasLength: 40,
+  cancelReasonLength: 500
 } as const;
 
 export const SHARE_LIMITS = { titleLength: 120, bodyLength: 1000, urlLength: 500, maxShares: 100 } as const;
@@ -81,6 +82,8 @@ export const Command = z.discriminatedUnion('type', [
     })
     .strict(),
   z.object({ type: z.literal('session.end') }).strict(),
+  z.object({ type: z.literal('session.reschedule'), scheduledFor: DateTimeInput.nullable() }).strict(),
+  z.object({ type: z.literal('session.cancel'), reason: z.string().trim().min(1, 'say why').max(LIMITS.cancelReasonLength) }).strict(),
   z.object({ type: z.literal('agenda.add'), item: NewItem, position: z.number().int().min(0).optional() }).strict(),
   z
     .object({

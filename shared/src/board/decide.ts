@@ -15,6 +15,8 @@ export const COMMAND_ROLES: Record<CommandType, readonly Role[]> = {
   'session.create': ['facilitator'],
   'session.start': ['facilitator'],
   'session.end': ['facilitator'],
+  'session.reschedule': ['facilitator'],
+  'session.cancel': ['facilitator'],
   'agenda.add': ['facilitator'],
   'agenda.edit': ['facilitator'],
   'agenda.remove': ['facilitator'],
@@ -102,6 +104,19 @@ export function decide(state: BoardState, command: Command, actor: Actor, now: n
         return accept({ type: 'session.started', at }, { type: 'item.started', at, itemId: first.id });
       }
       return accept({ type: 'session.started', at });
+    case 'session.reschedule':
+    case 'session.cancel': {
+      const closed = openSession(state);
+      if (closed) return closed;
+      if (state.status !== 'scheduled') return reject(ErrorCode.SESSION_NOT_SCHEDULED, 'Only a session that has not started can be rescheduled or cancelled.');
+      if (command.type === 'session.cancel') {
+        // Members learn that it is cancelled; why is for the clinicians.
+        return accept({ type: 'session.cancelled', at }, { type: 'session.cancel_reason', at, reason: command.reason });
+      }
+      const scheduledFor = command.scheduledFor === null ? null : new Date(command.scheduledFor).toISOString();
+      if (scheduledFor === state.scheduledFor) return reject(ErrorCode.NOTHING_CHANGED, 'The session is planned for that time already.');
+      return accept({ type: 'session.rescheduled', at, scheduledFor });
+    }
     case 'session.end':
       return (
         liveSession(state) ??

@@ -16,6 +16,7 @@ export function findItem(state: BoardState, itemId: string): AgendaItem | undefi
 export function openSession(state: BoardState): Decision | null {
   if (state.status === 'new') return reject(ErrorCode.SESSION_NOT_FOUND, 'This session does not exist yet.');
   if (state.status === 'ended') return reject(ErrorCode.SESSION_ENDED, 'The session has ended; the agenda is closed.');
+  if (state.status === 'cancelled') return reject(ErrorCode.SESSION_CANCELLED, 'The session was cancelled; its board is closed.');
   return null;
 }
 

@@ -71,6 +71,12 @@ export function evolve(state: BoardState, event: BoardEvent): BoardState {
       return { ...state, status: 'live', startedAt: event.at };
     case 'session.ended':
       return { ...state, status: 'ended', endedAt: event.at };
+    case 'session.rescheduled':
+      return { ...state, scheduledFor: event.scheduledFor };
+    case 'session.cancelled':
+      return { ...state, status: 'cancelled', cancelledAt: event.at };
+    case 'session.cancel_reason':
+      return { ...state, cancelReason: event.reason };
     case 'agenda.item_added': {
       const item: AgendaItem = {
         id: event.itemId,

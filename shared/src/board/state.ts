@@ -8,7 +8,7 @@ import { CrisisProtocol, Cue, DEFAULT_CRISIS_PROTOCOL, Flag, MemberAttendance } 
 const At = z.number().int().nonnegative();
 
 /** Where a session is in its life. `new` exists only before the `session.created` event (never sent). */
-export const SessionStatus = z.enum(['new', 'scheduled', 'live', 'ended']);
+export const SessionStatus = z.enum(['new', 'scheduled', 'live', 'ended', 'cancelled']);
 export type SessionStatus = z.infer<typeof SessionStatus>;
 
 export const ItemStatus = z.enum(['pending', 'current', 'done', 'skipped']);
@@ -55,6 +55,8 @@ export const BoardState = z
     scheduledFor: z.string().nullable().describe('When it is planned: ISO 8601 in UTC (`…Z`), or null.'),
     startedAt: At.nullable(),
     endedAt: At.nullable(),
+    cancelledAt: At.nullable().describe('When a facilitator cancelled the session (it never ran).'),
+    cancelReason: z.string().nullable().describe('Why it was cancelled. Clinicians only: absent from a member\'s view.'),
     items: z.array(AgendaItem).describe('The agenda, in order.'),
     currentItemId: Id.nullable().describe('The item in progress.'),
     roster: z.array(RosterEntry).describe('The group\'s members for this session, in roster order (keys 1–9 follow it).'),
@@ -83,6 +85,8 @@ export const initialState: BoardState = {
   scheduledFor: null,
   startedAt: null,
   endedAt: null,
+  cancelledAt: null,
+  cancelReason: null,
   items: [],
   currentItemId: null,
   roster: [],

@@ -16,6 +16,9 @@ export const EVENT_AUDIENCE: Record<BoardEventType, readonly Role[]> = {
   'session.created': EVERYONE,
   'session.started': EVERYONE,
   'session.ended': EVERYONE,
+  'session.rescheduled': EVERYONE,
+  'session.cancelled': EVERYONE,
+  'session.cancel_reason': CLINICIANS,
   'agenda.item_added': EVERYONE,
   'agenda.item_edited': EVERYONE,
   'agenda.item_removed': EVERYONE,
@@ -67,7 +70,7 @@ export function visibleTo(event: BoardEvent, role: Role): boolean {
 }
 
 /** Board fields that never leave the server for a member. */
-export const CLINICIAN_ONLY_FIELDS = ['turns', 'present', 'settings', 'attendance', 'flags', 'cues', 'crisis'] as const;
+export const CLINICIAN_ONLY_FIELDS = ['turns', 'present', 'settings', 'attendance', 'flags', 'cues', 'crisis', 'cancelReason'] as const;
 type ClinicianOnlyField = (typeof CLINICIAN_ONLY_FIELDS)[number];
 
 /** An agenda item as a member sees it: without the clinicians' guidance. */
@@ -105,6 +108,7 @@ export function project(state: BoardState, viewer: Viewer): BoardView {
     flags: _flags,
     cues: _cues,
     crisis: _crisis,
+    cancelReason: _cancelReason,
     ...shared
   } = state;
   return {
@@ -127,6 +131,7 @@ export function boardFromView(view: BoardView): BoardState {
     flags: [],
     cues: [],
     crisis: DEFAULT_CRISIS_PROTOCOL,
+    cancelReason: null,
     ...view,
     items: view.items.map((item) => ('guidance' in item ? item : { ...item, guidance: '' }))
   };

@@ -6,9 +6,10 @@ import type { ApiDeps } from './deps.ts';
 
 type R = typeof API_ROUTES;
 
-/** The session of an invite that still admits members: an ended session's link is spent. */
+/** The session of an invite that still admits members: an ended session's link is spent, a cancelled one's says so. */
 async function openInvite(groups: Groups, code: string) {
   const session = await groups.sessionByInvite(code);
+  if (session?.status === 'cancelled') throw new HttpError('SESSION_CANCELLED', 'This session was cancelled. Your facilitator will let you know about the next one.');
   if (!session || session.status === 'ended') {
     throw new HttpError('NOT_FOUND', 'This invite link is not valid any more. Ask your facilitator for a new one.');
   }

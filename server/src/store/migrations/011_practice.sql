@@ -13,3 +13,7 @@ create table agenda_templates (
   created_at timestamptz not null default now()
 );
 create unique index agenda_templates_name on agenda_templates (organization_id, lower(name));
+
+-- A session cancelled before it ran keeps its row and log, with the status its log gives it.
+alter table sessions drop constraint sessions_status_check;
+alter table sessions add constraint sessions_status_check check (status in ('scheduled', 'live', 'ended', 'cancelled'));
