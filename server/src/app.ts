@@ -14,6 +14,7 @@ import { apiRouter } from './http/api.ts';
 import { Origins } from './http/origins.ts';
 import { BoardService } from './live/BoardService.ts';
 import { noMailer, smtpMailer } from './mail/Mailer.ts';
+import { Passkeys } from './store/Passkeys.ts';
 import { attachBoardSocket, authRoom, memberRoom, roleRoom, type BoardIo } from './live/boardSocket.ts';
 import { busFanout, localFanout } from './live/fanout.ts';
 import { InOrderDelivery } from './live/InOrderDelivery.ts';
@@ -161,7 +162,7 @@ async function assemble(config: Config, logger: Logger, db: Db): Promise<Running
   const records = new RecordService({ store: recordStore, log, notesStore: new NotesStore(db), notes, groups, auth, audit });
   const mailer = config.mail.smtpUrl ? smtpMailer(config.mail.smtpUrl, config.mail.from, logger) : noMailer;
   app.use('/api', apiRouter({
-    config, auth, accounts, audit, groups, organizations, board, records, origins, logger, mailer,
+    config, auth, accounts, audit, groups, organizations, board, records, origins, logger, mailer, passkeys: new Passkeys(db),
     health: async () => {
       await db.query('select 1');
       return { database: 'ok', redis: bus ? (bus.up ? 'ok' : 'down') : 'off' };

@@ -19,6 +19,7 @@ import {
 } from './records/api.ts';
 import { MentionOverride } from './records/guards.ts';
 import { AgendaTemplate, CreateSeriesRequest, NewAgendaTemplate, OrganizationInfo, TimeZoneRequest } from './practice/templates.ts';
+import { Passkey, PasskeyChallenge, PasskeyRegistration, PasskeySignIn } from './people.ts';
 import { ChangePasswordRequest, InvitePersonRequest, PasswordLinkInfo, PasswordLinkIssued, Person, SetPasswordRequest } from './people.ts';
 
 /** HTTP request bodies and responses of /api, and the table of routes the server serves and documents. */
@@ -443,6 +444,39 @@ export const API_ROUTES = {
     body: ChangePasswordRequest,
     responses: { 204: null },
     errors: ['INVALID_CREDENTIALS']
+  },
+  passkeys: {
+    method: 'get', path: '/api/me/passkeys', tag: 'auth', auth: 'clinician',
+    summary: 'Your passkeys.',
+    responses: { 200: z.object({ passkeys: z.array(Passkey) }).strict() },
+    errors: []
+  },
+  passkeyRegistrationOptions: {
+    method: 'post', path: '/api/me/passkeys/options', tag: 'auth', auth: 'clinician',
+    summary: 'Begin adding a passkey: WebAuthn creation options for this account (a discoverable credential, user verification required), valid for 5 minutes.',
+    responses: { 200: PasskeyChallenge },
+    errors: []
+  },
+  addPasskey: {
+    method: 'post', path: '/api/me/passkeys', tag: 'auth', auth: 'clinician',
+    summary: 'Finish adding a passkey with the browser\'s answer to the creation options.',
+    body: PasskeyRegistration,
+    responses: { 201: z.object({ passkey: Passkey }).strict() },
+    errors: ['PASSKEY_REFUSED']
+  },
+  passkeySignInOptions: {
+    method: 'post', path: '/api/auth/passkey/options', tag: 'auth', auth: 'none',
+    summary: 'Begin signing in with a passkey: WebAuthn request options (any passkey of this site), valid for 5 minutes.',
+    responses: { 200: PasskeyChallenge },
+    errors: []
+  },
+  passkeySignIn: {
+    method: 'post', path: '/api/auth/passkey', tag: 'auth', auth: 'none', cookie: 'set',
+    summary: 'Sign in with a passkey: the browser\'s answer to the request options. Sets the `hearth_session` cookie.',
+    description: 'An unknown passkey, a spent or expired challenge, a signature that does not verify, or a deactivated account answers 401 `PASSKEY_REFUSED`.',
+    body: PasskeySignIn,
+    responses: { 200: z.object({ me: Me }).strict() },
+    errors: ['PASSKEY_REFUSED']
   },
   passwordLink: {
     method: 'get', path: '/api/password-links/:token', tag: 'auth', auth: 'none',

@@ -52,6 +52,7 @@ export const ERRORS = {
     retry: true,
     meaning: 'A `command` for a session this socket has not joined (or has left): join, then send it again with the same id.'
   },
+  PASSKEY_REFUSED: { status: 401, retry: false, meaning: 'The passkey answer did not verify: an unknown passkey, a challenge used, expired or of another account, a bad signature, or a deactivated account.' },
   LINK_NOT_VALID: { status: 404, retry: false, meaning: 'The set-password link is unknown, used, expired or replaced by a newer one, or its account is deactivated: ask an admin for a new link.' },
   EMAIL_TAKEN: { status: 409, retry: false, meaning: 'An account with this email exists already.' },
   ACCOUNT_DEACTIVATED: { status: 409, retry: false, meaning: 'The account is deactivated: it gets no new set-password link.' },

@@ -56,3 +56,49 @@ export const ChangePasswordRequest = z
   .object({ currentPassword: z.string().min(1).max(200), newPassword: NewPassword })
   .strict();
 export type ChangePasswordRequest = z.infer<typeof ChangePasswordRequest>;
+
+/** A clinician's passkey, as their account page lists it. */
+export const Passkey = z.object({ id: z.string(), name: z.string(), createdAt: UtcDateTime, lastUsedAt: UtcDateTime.nullable() }).strict();
+export type Passkey = Frozen<z.infer<typeof Passkey>>;
+
+const B64 = z.string().regex(/^[A-Za-z0-9_-]*={0,2}$/).max(16_384);
+
+/** WebAuthn options for the browser (`navigator.credentials.create` / `.get`), as JSON; the challenge answers once. */
+export const PasskeyChallenge = z
+  .object({
+    challengeId: Uuid.describe('Send it back with the browser\'s answer.'),
+    options: z.looseObject({ challenge: z.string(), rpId: z.string().optional() }).describe('PublicKeyCredentialCreationOptionsJSON (registering) or PublicKeyCredentialRequestOptionsJSON (signing in), per WebAuthn Level 3.')
+  })
+  .strict();
+export type PasskeyChallenge = Frozen<z.infer<typeof PasskeyChallenge>>;
+
+const credentialBase = { id: B64, rawId: B64, type: z.literal('public-key'), clientExtensionResults: z.looseObject({}), authenticatorAttachment: z.enum(['platform', 'cross-platform']).optional() };
+
+/** The browser's answer to registration (RegistrationResponseJSON). */
+export const PasskeyRegistration = z
+  .object({
+    challengeId: Uuid,
+    name: z.string().trim().min(1).max(80).describe('How the clinician names it: "Work laptop".'),
+    response: z
+      .object({
+        ...credentialBase,
+        response: z.looseObject({ clientDataJSON: B64, attestationObject: B64, transports: z.array(z.string().max(40)).max(10).optional() })
+      })
+      .strict()
+  })
+  .strict();
+export type PasskeyRegistration = z.infer<typeof PasskeyRegistration>;
+
+/** The browser's answer to a sign-in (AuthenticationResponseJSON). */
+export const PasskeySignIn = z
+  .object({
+    challengeId: Uuid,
+    response: z
+      .object({
+        ...credentialBase,
+        response: z.looseObject({ clientDataJSON: B64, authenticatorData: B64, signature: B64, userHandle: B64.optional() })
+      })
+      .strict()
+  })
+  .strict();
+export type PasskeySignIn = z.infer<typeof PasskeySignIn>;

@@ -45,6 +45,36 @@ describe('colleagues in the browser', () => {
     await jordan.getByRole('button', { name: 'Set password and sign in' }).click();
     await jordan.waitForURL((u) => u.pathname === '/', { timeout: WAIT_MS });
     await expect.poll(() => jordan.getByText('Signed in as Jordan Park').count(), { timeout: WAIT_MS }).toBe(1);
+
+    // After the first sign-in Hearth offers a passkey; Chromium's virtual authenticator stands in for
+    // the device's fingerprint reader. Then passkey alone signs in, and the password still does.
+    const cdp = await jordan.context().newCDPSession(jordan);
+    await cdp.send('WebAuthn.enable');
+    const { authenticatorId } = await cdp.send('WebAuthn.addVirtualAuthenticator', {
+      options: { protocol: 'ctap2', transport: 'internal', hasResidentKey: true, hasUserVerification: true, isUserVerified: true, automaticPresenceSimulation: true }
+    });
+    const offer = jordan.getByTestId('passkey-offer');
+    await expect.poll(() => offer.count(), { timeout: WAIT_MS }).toBe(1);
+    await jordan.screenshot({ path: `${SHOTS}people-passkey-offer-laptop.png` });
+    await offer.getByLabel('Name for this passkey').fill('Work laptop');
+    await offer.getByRole('button', { name: 'Add a passkey' }).click();
+    await expect.poll(() => jordan.getByText('Passkey “Work laptop” added', { exact: false }).count(), { timeout: WAIT_MS }).toBe(1);
+    await expect.poll(() => offer.count(), { timeout: WAIT_MS }).toBe(0);
+    // The credential lives in the authenticator, discoverable (no username needed to sign in).
+    const { credentials } = await cdp.send('WebAuthn.getCredentials', { authenticatorId });
+    expect(credentials).toHaveLength(1);
+    expect(credentials[0]!.isResidentCredential).toBe(true);
+    await jordan.getByRole('button', { name: 'Log out' }).click();
+    await jordan.waitForURL((u) => u.pathname === '/login', { timeout: WAIT_MS });
+    await jordan.getByRole('button', { name: 'Sign in with a passkey' }).click();
+    await jordan.waitForURL((u) => u.pathname === '/', { timeout: WAIT_MS });
+    await expect.poll(() => jordan.getByText('Signed in as Jordan Park').count(), { timeout: WAIT_MS }).toBe(1);
+    await jordan.getByRole('button', { name: 'Log out' }).click();
+    await jordan.waitForURL((u) => u.pathname === '/login', { timeout: WAIT_MS });
+    await signIn(jordan, 'jordan@demo.hearth', 'a long enough passphrase');
+    await jordan.goto('/settings/account');
+    await expect.poll(() => jordan.getByTestId('passkeys').textContent(), { timeout: WAIT_MS }).toMatch(/Work laptop.*last used/s);
+    await jordan.screenshot({ path: `${SHOTS}people-account-passkeys-laptop.png` });
     // The link was for once.
     const again = await fx.open('phone');
     await again.goto(url);
@@ -78,7 +108,7 @@ describe('colleagues in the browser', () => {
     await jordan.goto('/login');
     await jordan.getByLabel('Email').fill('jordan@demo.hearth');
     await jordan.getByLabel('Password').fill('a long enough passphrase');
-    await jordan.getByRole('button', { name: 'Sign in' }).click();
+    await jordan.getByRole('button', { name: 'Sign in', exact: true }).click();
     await expect.poll(() => jordan.getByRole('alert').textContent(), { timeout: WAIT_MS }).toMatch(/do not match/);
   });
 });

@@ -165,6 +165,30 @@ describe('people of an organization', () => {
     expect(await login(p1.url, 'jordan@demo.hearth', 'a brand new passphrase')).toMatch(/^hearth_session=/);
   });
 
+  it('refuses passkey answers that do not verify: unknown passkeys, spent challenges, malformed bodies', async () => {
+    const fake = { id: 'AAAA', rawId: 'AAAA', type: 'public-key', clientExtensionResults: {}, response: { clientDataJSON: 'e30', authenticatorData: 'AAAA', signature: 'AAAA' } };
+    const options = await api<{ challengeId: string; options: { challenge: string; rpId: string } }>(p1.url, '/auth/passkey/options', { body: {} });
+    expect(options).toMatchObject({ status: 200, body: { options: { rpId: new URL(p1.url).hostname } } });
+    expect(options.body.options.challenge).toMatch(/^[A-Za-z0-9_-]{20,}$/);
+    const signIn = (challengeId: string, response: unknown) => api(p1.url, '/auth/passkey', { body: { challengeId, response } });
+    expect(await signIn(options.body.challengeId, fake)).toMatchObject({ status: 401, body: { error: { code: 'PASSKEY_REFUSED' } } });
+    // The challenge was spent by that attempt, on every instance.
+    expect(await api(p2.url, '/auth/passkey', { body: { challengeId: options.body.challengeId, response: fake } })).toMatchObject({ status: 401, body: { error: { code: 'PASSKEY_REFUSED' } } });
+    expect(await signIn('00000000-0000-4000-8000-000000000000', fake)).toMatchObject({ status: 401, body: { error: { code: 'PASSKEY_REFUSED' } } });
+    for (const bad of [{ ...fake, type: 'password' }, { ...fake, response: { clientDataJSON: 'e30' } }, { ...fake, id: 'not base64!' }, { ...fake, extra: 1 }]) {
+      const fresh = (await api<{ challengeId: string }>(p1.url, '/auth/passkey/options', { body: {} })).body.challengeId;
+      expect(await signIn(fresh, bad), JSON.stringify(bad)).toMatchObject({ status: 400, body: { error: { code: 'BAD_REQUEST' } } });
+    }
+    // Registering needs a login, and a challenge made for that login.
+    expect((await api(p1.url, '/me/passkeys/options', { body: {} })).status).toBe(401);
+    const mine = (await api<{ challengeId: string }>(p1.url, '/me/passkeys/options', { cookie: sam, body: {} })).body.challengeId;
+    const registration = { id: 'AAAA', rawId: 'AAAA', type: 'public-key', clientExtensionResults: {}, response: { clientDataJSON: 'e30', attestationObject: 'AAAA' } };
+    expect(await api(p1.url, '/me/passkeys', { cookie: admin, body: { challengeId: mine, name: 'Not mine', response: registration } })).toMatchObject({ status: 401, body: { error: { code: 'PASSKEY_REFUSED' } } });
+    expect(await api(p1.url, '/me/passkeys', { cookie: sam, body: { challengeId: mine, name: 'Forged', response: registration } })).toMatchObject({ status: 401, body: { error: { code: 'PASSKEY_REFUSED' } } });
+    expect((await api<{ passkeys: unknown[] }>(p1.url, '/me/passkeys', { cookie: sam })).body.passkeys).toEqual([]);
+    expect((await api(p1.url, '/health')).status).toBe(200);
+  });
+
   it('deactivates a colleague: their board and notes on another instance close within 2 s, and they cannot sign in again', async () => {
     const jordan = await login(p2.url, 'jordan@demo.hearth', 'a brand new passphrase');
     const jordanId = (await api<{ me: Me }>(p2.url, '/me', { cookie: jordan })).body.me.id;

@@ -8,6 +8,7 @@ import { groupRoutes } from './routes/groups.ts';
 import { healthRoutes } from './routes/health.ts';
 import { inviteRoutes } from './routes/invites.ts';
 import { organizationRoutes } from './routes/organization.ts';
+import { passkeyRoutes } from './routes/passkeys.ts';
 import { peopleRoutes } from './routes/people.ts';
 import { recordRoutes } from './routes/records.ts';
 import { sessionRoutes } from './routes/sessions.ts';
@@ -41,6 +42,7 @@ export function apiRouter(deps: ApiDeps): Router {
     ...groupRoutes(deps),
     ...organizationRoutes(deps),
     ...peopleRoutes(deps),
+    ...passkeyRoutes(deps),
     ...sessionRoutes(deps),
     ...inviteRoutes(deps),
     ...recordRoutes(deps)

@@ -5,6 +5,7 @@ import type { BoardService } from '../../live/BoardService.ts';
 import type { RecordService } from '../../records/RecordService.ts';
 import type { Logger } from '../../log.ts';
 import type { Mailer } from '../../mail/Mailer.ts';
+import type { Passkeys } from '../../store/Passkeys.ts';
 import type { Accounts } from '../../store/Accounts.ts';
 import type { AuditLog } from '../../store/AuditLog.ts';
 import { accessTo } from '../../auth/access.ts';
@@ -26,6 +27,7 @@ export interface ApiDeps {
   readonly origins: Origins;
   readonly logger: Logger;
   readonly mailer: Mailer;
+  readonly passkeys: Passkeys;
   /** Checks the database (throws when it is unreachable) and reports Redis. */
   readonly health: () => Promise<{ database: 'ok'; redis: 'ok' | 'down' | 'off' }>;
   /** Ends the live connections of a login session that just ended (logout, password change, deactivation), here and on every instance. */

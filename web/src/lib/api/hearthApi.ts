@@ -16,6 +16,10 @@ import type {
   PasswordLinkInfo,
   PasswordLinkIssued,
   Person,
+  Passkey,
+  PasskeyChallenge,
+  PasskeyRegistration,
+  PasskeySignIn,
   AgendaTemplate,
   CreateSeriesRequest,
   NewAgendaTemplate,
@@ -34,6 +38,11 @@ export const hearthApi = {
     request<{ me: Me }>('/api/auth/login', { method: 'POST', body: { email, password } }),
   logout: () => request<void>('/api/auth/logout', { method: 'POST' }),
   me: (fetch?: Fetch) => request<{ me: Me }>('/api/me', { fetch }),
+  passkeys: (fetch?: Fetch) => request<{ passkeys: Passkey[] }>('/api/me/passkeys', { fetch }),
+  passkeyRegistrationOptions: () => request<PasskeyChallenge>('/api/me/passkeys/options', { method: 'POST' }),
+  addPasskey: (body: PasskeyRegistration) => request<{ passkey: Passkey }>('/api/me/passkeys', { method: 'POST', body }),
+  passkeySignInOptions: () => request<PasskeyChallenge>('/api/auth/passkey/options', { method: 'POST' }),
+  passkeySignIn: (body: PasskeySignIn) => request<{ me: Me }>('/api/auth/passkey', { method: 'POST', body }),
   changePassword: (currentPassword: string, newPassword: string) =>
     request<void>('/api/me/password', { method: 'PUT', body: { currentPassword, newPassword } }),
   passwordLink: (token: string, fetch?: Fetch) =>
