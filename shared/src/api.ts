@@ -100,13 +100,51 @@ export const SessionSummary = z
   .strict();
 export type SessionSummary = Frozen<z.infer<typeof SessionSummary>>;
 
+/** A roster member as the group's clinicians see them, with their discharge if any. */
+export const GroupMember = z
+  .object({
+    id: Uuid,
+    alias: z.string(),
+    dischargedOn: z.string().nullable().describe('YYYY-MM-DD, or null while on the roster.'),
+    dischargeReason: z.string().nullable()
+  })
+  .strict();
+export type GroupMember = Frozen<z.infer<typeof GroupMember>>;
+
+const CalendarDay = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date as YYYY-MM-DD').refine((d) => new Date(`${d}T00:00:00Z`).toISOString().startsWith(d), 'not a calendar date');
+
+export const SaveGroupRequest = z
+  .object({
+    name: z.string().trim().min(1).max(120),
+    closed: z.boolean(),
+    maxSize: z.number().int().min(2).max(30),
+    supervisorCosign: z.boolean()
+  })
+  .strict();
+export type SaveGroupRequest = z.infer<typeof SaveGroupRequest>;
+
+export const AddMemberRequest = z
+  .object({ alias: Alias, reason: z.string().trim().max(500).optional().describe('Needed to add someone to a closed group that has already met.') })
+  .strict();
+export type AddMemberRequest = z.infer<typeof AddMemberRequest>;
+
+export const DischargeRequest = z.object({ on: CalendarDay.describe('The discharge date.'), reason: z.string().trim().min(1).max(500) }).strict();
+export type DischargeRequest = z.infer<typeof DischargeRequest>;
+
+export const ReadmitRequest = z.object({ reason: z.string().trim().min(1).max(500) }).strict();
+export type ReadmitRequest = z.infer<typeof ReadmitRequest>;
+
 export const GroupSummary = z
   .object({
     id: Uuid,
     name: z.string(),
     role: StaffRole.describe('The signed-in clinician\'s role in this group.'),
     facilitators: z.array(z.string()).describe('Display names of the group\'s facilitators.'),
-    aliases: z.array(z.string()).describe('The roster, in order.'),
+    aliases: z.array(z.string()).describe('The active roster, in order.'),
+    members: z.array(GroupMember).describe('Everyone ever on the roster, in order, discharged members included.'),
+    closed: z.boolean().describe('A closed group takes new members only before its first session, or with a reason.'),
+    maxSize: z.number().int().describe('Above this many active members Hearth warns (12 by default: the usual ceiling for billable group psychotherapy).'),
+    supervisorCosign: z.boolean().describe('Whether records need the supervisor\'s co-signature.'),
     sessions: z.array(SessionSummary).describe('Newest first.')
   })
   .strict();
@@ -185,6 +223,8 @@ const sessionParams = z.object({ sessionId: Uuid }).strict();
 const inviteParams = z.object({ code: InviteCode }).strict();
 const memberNoteParams = z.object({ sessionId: Uuid, memberId: Id }).strict();
 const personParams = z.object({ accountId: Uuid }).strict();
+const memberParams = z.object({ groupId: Uuid, memberId: Uuid }).strict();
+const GroupAnswer = z.object({ group: GroupSummary, warnings: z.array(z.string()).describe('Things to know, such as a roster above the group\'s size.') }).strict();
 const PasswordLinkToken = z.string().regex(/^[A-Za-z0-9_-]{20,100}$/).describe('The token of a set-password link.');
 const passwordLinkParams = z.object({ token: PasswordLinkToken }).strict();
 
@@ -248,6 +288,39 @@ export const API_ROUTES = {
     body: CreateSessionRequest,
     responses: { 201: z.object({ session: SessionSummary }).strict() },
     errors: ['FORBIDDEN', 'ITEM_EXISTS', 'BUSY']
+  },
+  saveGroup: {
+    method: 'put', path: '/api/groups/:groupId', tag: 'groups', auth: 'clinician',
+    summary: 'Edit a group (facilitators of it): name, open or closed, size, whether records need the supervisor\'s co-sign.',
+    params: groupParams,
+    body: SaveGroupRequest,
+    responses: { 200: GroupAnswer },
+    errors: ['FORBIDDEN']
+  },
+  addMember: {
+    method: 'post', path: '/api/groups/:groupId/members', tag: 'groups', auth: 'clinician',
+    summary: 'Add a member to the roster (facilitators); sessions not yet started take them at once.',
+    description: 'A closed group that has already met needs a `reason`. Above the group\'s size the answer carries a warning; 30 is the most a roster holds.',
+    params: groupParams,
+    body: AddMemberRequest,
+    responses: { 201: GroupAnswer },
+    errors: ['FORBIDDEN', 'ALIAS_TAKEN', 'GROUP_CLOSED', 'ROSTER_FULL']
+  },
+  dischargeMember: {
+    method: 'post', path: '/api/groups/:groupId/members/:memberId/discharge', tag: 'groups', auth: 'clinician',
+    summary: 'Discharge a member on a date, with a reason (facilitators): they keep their history, leave sessions not yet started, and their alias no longer joins.',
+    params: memberParams,
+    body: DischargeRequest,
+    responses: { 200: GroupAnswer },
+    errors: ['FORBIDDEN', 'NOT_FOUND']
+  },
+  readmitMember: {
+    method: 'post', path: '/api/groups/:groupId/members/:memberId/readmit', tag: 'groups', auth: 'clinician',
+    summary: 'Re-admit a discharged member, with a reason (facilitators); sessions not yet started take them again.',
+    params: memberParams,
+    body: ReadmitRequest,
+    responses: { 200: GroupAnswer },
+    errors: ['FORBIDDEN', 'NOT_FOUND', 'ROSTER_FULL']
   },
   groupSettings: {
     method: 'get', path: '/api/groups/:groupId/settings', tag: 'groups', auth: 'clinician',

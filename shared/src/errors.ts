@@ -58,6 +58,9 @@ export const ERRORS = {
   ACCOUNT_DEACTIVATED: { status: 409, retry: false, meaning: 'The account is deactivated: it gets no new set-password link.' },
   OWN_ACCOUNT: { status: 409, retry: false, meaning: 'Admins do not deactivate their own account: another admin does.' },
   TEMPLATE_EXISTS: { status: 409, retry: false, meaning: 'The organization has an agenda template of that name (ignoring case): choose another name.' },
+  ALIAS_TAKEN: { status: 409, retry: false, meaning: 'A member of the group (current or discharged) has this alias already, ignoring case.' },
+  GROUP_CLOSED: { status: 409, retry: false, meaning: 'The group is closed and has met: adding a member needs a `reason`.' },
+  ROSTER_FULL: { status: 409, retry: false, meaning: 'The roster holds 30 active members, the most it may.' },
   ALIAS_NOT_ON_ROSTER: { status: 404, retry: false, meaning: 'The alias is not on the group\'s roster.' },
   COMMAND_ID_TAKEN: {
     status: 409,

@@ -25,7 +25,7 @@ describe('a weekly series from a template, in the browser', () => {
     await a.getByLabel(/^(Date and time|First session)$/).fill('2027-02-23T17:00');
     await a.getByLabel('Weekly, for').fill('12');
     await expect.poll(() => a.getByText(`Times are on your organization’s clocks (${DEMO_TIME_ZONE})`, { exact: false }).count(), { timeout: WAIT_MS }).toBe(1);
-    await a.screenshot({ path: `${SHOTS}series-form-laptop.png`, fullPage: true });
+    await a.screenshot({ path: `${SHOTS}series-form-laptop.png` });
     await a.getByRole('button', { name: 'Schedule 12 weekly sessions' }).click();
     await expect.poll(() => a.getByText('Scheduled 12 weekly sessions of “DBT skills”.').count(), { timeout: WAIT_MS }).toBe(1);
 
@@ -81,6 +81,23 @@ describe('a weekly series from a template, in the browser', () => {
     await expect.poll(() => member.getByRole('heading', { level: 1 }).textContent(), { timeout: WAIT_MS }).toBe('This session was cancelled');
     expect(await member.content()).not.toContain('holiday');
     await member.screenshot({ path: `${SHOTS}series-cancelled-member-phone.png` });
+
+    // The roster over time: a member added, another discharged with a reason.
+    await a.goto('/');
+    await a.getByText('Manage group and roster').click();
+    await a.getByLabel("New member's alias").fill('Birch');
+    await a.getByRole('button', { name: 'Add member' }).click();
+    await expect.poll(() => a.getByText('Birch is on the roster', { exact: false }).count(), { timeout: WAIT_MS }).toBe(1);
+    const aspen = a.locator('[data-testid="roster-member"][data-alias="Aspen"]');
+    await aspen.getByRole('button', { name: 'Discharge Aspen…' }).click();
+    await aspen.getByLabel('Discharge date for Aspen').fill('2026-12-01');
+    await aspen.getByLabel('Reason for discharging Aspen').fill('Completed the program');
+    await aspen.getByRole('button', { name: 'Discharge', exact: true }).click();
+    await expect.poll(() => aspen.textContent(), { timeout: WAIT_MS }).toMatch(/discharged 2026-12-01 — Completed the program/);
+    const afterRoster = ((await (await a.context().request.get('/api/groups')).json()) as { groups: GroupSummary[] }).groups[0]!;
+    expect(afterRoster.aliases).toContain('Birch');
+    expect(afterRoster.aliases).not.toContain('Aspen');
+    await a.screenshot({ path: `${SHOTS}roster-manage-laptop.png`, fullPage: true });
 
     const phone = await fx.open('phone');
     await signIn(phone, FACILITATOR_A, DEMO_PASSWORD);

@@ -103,6 +103,7 @@ const COMMANDS: { [K in CommandType]: fc.Arbitrary<Extract<Command, { type: K }>
   'session.start': fc.record({ type: fc.constant('session.start'), itemId }, { requiredKeys: ['type'] }),
   'session.end': fc.constant({ type: 'session.end' }),
   'session.reschedule': fc.record({ type: fc.constant('session.reschedule'), scheduledFor: fc.constantFrom(null, '2025-01-14T18:00:00Z', '2025-01-14T18:00:00-05:00') }),
+  'roster.set': fc.record({ type: fc.constant('roster.set'), roster }),
   'session.cancel': fc.record({ type: fc.constant('session.cancel'), reason: fc.constantFrom('Facilitator ill', '  Snow closure ') }),
   'agenda.add': fc.record(
     { type: fc.constant('agenda.add'), item: newItem, position: fc.nat({ max: 6 }) },

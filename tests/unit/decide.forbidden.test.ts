@@ -62,6 +62,7 @@ const SAMPLES: { [K in CommandType]: Sample<K> } = {
   'session.end': { command: { type: 'session.end' }, acceptedAfter: liveOnA },
   'session.reschedule': { command: { type: 'session.reschedule', scheduledFor: '2025-01-14T18:00:00Z' }, acceptedAfter: scheduled },
   'session.cancel': { command: { type: 'session.cancel', reason: 'Snow closure' }, acceptedAfter: scheduled },
+  'roster.set': { command: { type: 'roster.set', roster: [{ memberId: 'mem-new', alias: 'New' }] }, acceptedAfter: scheduled },
   'agenda.add': {
     command: { type: 'agenda.add', item: { itemId: 'd', title: 'New', kind: 'other', plannedMinutes: 5 } },
     acceptedAfter: liveOnA
@@ -116,6 +117,7 @@ const ALLOWED: Record<CommandType, readonly Role[]> = {
   'session.end': F,
   'session.reschedule': F,
   'session.cancel': F,
+  'roster.set': F,
   'agenda.add': F,
   'agenda.edit': F,
   'agenda.remove': F,

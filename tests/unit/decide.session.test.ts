@@ -239,6 +239,20 @@ describe('session.start', () => {
   });
 });
 
+describe('roster.set', () => {
+  it('replaces the roster of a session that has not started', () => {
+    const roster = [{ memberId: 'mem-new', alias: 'Gus' }, ...ROSTER.slice(1)];
+    const state = given(...scheduled).when({ type: 'roster.set', roster }, undefined, T0).then({ type: 'roster.changed', at: T0, roster });
+    expect(state.roster).toEqual(roster);
+  });
+
+  it('leaves a session that started with the roster it ran with, and refuses repeats and duplicates', () => {
+    given(...live).when({ type: 'roster.set', roster: [] }).rejects(ErrorCode.SESSION_NOT_SCHEDULED);
+    given(...scheduled).when({ type: 'roster.set', roster: [...ROSTER] }).rejects(ErrorCode.NOTHING_CHANGED);
+    given(...scheduled).when({ type: 'roster.set', roster: [ROSTER[0]!, ROSTER[0]!] }).rejects(ErrorCode.DUPLICATE_ID);
+  });
+});
+
 describe('session.reschedule and session.cancel', () => {
   it('moves a scheduled session to another time, in UTC, or to none', () => {
     const state = given(...scheduled).when({ type: 'session.reschedule', scheduledFor: '2025-01-14T18:00:00+01:00' }, undefined, T0).then({ type: 'session.rescheduled', at: T0, scheduledFor: '2025-01-14T17:00:00.000Z' });

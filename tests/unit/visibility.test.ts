@@ -15,6 +15,7 @@ import {
   type Role
 } from '@hearth/shared';
 import {
+  ROSTER,
   MIN,
   SHORT_CRISIS,
   STRICT_SETTINGS,
@@ -93,6 +94,7 @@ const HISTORY: readonly BoardEvent[] = [
   added('c', 2),
   guidanceSet('a', 'Invite the quieter members first'),
   { type: 'session.rescheduled', at: T0 - 2 * MIN, scheduledFor: '2025-01-07T18:00:00.000Z' },
+  { type: 'roster.changed', at: T0 - 2 * MIN, roster: [...ROSTER] },
   connected('mem-fay', T0 - MIN),
   started(T0),
   connected('mem-dev', T0 + MIN),

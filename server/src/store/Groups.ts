@@ -19,6 +19,20 @@ export interface RosterMember {
   readonly alias: string;
 }
 
+/** A roster member with their place over time: discharged (on a date, for a reason) or not. */
+export interface RosterMemberRow extends RosterMember {
+  readonly dischargedOn: string | null;
+  readonly dischargeReason: string | null;
+}
+
+/** What facilitators set on a group. */
+export interface GroupSettingsRow {
+  readonly name: string;
+  readonly closed: boolean;
+  readonly maxSize: number;
+  readonly supervisorCosign: boolean;
+}
+
 /** A group as one of its clinicians sees it. */
 export interface GroupRow {
   readonly id: string;
@@ -26,7 +40,11 @@ export interface GroupRow {
   /** The clinician's role in it. */
   readonly role: StaffRole;
   readonly facilitators: readonly string[];
+  /** The active roster, in order. */
   readonly roster: readonly RosterMember[];
+  /** Everyone ever on the roster, discharged members included. */
+  readonly members: readonly RosterMemberRow[];
+  readonly settings: GroupSettingsRow;
   readonly sessions: readonly SessionRow[];
 }
 
@@ -104,26 +122,95 @@ export class Groups {
 
   /** One group as a clinician of it sees it: the facilitators' names, the roster, the sessions (newest first). */
   async row(groupId: string, name: string, role: StaffRole): Promise<GroupRow> {
-    const [staff, roster, sessions] = await Promise.all([
+    const [staff, members, settings, sessions] = await Promise.all([
       this.db.query<{ display_name: string }>(
         `select a.display_name from group_staff s join accounts a on a.id = s.account_id
           where s.group_id = $1 and s.role = 'facilitator' order by a.display_name`,
         [groupId]
       ),
-      this.roster(groupId),
+      this.members(groupId),
+      this.settings(groupId),
       this.db.query<SessionDbRow>(`${SESSION_SELECT} where s.group_id = $1 order by s.created_at desc`, [groupId])
     ]);
-    return { id: groupId, name, role, facilitators: staff.map((s) => s.display_name), roster, sessions: sessions.map(toSession) };
+    return {
+      id: groupId,
+      name: settings?.name ?? name,
+      role,
+      facilitators: staff.map((s) => s.display_name),
+      roster: members.filter((m) => m.dischargedOn === null).map((m) => ({ id: m.id, alias: m.alias })),
+      members,
+      settings: settings ?? { name, closed: false, maxSize: 12, supervisorCosign: true },
+      sessions: sessions.map(toSession)
+    };
   }
 
+  /** The active roster (discharged members left out), in order. */
   async roster(groupId: string): Promise<RosterMember[]> {
-    return this.db.query<RosterMember>('select id, alias from roster_members where group_id = $1 order by position', [groupId]);
+    return this.db.query<RosterMember>('select id, alias from roster_members where group_id = $1 and discharged_on is null order by position', [groupId]);
   }
 
-  /** The session roster of a group: every member by alias, in roster order. */
+  /** Everyone ever on the roster, in order, with any discharge. */
+  async members(groupId: string, tx: Queryable = this.db): Promise<RosterMemberRow[]> {
+    const rows = await tx.query<{ id: string; alias: string; discharged_on: string | Date | null; discharge_reason: string | null }>(
+      'select id, alias, discharged_on::text as discharged_on, discharge_reason from roster_members where group_id = $1 order by position',
+      [groupId]
+    );
+    return rows.map((r) => ({ id: r.id, alias: r.alias, dischargedOn: r.discharged_on === null ? null : String(r.discharged_on).slice(0, 10), dischargeReason: r.discharge_reason }));
+  }
+
+  /** The session roster of a group: every active member by alias, in roster order. */
   async rosterEntries(groupId: string, tx: Queryable = this.db): Promise<RosterEntry[]> {
-    const rows = await tx.query<RosterMember>('select id, alias from roster_members where group_id = $1 order by position', [groupId]);
+    const rows = await tx.query<RosterMember>('select id, alias from roster_members where group_id = $1 and discharged_on is null order by position', [groupId]);
     return rows.map((m) => ({ memberId: m.id, alias: m.alias }));
+  }
+
+  async settings(groupId: string): Promise<GroupSettingsRow | null> {
+    const [row] = await this.db.query<{ name: string; closed: boolean; max_size: number; supervisor_cosign: boolean }>(
+      'select name, closed, max_size, supervisor_cosign from groups where id = $1',
+      [groupId]
+    );
+    return row ? { name: row.name, closed: row.closed, maxSize: Number(row.max_size), supervisorCosign: row.supervisor_cosign } : null;
+  }
+
+  async saveSettings(groupId: string, s: GroupSettingsRow): Promise<void> {
+    await this.db.query('update groups set name = $2, closed = $3, max_size = $4, supervisor_cosign = $5 where id = $1', [groupId, s.name, s.closed, s.maxSize, s.supervisorCosign]);
+  }
+
+  /** Whether any session of the group has started (a closed group then takes no one new without a reason). */
+  async hasRun(groupId: string): Promise<boolean> {
+    const [row] = await this.db.query<{ n: number }>("select count(*)::int as n from sessions where group_id = $1 and status in ('live', 'ended')", [groupId]);
+    return Number(row?.n ?? 0) > 0;
+  }
+
+  /** Adds a member at the end of the roster; throws the unique violation when the alias is taken in the group. */
+  async addMember(groupId: string, alias: string, by: string, reason: string): Promise<string> {
+    const id = randomUUID();
+    await this.db.transaction(async (tx) => {
+      const [row] = await tx.query<{ n: number }>('select coalesce(max(position), -1)::int + 1 as n from roster_members where group_id = $1', [groupId]);
+      await tx.query('insert into roster_members (id, group_id, alias, position) values ($1, $2, $3, $4)', [id, groupId, alias, Number(row?.n ?? 0)]);
+      await tx.query("insert into roster_changes (group_id, member_id, change, effective_on, reason, by_account) values ($1, $2, 'added', current_date, $3, $4)", [groupId, id, reason, by]);
+    });
+    return id;
+  }
+
+  /** Discharges or re-admits a member; false when the member is not in the group or already so. */
+  async setDischarge(groupId: string, memberId: string, discharge: { on: string; reason: string } | null, by: string, reason = ''): Promise<boolean> {
+    return this.db.transaction(async (tx) => {
+      const rows = discharge
+        ? await tx.query<{ id: string }>('update roster_members set discharged_on = $3::date, discharge_reason = $4 where id = $2 and group_id = $1 and discharged_on is null returning id', [groupId, memberId, discharge.on, discharge.reason])
+        : await tx.query<{ id: string }>('update roster_members set discharged_on = null, discharge_reason = null where id = $2 and group_id = $1 and discharged_on is not null returning id', [groupId, memberId]);
+      if (rows.length === 0) return false;
+      await tx.query(
+        'insert into roster_changes (group_id, member_id, change, effective_on, reason, by_account) values ($1, $2, $3, coalesce($4::date, current_date), $5, $6)',
+        [groupId, memberId, discharge ? 'discharged' : 'readmitted', discharge?.on ?? null, discharge?.reason ?? reason, by]
+      );
+      return true;
+    });
+  }
+
+  /** Sessions of the group that have not started: they take roster changes. */
+  async upcomingSessionIds(groupId: string): Promise<string[]> {
+    return (await this.db.query<{ id: string }>("select id from sessions where group_id = $1 and status = 'scheduled'", [groupId])).map((r) => r.id);
   }
 
   /** When to nudge in this group's sessions; the defaults until a facilitator changes them. */

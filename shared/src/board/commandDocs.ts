@@ -29,6 +29,11 @@ export const COMMAND_DOCS: Record<CommandType, CommandDoc> = {
     events: ['session.started', 'item.started'],
     rejects: ['SESSION_NOT_FOUND', 'SESSION_NOT_SCHEDULED', 'ITEM_NOT_FOUND']
   },
+  'roster.set': {
+    summary: 'The group\'s roster as it now stands, for a session that has not started (the server sends it when a member is added, discharged or re-admitted).',
+    events: ['roster.changed'],
+    rejects: ['SESSION_NOT_FOUND', 'SESSION_ENDED', 'SESSION_CANCELLED', 'SESSION_NOT_SCHEDULED', 'DUPLICATE_ID', 'NOTHING_CHANGED']
+  },
   'session.reschedule': {
     summary: 'Moves a session that has not started to another time (`null`: not set).',
     events: ['session.rescheduled'],
@@ -173,6 +178,7 @@ export const EVENT_DOCS: Record<BoardEventType, string> = {
   'session.started': 'Status `live`, `startedAt = at`.',
   'session.ended': 'Status `ended`, `endedAt = at`.',
   'session.rescheduled': '`scheduledFor` replaced.',
+  'roster.changed': '`roster` replaced.',
   'session.cancelled': 'Status `cancelled`, `cancelledAt = at`: the board is closed.',
   'session.cancel_reason': '`cancelReason` set (clinicians only).',
   'agenda.item_added': 'A `pending` item inserted at `position`.',

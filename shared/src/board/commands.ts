@@ -82,6 +82,10 @@ export const Command = z.discriminatedUnion('type', [
     })
     .strict(),
   z.object({ type: z.literal('session.end') }).strict(),
+  z
+    .object({ type: z.literal('roster.set'), roster: z.array(RosterEntry).max(LIMITS.maxRoster) })
+    .strict()
+    .describe('Sent by the server when the group\'s roster changes, to each of its sessions that has not started.'),
   z.object({ type: z.literal('session.reschedule'), scheduledFor: DateTimeInput.nullable() }).strict(),
   z.object({ type: z.literal('session.cancel'), reason: z.string().trim().min(1, 'say why').max(LIMITS.cancelReasonLength) }).strict(),
   z.object({ type: z.literal('agenda.add'), item: NewItem, position: z.number().int().min(0).optional() }).strict(),
@@ -166,4 +170,4 @@ export const COMMAND_TYPES = Command.options.map((o) => o.shape.type.value) as r
  * Commands only the server issues: a session's creation (with its row, roster and protocol) and a
  * member's connection and departure (from presence). A client sending one could forge attendance.
  */
-export const SERVER_COMMANDS: readonly CommandType[] = ['session.create', 'member.connect', 'member.disconnect'];
+export const SERVER_COMMANDS: readonly CommandType[] = ['session.create', 'member.connect', 'member.disconnect', 'roster.set'];

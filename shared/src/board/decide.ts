@@ -16,6 +16,7 @@ export const COMMAND_ROLES: Record<CommandType, readonly Role[]> = {
   'session.start': ['facilitator'],
   'session.end': ['facilitator'],
   'session.reschedule': ['facilitator'],
+  'roster.set': ['facilitator'],
   'session.cancel': ['facilitator'],
   'agenda.add': ['facilitator'],
   'agenda.edit': ['facilitator'],
@@ -104,6 +105,16 @@ export function decide(state: BoardState, command: Command, actor: Actor, now: n
         return accept({ type: 'session.started', at }, { type: 'item.started', at, itemId: first.id });
       }
       return accept({ type: 'session.started', at });
+    case 'roster.set': {
+      const closed = openSession(state);
+      if (closed) return closed;
+      // A session that ran keeps the roster it ran with: its attendance and record are about them.
+      if (state.status !== 'scheduled') return reject(ErrorCode.SESSION_NOT_SCHEDULED, 'Only a session that has not started takes roster changes.');
+      if (new Set(command.roster.map((r) => r.memberId)).size !== command.roster.length) return reject(ErrorCode.DUPLICATE_ID, 'Roster member ids must be unique.');
+      const same = command.roster.length === state.roster.length && command.roster.every((r, n) => r.memberId === state.roster[n]?.memberId && r.alias === state.roster[n]?.alias);
+      if (same) return reject(ErrorCode.NOTHING_CHANGED, 'The roster is unchanged.');
+      return accept({ type: 'roster.changed', at, roster: command.roster });
+    }
     case 'session.reschedule':
     case 'session.cancel': {
       const closed = openSession(state);

@@ -19,6 +19,7 @@ export const BoardEvent = z.discriminatedUnion('type', [
   ev('session.created', { title: z.string(), scheduledFor: z.string().nullable().describe('ISO 8601 in UTC (`…Z`), or null.'), roster: z.array(RosterEntry) }),
   ev('session.started', {}),
   ev('session.ended', {}),
+  ev('roster.changed', { roster: z.array(RosterEntry) }),
   ev('session.rescheduled', { scheduledFor: z.string().nullable().describe('ISO 8601 in UTC (`…Z`), or null for not set.') }),
   ev('session.cancelled', {}),
   ev('session.cancel_reason', { reason: z.string() }),

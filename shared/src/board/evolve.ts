@@ -71,6 +71,16 @@ export function evolve(state: BoardState, event: BoardEvent): BoardState {
       return { ...state, status: 'live', startedAt: event.at };
     case 'session.ended':
       return { ...state, status: 'ended', endedAt: event.at };
+    case 'roster.changed': {
+      // Who is no longer on the roster is no longer in this session: not waiting, not attending.
+      const ids = new Set(event.roster.map((r) => r.memberId));
+      return withPresent({
+        ...state,
+        roster: event.roster,
+        attendance: Object.fromEntries(Object.entries(state.attendance).filter(([id]) => ids.has(id))),
+        hands: state.hands.filter((h) => ids.has(h.memberId))
+      });
+    }
     case 'session.rescheduled':
       return { ...state, scheduledFor: event.scheduledFor };
     case 'session.cancelled':

@@ -17,6 +17,7 @@ export const EVENT_AUDIENCE: Record<BoardEventType, readonly Role[]> = {
   'session.started': EVERYONE,
   'session.ended': EVERYONE,
   'session.rescheduled': EVERYONE,
+  'roster.changed': EVERYONE,
   'session.cancelled': EVERYONE,
   'session.cancel_reason': CLINICIANS,
   'agenda.item_added': EVERYONE,

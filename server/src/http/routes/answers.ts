@@ -21,6 +21,10 @@ export function groupSummary(g: GroupRow): GroupSummary {
     role: g.role,
     facilitators: [...g.facilitators],
     aliases: g.roster.map((m) => m.alias),
+    members: g.members.map((m) => ({ id: m.id, alias: m.alias, dischargedOn: m.dischargedOn, dischargeReason: m.dischargeReason })),
+    closed: g.settings.closed,
+    maxSize: g.settings.maxSize,
+    supervisorCosign: g.settings.supervisorCosign,
     sessions: g.sessions.map((s) => sessionSummary(s, g.role))
   };
 }

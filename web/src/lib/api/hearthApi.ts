@@ -16,6 +16,9 @@ import type {
   PasswordLinkInfo,
   PasswordLinkIssued,
   Person,
+  AddMemberRequest,
+  DischargeRequest,
+  SaveGroupRequest,
   Passkey,
   PasskeyChallenge,
   PasskeyRegistration,
@@ -29,6 +32,9 @@ import type {
   SessionSummary
 } from '@hearth/shared';
 import { request, type Fetch } from './request.ts';
+
+/** A group after a change, with what the facilitator should know (a roster above the group's size). */
+type GroupAnswer = { group: GroupSummary; warnings: string[] };
 
 /** Typed calls to Hearth's HTTP API, one per endpoint. */
 const recordPath = (sessionId: string, rest = '') => `/api/sessions/${encodeURIComponent(sessionId)}/record${rest}`;
@@ -63,6 +69,14 @@ export const hearthApi = {
     request<{ group: GroupSummary }>('/api/groups', { method: 'POST', body }),
   createSession: (groupId: string, body: CreateSessionRequest) =>
     request<{ session: SessionSummary }>(`/api/groups/${encodeURIComponent(groupId)}/sessions`, { method: 'POST', body }),
+  saveGroup: (groupId: string, body: SaveGroupRequest) =>
+    request<GroupAnswer>(`/api/groups/${encodeURIComponent(groupId)}`, { method: 'PUT', body }),
+  addMember: (groupId: string, body: AddMemberRequest) =>
+    request<GroupAnswer>(`/api/groups/${encodeURIComponent(groupId)}/members`, { method: 'POST', body }),
+  dischargeMember: (groupId: string, memberId: string, body: DischargeRequest) =>
+    request<GroupAnswer>(`/api/groups/${encodeURIComponent(groupId)}/members/${encodeURIComponent(memberId)}/discharge`, { method: 'POST', body }),
+  readmitMember: (groupId: string, memberId: string, reason: string) =>
+    request<GroupAnswer>(`/api/groups/${encodeURIComponent(groupId)}/members/${encodeURIComponent(memberId)}/readmit`, { method: 'POST', body: { reason } }),
   /** A weekly series: dates and times on the organization's clocks. */
   createSeries: (groupId: string, body: CreateSeriesRequest) =>
     request<{ sessions: SessionSummary[] }>(`/api/groups/${encodeURIComponent(groupId)}/series`, { method: 'POST', body }),
