@@ -18,6 +18,7 @@ import {
   SummaryEdit
 } from './records/api.ts';
 import { MentionOverride } from './records/guards.ts';
+import { AddMemberRequest, Alias, DischargeRequest, GroupMember, ReadmitRequest, SaveGroupRequest } from './practice/roster.ts';
 import { AgendaTemplate, CreateSeriesRequest, NewAgendaTemplate, OrganizationInfo, TimeZoneRequest } from './practice/templates.ts';
 import { Passkey, PasskeyChallenge, PasskeyRegistration, PasskeySignIn } from './people.ts';
 import { ChangePasswordRequest, InvitePersonRequest, PasswordLinkInfo, PasswordLinkIssued, Person, SetPasswordRequest } from './people.ts';
@@ -28,13 +29,6 @@ export const LoginRequest = z
   .object({ email: z.string().trim().toLowerCase().email().max(254), password: z.string().min(1).max(200) })
   .strict();
 export type LoginRequest = z.infer<typeof LoginRequest>;
-
-export const Alias = z
-  .string()
-  .trim()
-  .min(1, 'an alias is required')
-  .max(40)
-  .regex(/^[\p{L}\p{N} ._'-]+$/u, 'letters, digits, spaces and . _ \' - only');
 
 export const CreateGroupRequest = z
   .object({
@@ -99,40 +93,6 @@ export const SessionSummary = z
   })
   .strict();
 export type SessionSummary = Frozen<z.infer<typeof SessionSummary>>;
-
-/** A roster member as the group's clinicians see them, with their discharge if any. */
-export const GroupMember = z
-  .object({
-    id: Uuid,
-    alias: z.string(),
-    dischargedOn: z.string().nullable().describe('YYYY-MM-DD, or null while on the roster.'),
-    dischargeReason: z.string().nullable()
-  })
-  .strict();
-export type GroupMember = Frozen<z.infer<typeof GroupMember>>;
-
-const CalendarDay = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date as YYYY-MM-DD').refine((d) => new Date(`${d}T00:00:00Z`).toISOString().startsWith(d), 'not a calendar date');
-
-export const SaveGroupRequest = z
-  .object({
-    name: z.string().trim().min(1).max(120),
-    closed: z.boolean(),
-    maxSize: z.number().int().min(2).max(30),
-    supervisorCosign: z.boolean()
-  })
-  .strict();
-export type SaveGroupRequest = z.infer<typeof SaveGroupRequest>;
-
-export const AddMemberRequest = z
-  .object({ alias: Alias, reason: z.string().trim().max(500).optional().describe('Needed to add someone to a closed group that has already met.') })
-  .strict();
-export type AddMemberRequest = z.infer<typeof AddMemberRequest>;
-
-export const DischargeRequest = z.object({ on: CalendarDay.describe('The discharge date.'), reason: z.string().trim().min(1).max(500) }).strict();
-export type DischargeRequest = z.infer<typeof DischargeRequest>;
-
-export const ReadmitRequest = z.object({ reason: z.string().trim().min(1).max(500) }).strict();
-export type ReadmitRequest = z.infer<typeof ReadmitRequest>;
 
 export const GroupSummary = z
   .object({

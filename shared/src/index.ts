@@ -28,3 +28,4 @@ export * from './records/guards.ts';
 export * from './records/api.ts';
 export * from './practice/templates.ts';
 export * from './practice/zonedTime.ts';
+export * from './practice/roster.ts';

@@ -1,6 +1,8 @@
 import { NotesClose, NotesMessage, notesDocName, type JoinResult, type WireError } from '@hearth/shared';
 import * as encoding from 'lib0/encoding';
 import postgres from 'postgres';
+import * as syncProtocol from 'y-protocols/sync';
+import * as Y from 'yjs';
 import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { emitAck, login } from '../support/boardClient.ts';
@@ -124,9 +126,17 @@ describe('connection checks', () => {
     big.ws.send(frame);
     expect(await big.closed).toBe(1009);
 
-    // Positive control: a well-formed connection stays open.
+    // Positive control: a well-formed connection is answered and stays open.
     const ok = await rawNotes(url, fx.cookies.a);
-    await new Promise((r) => setTimeout(r, 300));
+    const answered = new Promise<boolean>((r) => {
+      ok.ws.once('message', () => r(true));
+      setTimeout(() => r(false), 10_000).unref();
+    });
+    const hello = encoding.createEncoder();
+    encoding.writeVarUint(hello, NotesMessage.SYNC);
+    syncProtocol.writeSyncStep1(hello, new Y.Doc());
+    ok.ws.send(encoding.toUint8Array(hello));
+    expect(await answered).toBe(true);
     expect(ok.ws.readyState).toBe(WebSocket.OPEN);
     ok.ws.close();
   });

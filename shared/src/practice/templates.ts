@@ -100,7 +100,8 @@ export const TimeZoneRequest = z
   .strict();
 export type TimeZoneRequest = z.infer<typeof TimeZoneRequest>;
 
-const CalendarDate = z
+/** A calendar date, YYYY-MM-DD, that exists. */
+export const CalendarDate = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'a date as YYYY-MM-DD')
   .refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d), 'not a calendar date');
