@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { randomBytes } from 'node:crypto';
-import { ErrorCode } from '@hearth/shared';
+import { ErrorCode, type BoardEvent } from '@hearth/shared';
 import express, { type RequestHandler } from 'express';
 import { Server } from 'socket.io';
 import { Auth } from './auth/Auth.ts';
@@ -15,7 +15,9 @@ import { Origins } from './http/origins.ts';
 import { BoardService } from './live/BoardService.ts';
 import { noMailer, smtpMailer } from './mail/Mailer.ts';
 import { Passkeys } from './store/Passkeys.ts';
-import { attachBoardSocket, authRoom, memberRoom, roleRoom, type BoardIo } from './live/boardSocket.ts';
+import { attachBoardSocket, authRoom, memberRoom, roleRoom, tokenRoom, type BoardIo } from './live/boardSocket.ts';
+import { AttemptLimiter } from './auth/AttemptLimiter.ts';
+import { MemberInvites } from './store/MemberInvites.ts';
 import { busFanout, localFanout } from './live/fanout.ts';
 import { InOrderDelivery } from './live/InOrderDelivery.ts';
 import type { Logger } from './log.ts';
@@ -39,6 +41,7 @@ import { migrate } from './store/migrate.ts';
 
 /** The bus channel of logins that ended: every instance closes their connections. */
 const REVOKED_CHANNEL = 'revoked-logins';
+const TOKEN_MARK = 'member-token:';
 
 const WEB_HANDLER = fileURLToPath(new URL('../../web/build/handler.js', import.meta.url));
 
@@ -52,6 +55,8 @@ export interface RunningServer {
   readonly groups: Groups;
   readonly origins: Origins;
   readonly notes: Notes;
+  /** Issues personal invites for the demo group's members (the demo's start prints their links). */
+  demoMemberLinks(email: string): Promise<{ alias: string; code: string }[]>;
   close(): Promise<void>;
 }
 
@@ -119,11 +124,19 @@ async function assemble(config: Config, logger: Logger, db: Db): Promise<Running
   // changes, ended logins. Without REDIS_URL the instance is alone and all of it stays in process.
   const bus = config.redisUrl ? RedisBus.open(config.redisUrl, { prefix: config.redisPrefix, logger }) : null;
   // Each instance hands events to its own sockets, in seq order, whichever instance appended them.
-  const delivery = new InOrderDelivery((_sessionId, { role, message, to }) =>
-    void (to === undefined
-      ? boardNs.local.to(roleRoom(message.sessionId, role)).emit('event', message)
-      : boardNs.local.to(memberRoom(message.sessionId, to)).emit('private', message))
-  );
+  const delivery = new InOrderDelivery((_sessionId, { role, message, to }) => {
+    if (to === undefined) boardNs.local.to(roleRoom(message.sessionId, role)).emit('event', message);
+    else boardNs.local.to(memberRoom(message.sessionId, to)).emit('private', message);
+    // A member's device that another device replaced, or that was turned away, leaves every instance
+    // that hears the event (once: on the facilitators' copy of it).
+    if (role === 'facilitator') endDeviceOf(message.event);
+  });
+  const endDeviceOf = (event: BoardEvent) => {
+    const ended = event.type === 'admission.admitted' ? event.replaced : event.type === 'admission.declined' ? event.requestId : null;
+    if (ended === null) return;
+    boardNs.local.to(tokenRoom(ended)).emit('revoked', { code: ErrorCode.NOT_ADMITTED, message: event.type === 'admission.admitted' ? 'You joined from another device, so this one is disconnected.' : 'Your facilitator did not let this device in.' });
+    boardNs.local.in(tokenRoom(ended)).disconnectSockets(true);
+  };
   const fanout = bus ? busFanout(bus, logger, (bundle) => delivery.receive(bundle)) : localFanout;
   const recordStore = new RecordStore(db);
   const board = new BoardService(
@@ -155,14 +168,26 @@ async function assemble(config: Config, logger: Logger, db: Db): Promise<Running
     boardNs.local.in(authRoom(authSessionId)).disconnectSockets(true);
     notes.revoke(authSessionId);
   };
-  void bus?.subscribe(REVOKED_CHANNEL, (payload) => revokeHere(payload.toString()));
+  // Member tokens that stopped working (their invite revoked or re-issued) travel on the same channel, marked.
+  const revokeTokenHere = (tokenId: string) => {
+    boardNs.local.to(tokenRoom(tokenId)).emit('revoked', { code: ErrorCode.UNAUTHENTICATED, message: 'This invite link was replaced or revoked by your facilitator.' });
+    boardNs.local.in(tokenRoom(tokenId)).disconnectSockets(true);
+  };
+  void bus?.subscribe(REVOKED_CHANNEL, (payload) => {
+    const text = payload.toString();
+    if (text.startsWith(TOKEN_MARK)) revokeTokenHere(text.slice(TOKEN_MARK.length));
+    else revokeHere(text);
+  });
 
   if (config.demo && (await seedDemo({ db, accounts, groups, organizations, board }))) logger.info('seeded the demo organization');
 
+  const memberInvites = new MemberInvites(db);
   const records = new RecordService({ store: recordStore, log, notesStore: new NotesStore(db), notes, groups, auth, audit });
   const mailer = config.mail.smtpUrl ? smtpMailer(config.mail.smtpUrl, config.mail.from, logger) : noMailer;
   app.use('/api', apiRouter({
     config, auth, accounts, audit, groups, organizations, board, records, origins, logger, mailer, passkeys: new Passkeys(db),
+    memberInvites,
+    inviteAttempts: new AttemptLimiter(config.inviteAttempts.limit, config.inviteAttempts.windowSeconds, 'invite codes that did not work'),
     health: async () => {
       await db.query('select 1');
       return { database: 'ok', redis: bus ? (bus.up ? 'ok' : 'down') : 'off' };
@@ -170,6 +195,12 @@ async function assemble(config: Config, logger: Logger, db: Db): Promise<Running
     revokeSockets: (authSessionId) => {
       revokeHere(authSessionId);
       bus?.publish(REVOKED_CHANNEL, authSessionId);
+    },
+    revokeMemberTokens: (tokenIds) => {
+      for (const tokenId of tokenIds) {
+        revokeTokenHere(tokenId);
+        bus?.publish(REVOKED_CHANNEL, TOKEN_MARK + tokenId);
+      }
     }
   }));
   app.use(await webHandler(logger));
@@ -189,6 +220,19 @@ async function assemble(config: Config, logger: Logger, db: Db): Promise<Running
     groups,
     origins,
     notes,
+    async demoMemberLinks(email) {
+      const links: { alias: string; code: string }[] = [];
+      const groupIds = [...new Set((await groups.openSessionsInOrganizationOf(email)).map((s) => s.groupId))];
+      const by = (await accounts.byEmail(email))?.id;
+      for (const groupId of groupIds) {
+        for (const member of (await groups.roster(groupId)).slice(0, 3)) {
+          const { code, hash } = auth.newInviteCode();
+          await memberInvites.issue(groupId, member.id, hash, by ?? null);
+          links.push({ alias: member.alias, code });
+        }
+      }
+      return links;
+    },
     async close() {
       // Notes first: their connections would hold the HTTP server open, and their saves need the database.
       await notes.close();

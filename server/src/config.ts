@@ -27,6 +27,9 @@ const EnvSchema = z.object({
   SESSION_ABSOLUTE_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(12),
   MEMBER_TOKEN_HOURS: z.coerce.number().int().min(1).max(24 * 7).default(24),
   PASSWORD_LINK_HOURS: z.coerce.number().int().min(1).max(24 * 14).default(72),
+  // Personal invite codes that do not work, per address, before it is refused for the window.
+  INVITE_ATTEMPTS: z.coerce.number().int().min(1).max(10_000).default(20),
+  INVITE_ATTEMPTS_WINDOW_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(15),
   SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL').optional(),
   MAIL_FROM: z.string().min(3).max(200).default('Hearth <no-reply@hearth.invalid>'),
   DEMO: bool.default('auto'),
@@ -65,6 +68,8 @@ export interface Config {
   readonly memberTokenMs: number;
   /** How long a colleague's set-password link works. */
   readonly passwordLinkMs: number;
+  /** Failed personal-invite attempts an address may make within the window. */
+  readonly inviteAttempts: { readonly limit: number; readonly windowSeconds: number };
   /** Where set-password links are mailed from; without `smtpUrl` they are only shown to the admin. */
   readonly mail: { readonly smtpUrl: string | null; readonly from: string };
   /** Seed the demo organization into an empty database. */
@@ -119,6 +124,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sessionAbsoluteMs: e.SESSION_ABSOLUTE_HOURS * 3_600_000,
     memberTokenMs: e.MEMBER_TOKEN_HOURS * 3_600_000,
     passwordLinkMs: e.PASSWORD_LINK_HOURS * 3_600_000,
+    inviteAttempts: { limit: e.INVITE_ATTEMPTS, windowSeconds: e.INVITE_ATTEMPTS_WINDOW_MINUTES * 60 },
     mail: { smtpUrl: e.SMTP_URL ?? null, from: e.MAIL_FROM },
     // Demo accounts have published passwords: by default only on the embedded database.
     demo: e.DEMO === 'auto' ? e.DATABASE_URL === undefined : e.DEMO,

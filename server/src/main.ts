@@ -22,8 +22,9 @@ async function main(): Promise<void> {
   if (config.demo) {
     lines.push('  demo sign-ins (password for all: ' + DEMO_PASSWORD + '):');
     for (const a of DEMO_ACCOUNTS) lines.push(`    ${a.role.padEnd(11)} ${a.email}  (${a.displayName})`);
-    for (const s of await server.groups.openSessionsInOrganizationOf(DEMO_ACCOUNTS[0].email)) {
-      lines.push(`  member invite for "${s.title}": ${base}/join/${s.inviteCode}`);
+    // Fresh personal invites for three demo members at each start (earlier ones stop working).
+    for (const link of await server.demoMemberLinks(DEMO_ACCOUNTS[0].email)) {
+      lines.push(`  personal invite for member ${link.alias}: ${base}/join/${link.code}`);
     }
   }
   process.stdout.write(`${lines.join('\n')}\n`);

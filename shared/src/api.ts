@@ -22,6 +22,7 @@ import { AddMemberRequest, Alias, DischargeRequest, GroupMember, ReadmitRequest,
 import { AgendaTemplate, CreateSeriesRequest, NewAgendaTemplate, OrganizationInfo, TimeZoneRequest } from './practice/templates.ts';
 import { Passkey, PasskeyChallenge, PasskeyRegistration, PasskeySignIn } from './people.ts';
 import { ChangePasswordRequest, InvitePersonRequest, PasswordLinkInfo, PasswordLinkIssued, Person, SetPasswordRequest } from './people.ts';
+import { AdmissionAnswer, AdmissionRequest, GroupInvites, InviteInfo, IssuedInvite, JoinInviteRequest, MemberJoinResponse, PersonalCode, SaveAdmissionRequest } from './practice/invites.ts';
 
 /** HTTP request bodies and responses of /api, and the table of routes the server serves and documents. */
 
@@ -54,8 +55,6 @@ export const CreateSessionRequest = z
   .strict();
 export type CreateSessionRequest = z.infer<typeof CreateSessionRequest>;
 
-export const JoinInviteRequest = z.object({ alias: Alias.describe('An alias of the roster, matched ignoring case.') }).strict();
-export type JoinInviteRequest = z.infer<typeof JoinInviteRequest>;
 
 /** A command over HTTP: the same as the socket's, without the session (it is in the path). */
 export const HttpCommandRequest = z
@@ -88,8 +87,7 @@ export const SessionSummary = z
     groupId: Uuid,
     title: z.string(),
     status: z.enum(['scheduled', 'live', 'ended', 'cancelled']),
-    scheduledFor: UtcDateTime.nullable(),
-    inviteCode: z.string().nullable().describe('The members\' invite code: for the group\'s facilitators only, null for supervisors.')
+    scheduledFor: UtcDateTime.nullable()
   })
   .strict();
 export type SessionSummary = Frozen<z.infer<typeof SessionSummary>>;
@@ -105,6 +103,7 @@ export const GroupSummary = z
     closed: z.boolean().describe('A closed group takes new members only before its first session, or with a reason.'),
     maxSize: z.number().int().describe('Above this many active members Hearth warns (12 by default: the usual ceiling for billable group psychotherapy).'),
     supervisorCosign: z.boolean().describe('Whether records need the supervisor\'s co-signature.'),
+    admitAutomatically: z.boolean().describe('Whether a member\'s first device comes straight in, without the waiting room.'),
     sessions: z.array(SessionSummary).describe('Newest first.')
   })
   .strict();
@@ -125,18 +124,6 @@ export const SessionInfo = z
   .strict();
 export type SessionInfo = Frozen<z.infer<typeof SessionInfo>>;
 
-/** What the invite link shows before a member joins: nothing clinical, no names. */
-export const InviteInfo = z.object({ sessionId: Uuid, title: z.string(), aliases: z.array(z.string()) }).strict();
-export type InviteInfo = Frozen<z.infer<typeof InviteInfo>>;
-
-export const MemberJoinResponse = z
-  .object({
-    sessionId: Uuid,
-    alias: z.string().describe('The roster\'s spelling of the alias.'),
-    token: z.string().describe('Bearer token for the socket handshake (`auth: { token }`), good for this session and the member role only.')
-  })
-  .strict();
-export type MemberJoinResponse = Frozen<z.infer<typeof MemberJoinResponse>>;
 
 export const HealthResponse = z
   .object({
@@ -177,10 +164,9 @@ export interface RouteSpec {
   readonly cookie?: 'set' | 'clear';
 }
 
-const InviteCode = z.string().regex(/^[A-Za-z0-9_-]{6,64}$/).describe('The code of an invite link.');
 const groupParams = z.object({ groupId: Uuid }).strict();
 const sessionParams = z.object({ sessionId: Uuid }).strict();
-const inviteParams = z.object({ code: InviteCode }).strict();
+const inviteParams = z.object({ code: PersonalCode }).strict();
 const memberNoteParams = z.object({ sessionId: Uuid, memberId: Id }).strict();
 const personParams = z.object({ accountId: Uuid }).strict();
 const memberParams = z.object({ groupId: Uuid, memberId: Uuid }).strict();
@@ -367,20 +353,57 @@ export const API_ROUTES = {
   },
   invite: {
     method: 'get', path: '/api/invites/:code', tag: 'invites', auth: 'none',
-    summary: 'What the invite page shows before a member joins: the session\'s title and the roster\'s aliases. Nothing clinical, no names.',
-    description: 'Once the session has ended its link is spent: this route and `/join` answer 404.',
+    summary: 'What a member\'s personal invite page shows before they come in: their alias and the session it opens now. Nothing clinical, no names.',
+    description: 'An unknown, replaced or revoked code, and the code of a discharged member, answer alike (`INVITE_NOT_VALID`). Too many codes that do not work from one address answer `RATE_LIMITED`.',
     params: inviteParams,
     responses: { 200: InviteInfo },
-    errors: ['NOT_FOUND', 'SESSION_CANCELLED']
+    errors: ['INVITE_NOT_VALID', 'RATE_LIMITED']
   },
   joinInvite: {
     method: 'post', path: '/api/invites/:code/join', tag: 'invites', auth: 'none',
-    summary: 'A member picks an alias from the roster and receives a member token for the socket.',
-    description: 'Each call issues a new token; earlier tokens stay valid until they expire.',
+    summary: 'A member\'s device asks to come into their group\'s session with their personal invite, and receives a member token.',
+    description: 'The device waits (`admission: waiting`) until a facilitator admits it, unless the group admits automatically and no other device of the member is in. A second device always waits: admitting it disconnects the first.',
     params: inviteParams,
     body: JoinInviteRequest,
     responses: { 201: MemberJoinResponse },
-    errors: ['NOT_FOUND', 'SESSION_CANCELLED', 'ALIAS_NOT_ON_ROSTER']
+    errors: ['INVITE_NOT_VALID', 'RATE_LIMITED', 'NO_OPEN_SESSION', 'SESSION_CANCELLED', 'BUSY']
+  },
+  admission: {
+    method: 'post', path: '/api/invites/:code/admission', tag: 'invites', auth: 'none',
+    summary: 'Whether a waiting device is let in yet (its page asks every second or two): waiting, admitted, or declined.',
+    params: inviteParams,
+    body: AdmissionRequest,
+    responses: { 200: AdmissionAnswer },
+    errors: ['INVITE_NOT_VALID', 'RATE_LIMITED', 'UNAUTHENTICATED']
+  },
+  groupInvites: {
+    method: 'get', path: '/api/groups/:groupId/invites', tag: 'groups', auth: 'clinician',
+    summary: 'Members\' personal invites (facilitators of the group): when each was issued and last used, and whether the group admits automatically. Codes are never shown again.',
+    params: groupParams,
+    responses: { 200: GroupInvites },
+    errors: ['FORBIDDEN']
+  },
+  issueInvite: {
+    method: 'post', path: '/api/groups/:groupId/members/:memberId/invite', tag: 'groups', auth: 'clinician',
+    summary: 'Issue a member\'s personal invite code (facilitators), shown this once: a code issued before stops working, and so do the devices it let in.',
+    params: memberParams,
+    responses: { 201: IssuedInvite },
+    errors: ['FORBIDDEN', 'NOT_FOUND']
+  },
+  revokeInvite: {
+    method: 'delete', path: '/api/groups/:groupId/members/:memberId/invite', tag: 'groups', auth: 'clinician',
+    summary: 'Revoke a member\'s personal invite (facilitators): the code stops working and the devices it let in are disconnected.',
+    params: memberParams,
+    responses: { 204: null },
+    errors: ['FORBIDDEN', 'NOT_FOUND']
+  },
+  saveAdmission: {
+    method: 'put', path: '/api/groups/:groupId/admission', tag: 'groups', auth: 'clinician',
+    summary: 'Whether a member\'s first device comes straight in or waits for a facilitator (facilitators of the group). A second device always waits.',
+    params: groupParams,
+    body: SaveAdmissionRequest,
+    responses: { 200: GroupInvites },
+    errors: ['FORBIDDEN']
   },
   takeRecord: {
     method: 'post', path: '/api/sessions/:sessionId/record', tag: 'records', auth: 'clinician',

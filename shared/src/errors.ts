@@ -45,7 +45,7 @@ export const ERRORS = {
   },
   BAD_ORIGIN: { status: 403, retry: false, meaning: 'The request\'s `Origin` is not an allowed origin (checked before the body is read).' },
   INVALID_CREDENTIALS: { status: 401, retry: false, meaning: 'Wrong email or password.' },
-  RATE_LIMITED: { status: 429, retry: true, meaning: 'Too many attempts (failed sign-ins): wait for the window to pass.' },
+  RATE_LIMITED: { status: 429, retry: true, meaning: 'Too many attempts from this address (failed sign-ins, or invite codes that did not work): wait for the window to pass.' },
   NOT_FOUND: { status: 404, retry: false, meaning: 'No such session, group, invite, clinician or API route.' },
   NOT_JOINED: {
     status: 409,
@@ -61,7 +61,18 @@ export const ERRORS = {
   ALIAS_TAKEN: { status: 409, retry: false, meaning: 'A member of the group (current or discharged) has this alias already, ignoring case.' },
   GROUP_CLOSED: { status: 409, retry: false, meaning: 'The group is closed and has met: adding a member needs a `reason`.' },
   ROSTER_FULL: { status: 409, retry: false, meaning: 'The roster holds 30 active members, the most it may.' },
-  ALIAS_NOT_ON_ROSTER: { status: 404, retry: false, meaning: 'The alias is not on the group\'s roster.' },
+  INVITE_NOT_VALID: {
+    status: 404,
+    retry: false,
+    meaning: 'The personal invite code is unknown, replaced by a newer one, revoked, or its member discharged: ask the facilitator for a new one. All four answer alike, so a guess learns nothing.'
+  },
+  NO_OPEN_SESSION: { status: 409, retry: false, meaning: 'The member\'s group has no session to join now (none scheduled or live), or the one named is not open to this member.' },
+  NOT_ADMITTED: {
+    status: 403,
+    retry: false,
+    meaning: 'This device is not let into the session: still in the waiting room, declined, or another device was admitted with the same invite. Its page shows which.'
+  },
+  REQUEST_NOT_WAITING: { status: 409, retry: false, meaning: 'No one is waiting with that request: already admitted, declined, replaced by a newer one, or unknown.' },
   COMMAND_ID_TAKEN: {
     status: 409,
     retry: false,

@@ -6,7 +6,7 @@ import { connectBoard, emitAck } from '../support/boardClient.ts';
 import { recordFrames, signIn, type ReceivedFrame } from '../support/browser.ts';
 import { useBrowserFixture } from '../support/browserFixture.ts';
 import { WAIT_MS, present, reads, shows, watch } from '../support/live.ts';
-import { DEMO_PASSWORD, FACILITATOR_A, FACILITATOR_B, SUPERVISOR } from '../support/testServer.ts';
+import { DEMO_PASSWORD, FACILITATOR_A, FACILITATOR_B, SUPERVISOR, memberLink } from '../support/testServer.ts';
 
 const CLINICIAN_ONLY = (Object.keys(EVENT_AUDIENCE) as BoardEventType[]).filter((t) => !EVENT_AUDIENCE[t].includes('member'));
 const SHOTS = new URL('../../test-results/', import.meta.url).pathname;
@@ -29,8 +29,8 @@ describe('live board in the browser', () => {
     await signIn(a, FACILITATOR_A, DEMO_PASSWORD);
     const groups = (await (await aCtx.request.get('/api/groups')).json()) as { groups: GroupSummary[] };
     const session = groups.groups[0]!.sessions[0]!;
-    const invite = (await a.locator(`[data-testid="session-row"][data-session-id="${session.id}"] [data-testid="invite-link"]`).textContent())?.trim();
-    expect(invite).toBe(`${fx.server().url}/join/${session.inviteCode}`);
+    // Sparrow's personal invite (the group lets a first device straight in; the waiting room has its own test).
+    const invite = await memberLink(fx.server().url, session, 'Sparrow');
     await a.goto(`/sessions/${session.id}`);
     await expect.poll(() => a.getByTestId('connection').getAttribute('data-state'), { timeout: WAIT_MS }).toBe('connected');
 
@@ -49,9 +49,8 @@ describe('live board in the browser', () => {
     const mCtx = await context('phone');
     const member = await mCtx.newPage();
     const memberFrames: ReceivedFrame[] = recordFrames(member);
-    await member.goto(invite!);
-    await member.getByLabel('Your alias').selectOption('Sparrow');
-    await member.getByRole('button', { name: 'Join' }).click();
+    await member.goto(invite);
+    await member.getByRole('button', { name: 'Join the session' }).click();
     for (const p of [b, sup, member]) await expect.poll(() => p.getByTestId('connection').getAttribute('data-state'), { timeout: WAIT_MS }).toBe('connected');
     await member.getByText('Waiting for the session to start').waitFor({ timeout: WAIT_MS });
 

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { recordFrames, signIn } from '../support/browser.ts';
 import { useBrowserFixture } from '../support/browserFixture.ts';
 import { WAIT_MS, present, sectionHolds, shows, watch } from '../support/live.ts';
-import { DEMO_PASSWORD, FACILITATOR_A, FACILITATOR_B, SUPERVISOR } from '../support/testServer.ts';
+import { DEMO_PASSWORD, FACILITATOR_A, FACILITATOR_B, SUPERVISOR, memberLink } from '../support/testServer.ts';
 
 const SHOTS = new URL('../../test-results/', import.meta.url).pathname;
 
@@ -43,9 +43,8 @@ describe('co-facilitator notes in the browser', () => {
       void r.text().then((t) => bodies.push(t), () => undefined);
     });
     const frames = recordFrames(member);
-    await member.goto(`/join/${session.inviteCode}`);
-    await member.getByLabel('Your alias').selectOption('Maple');
-    await member.getByRole('button', { name: 'Join' }).click();
+    await member.goto(await memberLink(fx.server().url, session, 'Maple'));
+    await member.getByRole('button', { name: 'Join the session' }).click();
     await expect.poll(() => member.getByTestId('connection').getAttribute('data-state'), { timeout: WAIT_MS }).toBe('connected');
 
     // A types in the general section: B sees A's caret, named, within a second of A's first

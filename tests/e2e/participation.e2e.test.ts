@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { recordFrames, signIn, type ReceivedFrame } from '../support/browser.ts';
 import { useBrowserFixture } from '../support/browserFixture.ts';
 import { WAIT_MS, reads, shows, watch } from '../support/live.ts';
-import { DEMO_PASSWORD, FACILITATOR_A, FACILITATOR_B, SUPERVISOR } from '../support/testServer.ts';
+import { DEMO_PASSWORD, FACILITATOR_A, FACILITATOR_B, SUPERVISOR, memberLink, type MemberSession } from '../support/testServer.ts';
 
 const CLINICIAN_ONLY = (Object.keys(EVENT_AUDIENCE) as BoardEventType[]).filter((t) => !EVENT_AUDIENCE[t].includes('member'));
 const SHOTS = new URL('../../test-results/', import.meta.url).pathname;
@@ -22,12 +22,11 @@ describe('participation balance in the browser', () => {
   const says = (testId: string, expected: string | RegExp) => reads(`[data-testid="${testId}"]`, expected);
 
   /** A member joins from a phone through the invite link; every frame their socket receives is kept. */
-  const memberJoins = async (invite: string, alias: string): Promise<{ page: Page; frames: ReceivedFrame[] }> => {
+  const memberJoins = async (session: MemberSession, alias: string): Promise<{ page: Page; frames: ReceivedFrame[] }> => {
     const page = await open('phone');
     const frames = recordFrames(page);
-    await page.goto(invite);
-    await page.getByLabel('Your alias').selectOption(alias);
-    await page.getByRole('button', { name: 'Join' }).click();
+    await page.goto(await memberLink(fx.server().url, session, alias));
+    await page.getByRole('button', { name: 'Join the session' }).click();
     await expect.poll(() => page.getByTestId('connection').getAttribute('data-state'), { timeout: WAIT_MS }).toBe('connected');
     return { page, frames };
   };
@@ -37,7 +36,6 @@ describe('participation balance in the browser', () => {
     await signIn(a, FACILITATOR_A, DEMO_PASSWORD);
     const { groups } = (await (await a.context().request.get('/api/groups')).json()) as { groups: GroupSummary[] };
     const session = groups[0]!.sessions[0]!;
-    const invite = `${fx.server().url}/join/${session.inviteCode}`;
     await a.goto(`/sessions/${session.id}`);
     await a.getByRole('button', { name: 'Start session' }).click();
 
@@ -47,8 +45,8 @@ describe('participation balance in the browser', () => {
     const sup = await open('desktop');
     await signIn(sup, SUPERVISOR, DEMO_PASSWORD);
     await sup.goto(`/sessions/${session.id}`);
-    const maple = await memberJoins(invite, 'Maple');
-    const river = await memberJoins(invite, 'River');
+    const maple = await memberJoins(session, 'Maple');
+    const river = await memberJoins(session, 'River');
     for (const p of [a, b, sup]) await expect.poll(() => text(p, 'balance-index'), { timeout: WAIT_MS }).toBe('—');
 
     // A taps Maple: the floor and the balance follow on B's and the supervisor's boards within a second.

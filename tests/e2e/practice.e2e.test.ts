@@ -4,7 +4,7 @@ import { DEMO_TIME_ZONE } from '../../server/src/demo/seed.ts';
 import { signIn } from '../support/browser.ts';
 import { useBrowserFixture } from '../support/browserFixture.ts';
 import { WAIT_MS } from '../support/live.ts';
-import { DEMO_PASSWORD, FACILITATOR_A } from '../support/testServer.ts';
+import { DEMO_PASSWORD, FACILITATOR_A, memberLink } from '../support/testServer.ts';
 
 const SHOTS = new URL('../../test-results/', import.meta.url).pathname;
 
@@ -77,7 +77,8 @@ describe('a weekly series from a template, in the browser', () => {
     await a.screenshot({ path: `${SHOTS}series-cancelled-laptop.png`, fullPage: true });
     const cancelled = series.find((s) => s.title === 'DBT skills · week 3 of 12')!;
     const member = await fx.open('phone');
-    await member.goto(`/join/${cancelled.inviteCode}`);
+    await member.goto(await memberLink(fx.server().url, cancelled, 'Maple'));
+    await member.getByRole('button', { name: 'Join the session' }).click();
     await expect.poll(() => member.getByRole('heading', { level: 1 }).textContent(), { timeout: WAIT_MS }).toBe('This session was cancelled');
     expect(await member.content()).not.toContain('holiday');
     await member.screenshot({ path: `${SHOTS}series-cancelled-member-phone.png` });

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { recordFrames, signIn } from '../support/browser.ts';
 import { useBrowserFixture } from '../support/browserFixture.ts';
 import { WAIT_MS } from '../support/live.ts';
-import { DEMO_PASSWORD, FACILITATOR_A, FACILITATOR_B, SUPERVISOR } from '../support/testServer.ts';
+import { DEMO_PASSWORD, FACILITATOR_A, FACILITATOR_B, SUPERVISOR, memberLink } from '../support/testServer.ts';
 
 const SHOTS = new URL('../../test-results/', import.meta.url).pathname;
 
@@ -51,15 +51,14 @@ describe('a session record in the browser', () => {
     for (const alias of ['Maple', 'River', 'Sparrow']) {
       const m = await open('phone');
       frames.push(recordFrames(m));
-      await m.goto(`/join/${session.inviteCode}`);
-      await m.getByLabel('Your alias').selectOption(alias);
-      await m.getByRole('button', { name: 'Join' }).click();
+      await m.goto(await memberLink(fx.server().url, session, alias));
+      await m.getByRole('button', { name: 'Join the session' }).click();
       members.push(m);
     }
     for (const p of [a, b, ...members]) await expect.poll(() => p.getByTestId('connection').getAttribute('data-state'), { timeout: WAIT_MS }).toBe('connected');
     const info = (await (await a.context().request.get(`/api/sessions/${session.id}/record`)).json()) as unknown;
     expect(info).toMatchObject({ error: { code: 'RECORD_NOT_FOUND' } });
-    const roster = ((await (await a.context().request.get(`/api/invites/${session.inviteCode}`)).json()) as { aliases: string[] }).aliases;
+    const roster = ((await (await a.context().request.get('/api/groups')).json()) as { groups: GroupSummary[] }).groups[0]!.aliases;
 
     // A flag about Maple and River.
     await a.getByText('Raise a flag', { exact: true }).click();

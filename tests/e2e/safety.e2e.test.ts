@@ -4,7 +4,7 @@ import { DEMO_ACCOUNTS } from '../../server/src/demo/seed.ts';
 import { recordFrames, signIn } from '../support/browser.ts';
 import { useBrowserFixture } from '../support/browserFixture.ts';
 import { WAIT_MS, present, shows, watch } from '../support/live.ts';
-import { DEMO_PASSWORD, FACILITATOR_A, FACILITATOR_B, SUPERVISOR } from '../support/testServer.ts';
+import { DEMO_PASSWORD, FACILITATOR_A, FACILITATOR_B, SUPERVISOR, memberLink } from '../support/testServer.ts';
 
 const CLINICIAN_ONLY = (Object.keys(EVENT_AUDIENCE) as BoardEventType[]).filter((t) => !EVENT_AUDIENCE[t].includes('member'));
 const SHOTS = new URL('../../test-results/', import.meta.url).pathname;
@@ -36,9 +36,8 @@ describe('flags, crisis and cues in the browser', () => {
 
     const member = await open('phone');
     const frames = recordFrames(member);
-    await member.goto(`/join/${session.inviteCode}`);
-    await member.getByLabel('Your alias').selectOption('Maple');
-    await member.getByRole('button', { name: 'Join' }).click();
+    await member.goto(await memberLink(fx.server().url, session, 'Maple'));
+    await member.getByRole('button', { name: 'Join the session' }).click();
     for (const p of [a, b, sup, member]) await expect.poll(() => p.getByTestId('connection').getAttribute('data-state'), { timeout: WAIT_MS }).toBe('connected');
 
     // Presence: the clinicians see the member; the member sees that an observer is present, never who.

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { signIn } from '../support/browser.ts';
 import { useBrowserFixture } from '../support/browserFixture.ts';
 import { WAIT_MS } from '../support/live.ts';
-import { DEMO_PASSWORD, FACILITATOR_A } from '../support/testServer.ts';
+import { DEMO_PASSWORD, FACILITATOR_A, memberLink } from '../support/testServer.ts';
 
 const SHOTS = new URL('../../test-results/', import.meta.url).pathname;
 
@@ -53,9 +53,8 @@ describe('a page of another protocol version', () => {
 
     const member = await fx.open('phone');
     const oldMember = await speakAs(member, PROTOCOL_VERSION - 1);
-    await member.goto(`/join/${session.inviteCode}`);
-    await member.getByLabel('Your alias').selectOption('Maple');
-    await member.getByRole('button', { name: 'Join' }).click();
+    await member.goto(await memberLink(fx.server().url, session, 'Maple'));
+    await member.getByRole('button', { name: 'Join the session' }).click();
     await expect.poll(() => member.getByTestId('connection').getAttribute('data-state'), { timeout: WAIT_MS }).toBe('outdated');
     await member.screenshot({ path: `${SHOTS}outdated-member.png` });
     oldMember.stop();

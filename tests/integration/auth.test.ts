@@ -179,7 +179,7 @@ describe('authentication and access', () => {
     it('refuses a member token in another session: the join is FORBIDDEN and its commands are refused', async () => {
       const own = await liveSession();
       const other = await liveSession();
-      const token = await joinAsMember(fx.server.url, own.session.inviteCode!, 'Sparrow');
+      const token = await joinAsMember(fx.server.url, own.session, 'Sparrow');
       const member = await open({ token });
       expect(await emitAck(member, 'join', { sessionId: other.session.id })).toMatchObject({ ok: false, error: { code: ErrorCode.FORBIDDEN } });
       // A session that does not exist looks the same to a member: the token learns nothing.
@@ -326,7 +326,7 @@ describe('authentication and access', () => {
       const group = await demoGroup(fx.server.url, fx.cookies.a);
       const [member] = await fx.server.groups.roster(group.id);
       if (!member) throw new Error('empty roster');
-      const token = await auth.issueMemberToken(session.id, member.id);
+      const { token } = await auth.issueMemberToken(session.id, member.id, null);
       const start = clock.now;
       clock.now = start + 2 * HOUR - 1;
       expect(await auth.member(token)).toMatchObject({ kind: 'member', sessionId: session.id, memberId: member.id });

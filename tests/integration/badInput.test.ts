@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { api, emitAck, recordEvents } from '../support/boardClient.ts';
 import { boardAt, emitRaw, emitRawAck, nextEvent, writeRawFrame } from '../support/probes.ts';
 import { useServerFixture } from '../support/serverFixture.ts';
-import { DEMO_PASSWORD, demoGroup, joinAsMember, scheduleSession } from '../support/testServer.ts';
+import { DEMO_PASSWORD, demoGroup, joinAsMember, personalCode, scheduleSession } from '../support/testServer.ts';
 import { waitFor } from '../support/wait.ts';
 
 type ErrorBody = { error: { code: string; message: string } };
@@ -334,7 +334,8 @@ describe('bad input', () => {
         [`/groups/${group.id}/sessions`, { title: 'T', scheduledFor: null, agenda: [], status: 'live' }],
         [`/sessions/${session.id}/commands`, { id: 'c1', command: { type: 'session.start' }, role: 'facilitator' }],
         [`/sessions/${session.id}/commands`, { id: 'c2', command: { type: 'session.start', at: 0 } }],
-        [`/invites/${session.inviteCode}/join`, { alias: 'Maple', role: 'facilitator' }]
+        [`/invites/${await personalCode(fx.server.url, session.groupId, 'Maple')}/join`, { alias: 'Maple' }],
+        [`/invites/${await personalCode(fx.server.url, session.groupId, 'Maple')}/join`, { sessionId: 'not-a-uuid' }]
       ];
       for (const [path, body] of cases) {
         const res = await post(path, body, { cookie: fx.cookies.a });
@@ -367,16 +368,16 @@ describe('bad input', () => {
       });
     });
 
-    it('refuses a member alias that is not on the roster with 404 ALIAS_NOT_ON_ROSTER', async () => {
+    it('refuses a code that is no one\'s with 404 INVITE_NOT_VALID, and a malformed one with 400', async () => {
       const session = await scheduleSession(fx.server.url, fx.cookies.a);
-      const res = await api<ErrorBody>(fx.server.url, `/invites/${session.inviteCode}/join`, { body: { alias: 'Stranger' } });
+      const res = await api<ErrorBody>(fx.server.url, '/invites/AAAAAAAAAAAAAAAAAAAA/join', { body: {} });
       expect(res.status).toBe(404);
-      expect(res.body.error.code).toBe(ErrorCode.ALIAS_NOT_ON_ROSTER);
-      // An alias with characters no alias may have is a bad request.
-      const odd = await api<ErrorBody>(fx.server.url, `/invites/${session.inviteCode}/join`, { body: { alias: 'Maple<script>' } });
+      expect(res.body.error.code).toBe(ErrorCode.INVITE_NOT_VALID);
+      // A code with characters no code has is a bad request.
+      const odd = await api<ErrorBody>(fx.server.url, '/invites/Maple%3Cscript%3E/join', { body: {} });
       expect(odd).toMatchObject({ status: 400, body: { error: { code: ErrorCode.BAD_REQUEST } } });
-      // A roster alias still joins, in any case.
-      expect(await joinAsMember(fx.server.url, session.inviteCode!, 'maple')).toMatch(/^[A-Za-z0-9_-]{20,}$/);
+      // A member's own code still joins.
+      expect(await joinAsMember(fx.server.url, session, 'maple')).toMatch(/^[A-Za-z0-9_-]{20,}$/);
     });
 
     it('answers bad input to the people and password routes with 400 and changes no account', async () => {
@@ -410,9 +411,9 @@ describe('bad input', () => {
     });
 
     it('answers an invite code that does not exist with 404, and a malformed one with 400', async () => {
-      const missing = await api<ErrorBody>(fx.server.url, '/invites/NoSuchInviteCode1/join', { body: { alias: 'Maple' } });
-      expect(missing).toMatchObject({ status: 404, body: { error: { code: ErrorCode.NOT_FOUND } } });
-      expect(await api<ErrorBody>(fx.server.url, '/invites/NoSuchInviteCode1')).toMatchObject({ status: 404, body: { error: { code: ErrorCode.NOT_FOUND } } });
+      const missing = await api<ErrorBody>(fx.server.url, '/invites/NoSuchInviteCode12345/join', { body: {} });
+      expect(missing).toMatchObject({ status: 404, body: { error: { code: ErrorCode.INVITE_NOT_VALID } } });
+      expect(await api<ErrorBody>(fx.server.url, '/invites/NoSuchInviteCode12345')).toMatchObject({ status: 404, body: { error: { code: ErrorCode.INVITE_NOT_VALID } } });
       expect(await api<ErrorBody>(fx.server.url, `/invites/${encodeURIComponent("x' or 1=1 --")}`)).toMatchObject({
         status: 400,
         body: { error: { code: ErrorCode.BAD_REQUEST } }

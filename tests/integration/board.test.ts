@@ -12,7 +12,7 @@ describe('live board over Socket.IO', () => {
 
   it('sends each role the events it may see, in order, with the role\'s previous seq', async () => {
     const session = await scheduleSession(fx.server.url, fx.cookies.a);
-    const token = await joinAsMember(fx.server.url, session.inviteCode!, 'Maple');
+    const token = await joinAsMember(fx.server.url, session, 'Maple');
     const [a, b, sup, member] = await Promise.all([
       open({ cookie: fx.cookies.a }),
       open({ cookie: fx.cookies.b }),
@@ -42,7 +42,7 @@ describe('live board over Socket.IO', () => {
 
   it('answers a retried command id once, and the supervisor and member may not command', async () => {
     const session = await scheduleSession(fx.server.url, fx.cookies.a);
-    const token = await joinAsMember(fx.server.url, session.inviteCode!, 'River');
+    const token = await joinAsMember(fx.server.url, session, 'River');
     const [a, sup, member] = await Promise.all([open({ cookie: fx.cookies.a }), open({ cookie: fx.cookies.supervisor }), open({ token })]);
     for (const s of [a, sup, member]) expect((await emitAck(s, 'join', { sessionId: session.id })).ok).toBe(true);
     const first = await emitAck(a, 'command', { sessionId: session.id, id: 'start-1', command: { type: 'session.start' } });
@@ -72,7 +72,7 @@ describe('live board over Socket.IO', () => {
 
   it('resumes a client from its last seq with only the events it missed', async () => {
     const session = await scheduleSession(fx.server.url, fx.cookies.a);
-    const token = await joinAsMember(fx.server.url, session.inviteCode!, 'Cedar');
+    const token = await joinAsMember(fx.server.url, session, 'Cedar');
     const a = await open({ cookie: fx.cookies.a });
     const member = await open({ token });
     const joined = await emitAck(member, 'join', { sessionId: session.id });

@@ -2,7 +2,7 @@ import { DEFAULT_CRISIS_PROTOCOL, DEFAULT_PARTICIPATION_SETTINGS, ErrorCode } fr
 import { describe, expect, it } from 'vitest';
 import { api, emitAck } from '../support/boardClient.ts';
 import { useServerFixture } from '../support/serverFixture.ts';
-import { joinAsMember, scheduleSession } from '../support/testServer.ts';
+import { joinAsMember, personalCode, scheduleSession } from '../support/testServer.ts';
 
 /**
  * What clients may not do even with a valid login or token: send the commands only the server issues
@@ -15,7 +15,7 @@ describe('limits on what clients may send', () => {
 
   it('refuses a member forging their own arrival or departure, and leaves attendance as presence made it', async () => {
     const session = await scheduleSession(fx.server.url, fx.cookies.a);
-    const member = await open({ token: await joinAsMember(fx.server.url, session.inviteCode!, 'Maple') });
+    const member = await open({ token: await joinAsMember(fx.server.url, session, 'Maple') });
     const joined = await emitAck(member, 'join', { sessionId: session.id });
     if (!joined.ok) throw new Error('join failed');
     const a = await open({ cookie: fx.cookies.a });
@@ -53,17 +53,16 @@ describe('limits on what clients may send', () => {
     expect(http.body.error.code).toBe(ErrorCode.FORBIDDEN);
   });
 
-  it('spends the invite link when the session ends: no one joins an ended session', async () => {
+  it('lets no one join a session that has ended, even with a good personal invite', async () => {
     const session = await scheduleSession(fx.server.url, fx.cookies.a);
-    const code = session.inviteCode!;
+    const code = await personalCode(fx.server.url, session.groupId, 'Maple');
     expect((await api(fx.server.url, `/invites/${code}`)).status).toBe(200);
     for (const [n, type] of (['session.start', 'session.end'] as const).entries()) {
       const res = await api<{ ok: boolean }>(fx.server.url, `/sessions/${session.id}/commands`, { cookie: fx.cookies.a, body: { id: `end-${n}`, command: { type } } });
       expect(res.body.ok).toBe(true);
     }
-    expect((await api(fx.server.url, `/invites/${code}`)).status).toBe(404);
-    const join = await api<{ error: { code: string } }>(fx.server.url, `/invites/${code}/join`, { body: { alias: 'Maple' } });
-    expect(join.status).toBe(404);
-    expect(join.body.error.code).toBe(ErrorCode.NOT_FOUND);
+    const join = await api<{ error: { code: string } }>(fx.server.url, `/invites/${code}/join`, { body: { sessionId: session.id } });
+    expect(join.status).toBe(409);
+    expect(join.body.error.code).toBe(ErrorCode.NO_OPEN_SESSION);
   });
 });

@@ -28,13 +28,13 @@ describe('a member\'s own channel', () => {
     return seen;
   };
 
-  it('reaches that member\'s two devices and no other member, and no member\'s shared numbering has a hole', async () => {
+  it('reaches that member\'s two connections and no other member, and no member\'s shared numbering has a hole', async () => {
     const session = await scheduleSession(fx.server.url, fx.cookies.a);
-    const code = session.inviteCode!;
-    const [maple, river, sparrow] = await Promise.all(['Maple', 'River', 'Sparrow'].map((alias) => joinAsMember(fx.server.url, code, alias)));
+    const [maple, river, sparrow] = await Promise.all(['Maple', 'River', 'Sparrow'].map((alias) => joinAsMember(fx.server.url, session, alias)));
     const a = await open({ cookie: fx.cookies.a });
+    // One device per member: the member's two connections are two tabs of their one admitted device.
     const phone = await open({ token: maple! });
-    const laptop = await open({ token: await joinAsMember(fx.server.url, code, 'Maple') });
+    const laptop = await open({ token: maple! });
     const others = [await open({ token: river! }), await open({ token: sparrow! })];
     const members = [phone, laptop, ...others];
     const everything = members.map(frames);

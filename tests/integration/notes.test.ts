@@ -118,7 +118,7 @@ describe('notes over y-websocket', () => {
 
   it('refuses members, strangers, other origins, bad paths and unknown sessions at the upgrade', async () => {
     const url = `${notesUrl(server.url)}/${notesDocName(session.id)}`;
-    const memberToken = await joinAsMember(server.url, session.inviteCode!, 'River');
+    const memberToken = await joinAsMember(server.url, session, 'River');
     expect(await upgradeStatus(url)).toBe(401);
     expect(await upgradeStatus(url, { cookie: 'hearth_session=not-a-real-token' })).toBe(401);
     expect(await upgradeStatus(`${url}?token=${memberToken}`)).toBe(403);
@@ -135,7 +135,7 @@ describe('notes over y-websocket', () => {
   });
 
   it('a member\'s stock provider never connects', async () => {
-    const memberToken = await joinAsMember(server.url, session.inviteCode!, 'Sparrow');
+    const memberToken = await joinAsMember(server.url, session, 'Sparrow');
     const m = openNotes(server.url, session.id, undefined, { params: { token: memberToken } });
     clients.push(m);
     let errors = 0;

@@ -5,7 +5,7 @@ import { api, emitAck, recordEvents } from '../support/boardClient.ts';
 import { waitFor } from '../support/wait.ts';
 import { boardAt } from '../support/probes.ts';
 import { useServerFixture } from '../support/serverFixture.ts';
-import { demoGroup, joinAsMember, scheduleSession } from '../support/testServer.ts';
+import { demoGroup, joinAsMember, personalCode, scheduleSession } from '../support/testServer.ts';
 
 /** An organization's library of agenda templates, its time zone, and weekly series scheduled from them. */
 describe('templates and weekly series', () => {
@@ -50,7 +50,7 @@ describe('templates and weekly series', () => {
     expect(new Set(local)).toEqual(new Set(['Tue 17:00']));
     // Chicago moves its clocks on 14 March 2027: 23:00 UTC before, 22:00 UTC after.
     expect(sessions.slice(0, 4).map((s) => s.scheduledFor)).toEqual(['2027-02-23T23:00:00.000Z', '2027-03-02T23:00:00.000Z', '2027-03-09T23:00:00.000Z', '2027-03-16T22:00:00.000Z']);
-    expect(sessions.every((s) => s.status === 'scheduled' && s.inviteCode)).toBe(true);
+    expect(sessions.every((s) => s.status === 'scheduled')).toBe(true);
     // Each board starts with the template's agenda and its private guidance.
     const board = (await boardAt(fx.server.url, { cookie: fx.cookies.a }, sessions[5]!.id)).state as BoardState;
     expect(board.items.map((i) => [i.title, i.plannedMinutes, i.guidance])).toEqual(template.items.map((i) => [i.title, i.plannedMinutes, i.guidance]));
@@ -64,7 +64,7 @@ describe('templates and weekly series', () => {
     const listed = async () => (await demoGroup(fx.server.url, fx.cookies.a)).sessions.find((s) => s.id === session.id)!;
     expect((await listed()).scheduledFor).toBe('2027-03-02T23:00:00.000Z');
 
-    const member = await fx.open({ token: await joinAsMember(fx.server.url, session.inviteCode!, 'Maple') });
+    const member = await fx.open({ token: await joinAsMember(fx.server.url, session, 'Maple') });
     const joined = await emitAck(member, 'join', { sessionId: session.id });
     expect(joined).toMatchObject({ ok: true, state: { scheduledFor: '2027-03-02T23:00:00.000Z' } });
     const received = recordEvents(member);
@@ -79,7 +79,8 @@ describe('templates and weekly series', () => {
     // Closed: it does not start, its link says so, it has no record.
     expect(await cmd(fx.cookies.a, 'start', { type: 'session.start' })).toMatchObject({ status: 409, body: { error: { code: 'SESSION_NOT_SCHEDULED' } } });
     expect(await cmd(fx.cookies.a, 'again', { type: 'session.cancel', reason: 'again' })).toMatchObject({ status: 409, body: { error: { code: 'SESSION_CANCELLED' } } });
-    expect(await api(fx.server.url, `/invites/${session.inviteCode}`)).toMatchObject({ status: 409, body: { error: { code: 'SESSION_CANCELLED' } } });
+    const code = await personalCode(fx.server.url, session.groupId, 'River');
+    expect(await api(fx.server.url, `/invites/${code}/join`, { body: { sessionId: session.id } })).toMatchObject({ status: 409, body: { error: { code: 'SESSION_CANCELLED' } } });
     expect(await api(fx.server.url, `/sessions/${session.id}/record`, { cookie: fx.cookies.a, body: {} })).toMatchObject({ status: 409, body: { error: { code: 'SESSION_NOT_ENDED' } } });
   });
 

@@ -100,8 +100,8 @@ describe('presence across two server processes on one Postgres and one Redis', (
     const cookieSup = await login(p2.url, SUPERVISOR, DEMO_PASSWORD);
     const session = await scheduleSession(p1.url, cookieA);
     sessionId = session.id;
-    const maple = await joinAsMember(p1.url, session.inviteCode!, 'Maple');
-    const river = await joinAsMember(p2.url, session.inviteCode!, 'River');
+    const maple = await joinAsMember(p1.url, session, 'Maple');
+    const river = await joinAsMember(p2.url, session, 'River');
 
     w.aOn1 = await open(p1.url, { cookie: cookieA }, sessionId, sockets);
     w.mapleOn1 = await open(p1.url, { token: maple }, sessionId, sockets);
@@ -140,7 +140,7 @@ describe('presence across two server processes on one Postgres and one Redis', (
 
     const orphan = await scheduleSession(p1.url, cookieA);
     orphanId = orphan.id;
-    const cedar = await joinAsMember(p1.url, orphan.inviteCode!, 'Cedar');
+    const cedar = await joinAsMember(p1.url, orphan, 'Cedar');
     const aOrphan = await open(p1.url, { cookie: cookieA }, orphanId, sockets);
     await open(p1.url, { token: cedar }, orphanId, sockets);
     await waitFor(() => same(clinicianLines(aOrphan), ['facilitator:Alex Rivera:connected', 'member:Cedar:connected']), 5000, 'Cedar in presence');
@@ -228,7 +228,7 @@ describe('presence on one instance (in process, no Redis; Postgres)', () => {
     const url = server!.url;
     const cookieA = await login(url, FACILITATOR_A, DEMO_PASSWORD);
     const session = await scheduleSession(url, cookieA);
-    const maple = await joinAsMember(url, session.inviteCode!, 'Maple');
+    const maple = await joinAsMember(url, session, 'Maple');
     const a = await open(url, { cookie: cookieA }, session.id, sockets);
     const phone = await open(url, { token: maple }, session.id, sockets);
     const laptop = await open(url, { token: maple }, session.id, sockets);
@@ -264,7 +264,7 @@ describe('presence on one instance (in process, no Redis; Postgres)', () => {
     const url = server!.url;
     const cookieA = await login(url, FACILITATOR_A, DEMO_PASSWORD);
     const session = await scheduleSession(url, cookieA);
-    const cedar = await joinAsMember(url, session.inviteCode!, 'Cedar');
+    const cedar = await joinAsMember(url, session, 'Cedar');
     const a = await open(url, { cookie: cookieA }, session.id, sockets);
     const first = await open(url, { token: cedar }, session.id, sockets);
     await waitFor(() => same(clinicianLines(a), ['facilitator:Alex Rivera:connected', 'member:Cedar:connected']), 5000, 'Cedar in');
@@ -306,7 +306,7 @@ describe.skipIf(!redisFaultSuite('presence after a Redis restart'))(
       const cookieA = await login(url, FACILITATOR_A, DEMO_PASSWORD);
       const cookieB = await login(url, FACILITATOR_B, DEMO_PASSWORD);
       const session = await scheduleSession(url, cookieA);
-      const maple = await joinAsMember(url, session.inviteCode!, 'Maple');
+      const maple = await joinAsMember(url, session, 'Maple');
       const a = await open(url, { cookie: cookieA }, session.id, sockets);
       const m = await open(url, { token: maple }, session.id, sockets);
       const both = ['facilitator:Alex Rivera:connected', 'member:Maple:connected'];

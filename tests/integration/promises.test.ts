@@ -5,7 +5,7 @@ import { DEFAULT_PARTICIPATION_SETTINGS, MAX_RESUME_EVENTS, type GroupSummary, t
 import { describe, expect, it } from 'vitest';
 import { api, emitAck, login } from '../support/boardClient.ts';
 import { useServerFixture } from '../support/serverFixture.ts';
-import { DEMO_PASSWORD, FACILITATOR_A, demoGroup, joinAsMember, scheduleSession } from '../support/testServer.ts';
+import { DEMO_PASSWORD, FACILITATOR_A, demoGroup, joinAsMember, personalCode, scheduleSession } from '../support/testServer.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const run = promisify(execFile);
@@ -15,17 +15,18 @@ const CLINICIANS = ['Alex Rivera', 'Sam Okafor', 'Morgan Lee'];
 describe('what the README and the contract promise', () => {
   const fx = useServerFixture();
 
-  it('never gives a supervisor an invite code, in any group or session answer', async () => {
+  it('never gives a supervisor a member\'s invite, and shows a code only when it is issued', async () => {
     const session = await scheduleSession(fx.server.url, fx.cookies.a);
-    const asSupervisor = (await api<{ groups: GroupSummary[] }>(fx.server.url, '/groups', { cookie: fx.cookies.supervisor })).body.groups;
-    const sessions = asSupervisor.flatMap((g) => g.sessions);
-    expect(sessions.length).toBeGreaterThan(0);
-    expect(sessions.map((s) => s.inviteCode)).toEqual(sessions.map(() => null));
-    const info = (await api<SessionInfo>(fx.server.url, `/sessions/${session.id}`, { cookie: fx.cookies.supervisor })).body;
-    expect(info.session.inviteCode).toBeNull();
-    // Positive control: the facilitators do get it.
-    expect((await api<SessionInfo>(fx.server.url, `/sessions/${session.id}`, { cookie: fx.cookies.a })).body.session.inviteCode).toMatch(/\w{6,}/);
-    expect(JSON.stringify(asSupervisor)).not.toContain(session.inviteCode!);
+    const code = await personalCode(fx.server.url, session.groupId, 'Cedar');
+    const memberId = (await api<{ groups: GroupSummary[] }>(fx.server.url, '/groups', { cookie: fx.cookies.a })).body.groups[0]!.members.find((m) => m.alias === 'Cedar')!.id;
+    expect(await api(fx.server.url, `/groups/${session.groupId}/invites`, { cookie: fx.cookies.supervisor })).toMatchObject({ status: 403, body: { error: { code: 'FORBIDDEN' } } });
+    expect(await api(fx.server.url, `/groups/${session.groupId}/members/${memberId}/invite`, { cookie: fx.cookies.supervisor, method: 'POST' })).toMatchObject({ status: 403 });
+    const asSupervisor = await api<{ groups: GroupSummary[] }>(fx.server.url, '/groups', { cookie: fx.cookies.supervisor });
+    const info = await api<SessionInfo>(fx.server.url, `/sessions/${session.id}`, { cookie: fx.cookies.supervisor });
+    // Positive control: the facilitators see that Cedar has one — but not the code either.
+    const asFacilitator = await api<{ invites: { alias: string; issuedAt: string | null }[] }>(fx.server.url, `/groups/${session.groupId}/invites`, { cookie: fx.cookies.a });
+    expect(asFacilitator.body.invites.find((i) => i.alias === 'Cedar')?.issuedAt).toMatch(/^\d{4}-/);
+    for (const body of [asSupervisor.body, info.body, asFacilitator.body]) expect(JSON.stringify(body)).not.toContain(code);
   });
 
   it('refuses a command id another account used, with COMMAND_ID_TAKEN, and applies nothing', async () => {
@@ -95,11 +96,12 @@ describe('what the README and the contract promise', () => {
     await emitAck(a, 'join', { sessionId: session.id });
     const secret = 'GUIDANCE-MARKER watch for Maple today';
     expect(await emitAck(a, 'command', { sessionId: session.id, id: 'g', command: { type: 'agenda.set_guidance', itemId: 'a1', guidance: secret } })).toMatchObject({ ok: true });
-    const invite = await api<{ sessionId: string; title: string; aliases: string[] }>(fx.server.url, `/invites/${session.inviteCode}`);
-    expect(Object.keys(invite.body).sort()).toEqual(['aliases', 'sessionId', 'title']);
-    const token = await joinAsMember(fx.server.url, session.inviteCode!, 'Maple');
+    const code = await personalCode(fx.server.url, session.groupId, 'Maple');
+    const invite = await api<{ alias: string; session: unknown; resources: unknown[] }>(fx.server.url, `/invites/${code}`);
+    expect(Object.keys(invite.body).sort()).toEqual(['alias', 'resources', 'session']);
+    const token = await joinAsMember(fx.server.url, session, 'Maple');
     const bodies = [JSON.stringify(invite.body)];
-    for (const path of [`/join/${session.inviteCode}`, '/', '/login', `/sessions/${session.id}`]) {
+    for (const path of [`/join/${code}`, '/', '/login', `/sessions/${session.id}`]) {
       const res = await fetch(`${fx.server.url}${path}`, { headers: { cookie: `hearth_session=${token}` }, redirect: 'manual' });
       bodies.push(await res.text());
     }
@@ -109,8 +111,8 @@ describe('what the README and the contract promise', () => {
       bodies.push(await res.text());
     }
     const all = bodies.join('\n');
-    // Positive control: the member's page did get the session's title.
-    expect(all).toContain('Evening group');
+    // Positive control: the member's invite did answer, with their own alias.
+    expect(all).toContain('"alias":"Maple"');
     for (const s of [secret, 'GUIDANCE-MARKER', ...CLINICIANS, FACILITATOR_A]) expect(all).not.toContain(s);
   });
 });

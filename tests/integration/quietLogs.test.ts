@@ -49,7 +49,7 @@ describe('logs and the audit log hold no clinical content', () => {
     const url = proc.url;
     const [a, b, sup] = [await login(url, FACILITATOR_A, DEMO_PASSWORD), await login(url, FACILITATOR_B, DEMO_PASSWORD), await login(url, SUPERVISOR, DEMO_PASSWORD)];
     const session = await scheduleSession(url, a);
-    const maple = await joinAsMember(url, session.inviteCode!, 'Maple');
+    const maple = await joinAsMember(url, session, 'Maple');
     const open = async (auth: { cookie?: string; token?: string }) => {
       const s = await connectBoard(url, auth);
       sockets.push(s);

@@ -59,10 +59,9 @@ describe('session records', () => {
     const session = await scheduleSession(fx.server.url, as('a'), 'Tuesday group');
     sessionId = session.id;
     groupId = session.groupId;
-    const code = session.inviteCode!;
-    memberToken = await joinAsMember(fx.server.url, code, 'Maple');
-    const riverToken = await joinAsMember(fx.server.url, code, 'River');
-    await joinAsMember(fx.server.url, code, 'Sparrow'); // on the roster, never connects
+    memberToken = await joinAsMember(fx.server.url, session, 'Maple');
+    const riverToken = await joinAsMember(fx.server.url, session, 'River');
+    await joinAsMember(fx.server.url, session, 'Sparrow'); // on the roster, never connects
     const a = await fx.open({ cookie: as('a') });
     const b = await fx.open({ cookie: as('b') });
     const maple = await fx.open({ token: memberToken });

@@ -104,7 +104,7 @@ describe.skipIf(!redisFaultSuite('fan-out across two processes survives a Redis 
       const cookieA = await login(p1.url, FACILITATOR_A, DEMO_PASSWORD);
       const cookieB = await login(p2.url, FACILITATOR_B, DEMO_PASSWORD);
       const session = await scheduleSession(p1.url, cookieA);
-      const memberToken = await joinAsMember(p1.url, session.inviteCode!, 'Maple');
+      const memberToken = await joinAsMember(p1.url, session, 'Maple');
       const open = async (p: ServerProcess, auth: { cookie?: string; token?: string }) => {
         const s = await connectBoard(p.url, auth);
         sockets.push(s);

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { api, emitAck, recordEvents } from '../support/boardClient.ts';
 import { boardAt } from '../support/probes.ts';
 import { useServerFixture } from '../support/serverFixture.ts';
-import { demoGroup, joinAsMember, scheduleSession } from '../support/testServer.ts';
+import { demoGroup, joinAsMember, personalCode, scheduleSession } from '../support/testServer.ts';
 import { waitFor } from '../support/wait.ts';
 
 type Answer = { group: GroupSummary; warnings: string[] };
@@ -20,7 +20,7 @@ describe('rosters over time', () => {
     expect((await api(fx.server.url, `/sessions/${running.id}/commands`, { cookie: fx.cookies.a, body: { id: 'go', command: { type: 'session.start' } } })).status).toBe(200);
     const watcher = await fx.open({ cookie: fx.cookies.b });
     expect(await emitAck(watcher, 'join', { sessionId: upcoming.id })).toMatchObject({ ok: true } satisfies Partial<JoinResult>);
-    const member = await fx.open({ token: await joinAsMember(fx.server.url, upcoming.inviteCode!, 'Maple') });
+    const member = await fx.open({ token: await joinAsMember(fx.server.url, upcoming, 'Maple') });
     await emitAck(member, 'join', { sessionId: upcoming.id });
     const seen = recordEvents(watcher);
     const seenByMember = recordEvents(member);
@@ -36,8 +36,8 @@ describe('rosters over time', () => {
     expect(await aliases(upcoming.id)).toContain('Birch');
     expect(await aliases(running.id)).not.toContain('Birch');
     expect(await api(fx.server.url, `/groups/${group.id}/members`, { cookie: fx.cookies.a, body: { alias: 'BIRCH' } })).toMatchObject({ status: 409, body: { error: { code: 'ALIAS_TAKEN' } } });
-    // The new member joins through the session's link.
-    expect(await joinAsMember(fx.server.url, upcoming.inviteCode!, 'Birch')).toMatch(/\w{20,}/);
+    // The new member joins with their personal invite.
+    expect(await joinAsMember(fx.server.url, upcoming, 'Birch')).toMatch(/\w{20,}/);
   });
 
   it('discharges a member with a date and reason: history kept, upcoming boards and the link leave them out; re-admits', async () => {
@@ -45,12 +45,16 @@ describe('rosters over time', () => {
     const upcoming = await scheduleSession(fx.server.url, fx.cookies.a);
     const aspen = group.members.find((m) => m.alias === 'Aspen')!;
     const path = `/groups/${group.id}/members/${aspen.id}`;
+    const code = await personalCode(fx.server.url, group.id, 'Aspen');
+    expect((await api(fx.server.url, `/invites/${code}`)).status).toBe(200);
     const discharged = await api<Answer>(fx.server.url, `${path}/discharge`, { cookie: fx.cookies.a, body: { on: '2026-12-01', reason: 'Completed the program' } });
     expect(discharged.status).toBe(200);
     expect(discharged.body.group.aliases).not.toContain('Aspen');
     expect(discharged.body.group.members.find((m) => m.id === aspen.id)).toEqual({ id: aspen.id, alias: 'Aspen', dischargedOn: '2026-12-01', dischargeReason: 'Completed the program' });
     expect(await aliases(upcoming.id)).not.toContain('Aspen');
-    expect(await api(fx.server.url, `/invites/${upcoming.inviteCode}/join`, { body: { alias: 'Aspen' } })).toMatchObject({ status: 404, body: { error: { code: 'ALIAS_NOT_ON_ROSTER' } } });
+    // Their personal invite stops working, answered like a code that is no one's.
+    expect(await api(fx.server.url, `/invites/${code}`)).toMatchObject({ status: 404, body: { error: { code: 'INVITE_NOT_VALID' } } });
+    expect(await api(fx.server.url, `/invites/${code}/join`, { body: { sessionId: upcoming.id } })).toMatchObject({ status: 404, body: { error: { code: 'INVITE_NOT_VALID' } } });
     expect(await api(fx.server.url, `${path}/discharge`, { cookie: fx.cookies.a, body: { on: '2026-12-02', reason: 'again' } })).toMatchObject({ status: 404, body: { error: { code: 'NOT_FOUND' } } });
     // Sessions scheduled from now on leave them out too.
     expect(await aliases((await scheduleSession(fx.server.url, fx.cookies.a)).id)).not.toContain('Aspen');

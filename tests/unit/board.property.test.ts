@@ -138,6 +138,9 @@ const COMMANDS: { [K in CommandType]: fc.Arbitrary<Extract<Command, { type: K }>
   'floor.give_first_hand': fc.constant({ type: 'floor.give_first_hand' }),
   'member.connect': fc.constant({ type: 'member.connect' }),
   'member.disconnect': fc.constant({ type: 'member.disconnect' }),
+  'admission.request': fc.record({ type: fc.constant('admission.request'), requestId: fc.constantFrom('phone-1', 'phone-2', 'laptop-1'), automatic: fc.boolean() }),
+  'admission.admit': fc.record({ type: fc.constant('admission.admit'), requestId: fc.constantFrom('phone-1', 'phone-2', 'laptop-1') }),
+  'admission.decline': fc.record({ type: fc.constant('admission.decline'), requestId: fc.constantFrom('phone-1', 'phone-2', 'laptop-1') }),
   'attendance.correct': fc.record({
     type: fc.constant('attendance.correct'),
     memberId,
@@ -187,11 +190,11 @@ const actor: fc.Arbitrary<Actor> = fc.oneof(
 );
 
 /** What a member may do at all: their own hand, their own presence. */
-const MEMBER_COMMANDS: ReadonlySet<CommandType> = new Set<CommandType>(['hand.raise', 'hand.lower', 'member.connect', 'member.disconnect']);
+const MEMBER_COMMANDS: ReadonlySet<CommandType> = new Set<CommandType>(['hand.raise', 'hand.lower', 'member.connect', 'member.disconnect', 'admission.request']);
 /** What a supervisor may do at all: acknowledge and follow up flags, send cues. */
 const SUPERVISOR_COMMANDS: ReadonlySet<CommandType> = new Set<CommandType>(['flag.acknowledge', 'flag.follow_up', 'cue.send']);
 /** What only members or only supervisors do: a facilitator sending one is refused. */
-const NOT_FOR_FACILITATORS: ReadonlySet<CommandType> = new Set<CommandType>(['hand.raise', 'member.connect', 'member.disconnect', 'cue.send']);
+const NOT_FOR_FACILITATORS: ReadonlySet<CommandType> = new Set<CommandType>(['hand.raise', 'member.connect', 'member.disconnect', 'admission.request', 'cue.send']);
 const FACILITATOR_IDS: readonly string[] = [facilitator.id, coFacilitator.id];
 
 /** Time between commands: mostly forward (or none), occasionally a step back, as a corrected server clock can. */
@@ -279,6 +282,10 @@ function aimed(command: Command, state: BoardState, who: Actor): Command {
   }
   if (command.type === 'member.connect' || command.type === 'member.disconnect') {
     return { type: isConnected(state, who.id) ? 'member.disconnect' : 'member.connect' };
+  }
+  // The waiting room: a facilitator answers a device that waits.
+  if ((command.type === 'admission.admit' || command.type === 'admission.decline') && state.waiting[0]) {
+    return { ...command, requestId: state.waiting[0].requestId };
   }
   switch (command.type) {
     case 'flag.raise': {
@@ -504,6 +511,8 @@ const CLINICIAN_ONLY_KEYS: ReadonlySet<string> = new Set(['flags', 'cues', 'atte
 
 /** The board without the fields an accepted member command may change: hands, or their presence. */
 const beyondMembersReach = ({ hands: _hands, present: _present, attendance: _attendance, ...rest }: BoardState) => rest;
+/** The board without its waiting room: all a member's admission request can change. */
+const beyondWaitingRoom = ({ waiting: _waiting, admitted: _admitted, ...rest }: BoardState) => rest;
 /** The board without flags and cues: all a supervisor can change. */
 const beyondSupervisorsReach = ({ flags: _flags, cues: _cues, ...rest }: BoardState) => rest;
 
@@ -572,7 +581,15 @@ describe('the board under random command sequences', () => {
           // Whatever is accepted changes the board: a repeat (a second acknowledgement, a step checked
           // twice) is refused rather than accepted and then ignored by evolve.
           expect(after).not.toEqual(state);
-          if (who.role === 'member') {
+          if (who.role === 'member' && cmd.type === 'admission.request') {
+            acceptedFromMembers.add(cmd.type);
+            // One event about this device of their own; only the waiting room moves, and only for them.
+            expect(decision.events).toHaveLength(1);
+            expect(decision.events[0]).toMatchObject({ memberId: who.id, requestId: cmd.requestId });
+            expect(beyondWaitingRoom(after)).toEqual(beyondWaitingRoom(state));
+            expect(after.waiting.filter((w) => w.memberId !== who.id)).toEqual(state.waiting.filter((w) => w.memberId !== who.id));
+            expect({ ...after.admitted, [who.id]: null }).toEqual({ ...state.admitted, [who.id]: null });
+          } else if (who.role === 'member') {
             acceptedFromMembers.add(cmd.type);
             // Exactly one event, about the member's own hand or presence, and nothing but hands or attendance moves.
             const own =

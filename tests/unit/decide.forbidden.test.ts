@@ -48,6 +48,9 @@ const safety: readonly BoardEvent[] = [
   connected(member.id, T0 + 4 * MIN)
 ];
 
+/** Dev's phone in the waiting room. */
+const devWaiting: BoardEvent = { type: 'admission.requested', at: T0 - MIN, requestId: 'dev-phone', memberId: 'mem-dev', secondDevice: false };
+
 /**
  * One command of every type, with a history in which it is accepted from every role allowed to send
  * it: so the FORBIDDEN below is about the role, never about a command that would have failed anyway.
@@ -86,6 +89,9 @@ const SAMPLES: { [K in CommandType]: Sample<K> } = {
   'floor.give_first_hand': { command: { type: 'floor.give_first_hand' }, acceptedAfter: busy },
   'member.connect': { command: { type: 'member.connect' }, acceptedAfter: liveOnA },
   'member.disconnect': { command: { type: 'member.disconnect' }, acceptedAfter: safety },
+  'admission.request': { command: { type: 'admission.request', requestId: 'dev-phone', automatic: false }, acceptedAfter: scheduled },
+  'admission.admit': { command: { type: 'admission.admit', requestId: 'dev-phone' }, acceptedAfter: [...scheduled, devWaiting] },
+  'admission.decline': { command: { type: 'admission.decline', requestId: 'dev-phone' }, acceptedAfter: [...scheduled, devWaiting] },
   'attendance.correct': { command: { type: 'attendance.correct', memberId: 'mem-dev', status: 'late', reason: 'Joined after check-in' }, acceptedAfter: liveOnA },
   'participation.configure': { command: { type: 'participation.configure', settings: STRICT_SETTINGS }, acceptedAfter: liveOnA },
   'flag.raise': {
@@ -137,6 +143,9 @@ const ALLOWED: Record<CommandType, readonly Role[]> = {
   'floor.give_first_hand': F,
   'member.connect': ['member'],
   'member.disconnect': ['member'],
+  'admission.request': ['member'],
+  'admission.admit': F,
+  'admission.decline': F,
   'attendance.correct': F,
   'participation.configure': F,
   'flag.raise': F,
@@ -177,10 +186,10 @@ describe('who may change the board', () => {
     expect([...theirs].sort()).toEqual(['cue.send', 'flag.acknowledge', 'flag.follow_up']);
   });
 
-  it('members may only act on their own hand and presence; nobody but members sends their presence', () => {
+  it('members may only act on their own hand, presence and admission; nobody but members sends their presence', () => {
     const theirs = COMMAND_TYPES.filter((type) => COMMAND_ROLES[type].includes('member'));
-    expect([...theirs].sort()).toEqual(['hand.lower', 'hand.raise', 'member.connect', 'member.disconnect']);
-    for (const type of ['member.connect', 'member.disconnect', 'hand.raise'] as const) expect(COMMAND_ROLES[type]).toEqual(['member']);
+    expect([...theirs].sort()).toEqual(['admission.request', 'hand.lower', 'hand.raise', 'member.connect', 'member.disconnect']);
+    for (const type of ['member.connect', 'member.disconnect', 'hand.raise', 'admission.request'] as const) expect(COMMAND_ROLES[type]).toEqual(['member']);
   });
 
   describe.each(COMMAND_TYPES.map((type) => [type, SAMPLES[type]] as const))('%s', (type, sample) => {

@@ -66,6 +66,9 @@ const CLINICIANS_ONLY: ReadonlySet<BoardEventType> = new Set<BoardEventType>([
   'turn.ended',
   'member.connected',
   'member.disconnected',
+  'admission.requested',
+  'admission.admitted',
+  'admission.declined',
   'attendance.corrected',
   'participation.configured',
   'crisis.configured',
@@ -95,6 +98,10 @@ const HISTORY: readonly BoardEvent[] = [
   guidanceSet('a', 'Invite the quieter members first'),
   { type: 'session.rescheduled', at: T0 - 2 * MIN, scheduledFor: '2025-01-07T18:00:00.000Z' },
   { type: 'roster.changed', at: T0 - 2 * MIN, roster: [...ROSTER] },
+  { type: 'admission.requested', at: T0 - MIN, requestId: 'fay-phone', memberId: 'mem-fay', secondDevice: false },
+  { type: 'admission.admitted', at: T0 - MIN, requestId: 'fay-phone', memberId: 'mem-fay', replaced: null, by: 'fac-ana' },
+  { type: 'admission.requested', at: T0 - MIN, requestId: 'fay-laptop', memberId: 'mem-fay', secondDevice: true },
+  { type: 'admission.declined', at: T0 - MIN, requestId: 'fay-laptop', memberId: 'mem-fay', by: 'fac-ana' },
   connected('mem-fay', T0 - MIN),
   started(T0),
   connected('mem-dev', T0 + MIN),
@@ -301,6 +308,8 @@ describe('project', () => {
       cues: [],
       crisis: DEFAULT_CRISIS_PROTOCOL,
       cancelReason: null,
+      waiting: [],
+      admitted: {},
       resources: []
     };
     expect({ ...view, ...hidden }).toEqual({ ...full, ...hidden });

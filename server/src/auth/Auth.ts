@@ -143,17 +143,24 @@ export class Auth {
     await this.audit.record({ actorRole: 'clinician', actorId: identity.account.id, action: 'logout' });
   }
 
-  /** Issues a member token for one session and one roster member. */
-  async issueMemberToken(sessionId: string, memberId: string): Promise<string> {
+  /** Issues a member token for one session and one roster member, from their personal invite; its id names the device's admission request. */
+  async issueMemberToken(sessionId: string, memberId: string, inviteId: string | null, ip?: string): Promise<{ token: string; tokenId: string }> {
     const token = this.newToken();
-    await this.accounts.createMemberToken({
+    const tokenId = await this.accounts.createMemberToken({
       sessionId,
       memberId,
+      inviteId,
       tokenHash: this.hashToken(token),
       expiresAt: new Date(this.now() + this.config.memberTokenMs)
     });
-    await this.audit.record({ actorRole: 'member', actorId: memberId, action: 'member.join', target: sessionId });
-    return token;
+    await this.audit.record({ actorRole: 'member', actorId: memberId, action: 'member.join', target: sessionId, ...(ip && { ip }) });
+    return { token, tokenId };
+  }
+
+  /** A new personal invite code and its hash (only the hash is stored). */
+  newInviteCode(): { code: string; hash: string } {
+    const code = randomBytes(15).toString('base64url');
+    return { code, hash: this.hashToken(code) };
   }
 
   /** The member behind a token, or null if it is unknown, revoked or expired. */

@@ -92,17 +92,24 @@ async function scenario(server: RunningServer): Promise<void> {
   keep('create-session.request', 'CreateSessionRequest', sessionBody);
   const scheduled = await http(base, 'POST', `/api/groups/${groupId}/sessions`, { cookie: alex, body: sessionBody });
   keep('create-session.response', 'CreateSessionResponse', scheduled.body);
-  const session = (scheduled.body as { session: { id: string; inviteCode: string } }).session;
+  const session = (scheduled.body as { session: { id: string } }).session;
   keep('create-session.forbidden', 'ErrorBody', (await http(base, 'POST', `/api/groups/${groupId}/sessions`, { cookie: morgan, body: sessionBody })).body);
   keep('session', 'SessionInfo', (await http(base, 'GET', `/api/sessions/${session.id}`, { cookie: alex })).body);
   keep('settings', 'GroupSettingsResponse', (await http(base, 'GET', `/api/groups/${groupId}/settings`, { cookie: alex })).body);
 
-  keep('invite', 'InviteInfo', (await http(base, 'GET', `/api/invites/${session.inviteCode}`)).body);
-  keep('join-invite.request', 'JoinInviteRequest', { alias: 'robin' });
-  const joinedInvite = await http(base, 'POST', `/api/invites/${session.inviteCode}/join`, { body: { alias: 'robin' } });
+  const robinRow = (created.body as { group: { members: { id: string; alias: string }[] } }).group.members.find((m) => m.alias === 'Robin')!;
+  const issued = await http(base, 'POST', `/api/groups/${groupId}/members/${robinRow.id}/invite`, { cookie: alex });
+  keep('issue-invite.response', 'IssuedInvite', issued.body);
+  const code = (issued.body as { code: string }).code;
+  keep('group-invites', 'GroupInvites', (await http(base, 'GET', `/api/groups/${groupId}/invites`, { cookie: alex })).body);
+  keep('invite', 'InviteInfo', (await http(base, 'GET', `/api/invites/${code}`)).body);
+  keep('invite.not-valid', 'ErrorBody', (await http(base, 'GET', '/api/invites/not-a-code-of-anyone')).body);
+  keep('join-invite.request', 'JoinInviteRequest', { sessionId: session.id });
+  const joinedInvite = await http(base, 'POST', `/api/invites/${code}/join`, { body: { sessionId: session.id } });
   keep('join-invite.response', 'MemberJoinResponse', joinedInvite.body);
-  keep('join-invite.unknown-alias', 'ErrorBody', (await http(base, 'POST', `/api/invites/${session.inviteCode}/join`, { body: { alias: 'Sparrow' } })).body);
   const token = (joinedInvite.body as { token: string }).token;
+  keep('admission.request', 'AdmissionRequest', { token });
+  keep('admission.waiting', 'AdmissionAnswer', (await http(base, 'POST', `/api/invites/${code}/admission`, { body: { token } })).body);
 
   const a = await connect(base, { cookie: alex });
   const b = await connect(base, { cookie: sam });
@@ -119,11 +126,15 @@ async function scenario(server: RunningServer): Promise<void> {
 
   keep('join.member.request', 'JoinRequest', { sessionId: session.id, protocol: PROTOCOL_VERSION });
   keep('join.outdated', 'JoinResult', await ask(member, 'join', { sessionId: session.id, protocol: 1 }));
-  const memberJoin = (await ask(member, 'join', { sessionId: session.id })) as { seq: number };
-  keep('join.member.result', 'JoinResult', memberJoin);
+  keep('join.waiting', 'JoinResult', await ask(member, 'join', { sessionId: session.id }));
   await ask(b, 'join', { sessionId: session.id });
   await ask(sup, 'join', { sessionId: session.id });
-  keep('join.facilitator.result', 'JoinResult', await ask(a, 'join', { sessionId: session.id }));
+  const facilitatorJoin = (await ask(a, 'join', { sessionId: session.id })) as { state: { waiting: { requestId: string }[] } };
+  keep('join.facilitator.result', 'JoinResult', facilitatorJoin);
+  keep('command.admit', 'CommandResult', await send(a, { type: 'admission.admit', requestId: facilitatorJoin.state.waiting[0]!.requestId }));
+  keep('admission.admitted', 'AdmissionAnswer', (await http(base, 'POST', `/api/invites/${code}/admission`, { body: { token } })).body);
+  const memberJoin = (await ask(member, 'join', { sessionId: session.id })) as { seq: number };
+  keep('join.member.result', 'JoinResult', memberJoin);
   keep('join.forbidden', 'JoinResult', await ask(member, 'join', { sessionId: groupId }));
 
   await send(a, { type: 'agenda.set_guidance', itemId: 'checkin', guidance: 'Invite each member to rate their week 0–10.' });

@@ -80,6 +80,10 @@ export function namedSchemas(): Map<z.ZodType, string> {
     SessionInfo: S.SessionInfo,
     InviteInfo: S.InviteInfo,
     MemberJoinResponse: S.MemberJoinResponse,
+    IssuedInvite: S.IssuedInvite,
+    GroupInvites: S.GroupInvites,
+    AdmissionRequest: S.AdmissionRequest,
+    AdmissionAnswer: S.AdmissionAnswer,
     HealthResponse: S.HealthResponse
   })) add(id, schema);
   // Each route's own request and response wrappers ({ me }, { groups }, …), named after the route.

@@ -7,6 +7,7 @@ import type { ApiDeps } from './routes/deps.ts';
 import { groupRoutes } from './routes/groups.ts';
 import { healthRoutes } from './routes/health.ts';
 import { inviteRoutes } from './routes/invites.ts';
+import { memberInviteRoutes } from './routes/memberInvites.ts';
 import { organizationRoutes } from './routes/organization.ts';
 import { passkeyRoutes } from './routes/passkeys.ts';
 import { peopleRoutes } from './routes/people.ts';
@@ -45,6 +46,7 @@ export function apiRouter(deps: ApiDeps): Router {
     ...passkeyRoutes(deps),
     ...sessionRoutes(deps),
     ...inviteRoutes(deps),
+    ...memberInviteRoutes(deps),
     ...recordRoutes(deps)
   };
   for (const name of Object.keys(API_ROUTES) as RouteName[]) bind(api, deps, name, handlers);

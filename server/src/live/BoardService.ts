@@ -1,5 +1,7 @@
 import {
   ErrorCode,
+  admissionOf,
+  type Admission,
   MAX_RESUME_EVENTS,
   decide,
   evolve,
@@ -198,6 +200,11 @@ export class BoardService {
       }
       return { ok: false, error: { code: ErrorCode.BUSY, message: 'The board is busy; try again.' } };
     });
+  }
+
+  /** Where a member's device (its token id) stands in the session's waiting room, at the end of the log. */
+  admission(sessionId: string, memberId: string, requestId: string): Promise<Admission> {
+    return this.serial(sessionId, async () => admissionOf((await this.catchUp(sessionId)).state, memberId, requestId));
   }
 
   /**

@@ -140,6 +140,13 @@ export function attachBoardSocket(
       const access = await accessTo(groups, socket.data.identity, req.sessionId);
       if (!access.ok) return access;
       const { role } = access;
+      // A member's device comes in only once a facilitator let it in (or the group admits automatically).
+      if (socket.data.identity.kind === 'member') {
+        const { memberId, tokenId } = socket.data.identity;
+        const admission = await board.admission(req.sessionId, memberId, tokenId);
+        if (admission === 'waiting') return err(ErrorCode.NOT_ADMITTED, 'You are in the waiting room: your facilitator will let you in.');
+        if (admission === 'declined') return err(ErrorCode.NOT_ADMITTED, 'This device is not let into the session: it was turned away, or you joined from another device.');
+      }
       // Join the room, and hear the session from other instances, before reading the log, so no
       // event falls between the answer and the room.
       await socket.join(roleRoom(req.sessionId, role));

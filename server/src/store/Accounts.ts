@@ -188,11 +188,11 @@ export class Accounts {
     await this.db.query('update auth_sessions set revoked_at = now() where id = $1 and revoked_at is null', [id]);
   }
 
-  async createMemberToken(input: { sessionId: string; memberId: string; tokenHash: string; expiresAt: Date }): Promise<string> {
+  async createMemberToken(input: { sessionId: string; memberId: string; inviteId: string | null; tokenHash: string; expiresAt: Date }): Promise<string> {
     const id = randomUUID();
     await this.db.query(
-      'insert into member_tokens (id, token_hash, session_id, member_id, expires_at) values ($1, $2, $3, $4, $5)',
-      [id, input.tokenHash, input.sessionId, input.memberId, input.expiresAt]
+      'insert into member_tokens (id, token_hash, session_id, member_id, invite_id, expires_at) values ($1, $2, $3, $4, $5, $6)',
+      [id, input.tokenHash, input.sessionId, input.memberId, input.inviteId, input.expiresAt]
     );
     return id;
   }

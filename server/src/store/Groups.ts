@@ -45,6 +45,8 @@ export interface GroupRow {
   /** Everyone ever on the roster, discharged members included. */
   readonly members: readonly RosterMemberRow[];
   readonly settings: GroupSettingsRow;
+  /** Whether a member's first device comes straight in, without the waiting room. */
+  readonly admitAutomatically: boolean;
   readonly sessions: readonly SessionRow[];
 }
 
@@ -122,7 +124,7 @@ export class Groups {
 
   /** One group as a clinician of it sees it: the facilitators' names, the roster, the sessions (newest first). */
   async row(groupId: string, name: string, role: StaffRole): Promise<GroupRow> {
-    const [staff, members, settings, sessions] = await Promise.all([
+    const [staff, members, settings, sessions, admitAutomatically] = await Promise.all([
       this.db.query<{ display_name: string }>(
         `select a.display_name from group_staff s join accounts a on a.id = s.account_id
           where s.group_id = $1 and s.role = 'facilitator' order by a.display_name`,
@@ -130,7 +132,8 @@ export class Groups {
       ),
       this.members(groupId),
       this.settings(groupId),
-      this.db.query<SessionDbRow>(`${SESSION_SELECT} where s.group_id = $1 order by s.created_at desc`, [groupId])
+      this.db.query<SessionDbRow>(`${SESSION_SELECT} where s.group_id = $1 order by s.created_at desc`, [groupId]),
+      this.admitsAutomatically(groupId)
     ]);
     return {
       id: groupId,
@@ -140,6 +143,7 @@ export class Groups {
       roster: members.filter((m) => m.dischargedOn === null).map((m) => ({ id: m.id, alias: m.alias })),
       members,
       settings: settings ?? { name, closed: false, maxSize: 12, supervisorCosign: true },
+      admitAutomatically,
       sessions: sessions.map(toSession)
     };
   }
@@ -174,6 +178,40 @@ export class Groups {
 
   async saveSettings(groupId: string, s: GroupSettingsRow): Promise<void> {
     await this.db.query('update groups set name = $2, closed = $3, max_size = $4, supervisor_cosign = $5 where id = $1', [groupId, s.name, s.closed, s.maxSize, s.supervisorCosign]);
+  }
+
+  async admitsAutomatically(groupId: string): Promise<boolean> {
+    const [row] = await this.db.query<{ admit_automatically: boolean }>('select admit_automatically from groups where id = $1', [groupId]);
+    return row?.admit_automatically ?? false;
+  }
+
+  async setAdmitAutomatically(groupId: string, on: boolean): Promise<void> {
+    await this.db.query('update groups set admit_automatically = $2 where id = $1', [groupId, on]);
+  }
+
+  /**
+   * The session a member's personal invite opens now: the live one; else the next one planned (a
+   * session scheduled more than 12 hours ago that never started no longer counts), cancelled ones
+   * included so the member learns of it; else the group's last session that ran. With `sessionId`,
+   * that session, if it is the group's.
+   */
+  async sessionForMember(groupId: string, sessionId?: string): Promise<SessionRow | null> {
+    if (sessionId) {
+      const [named] = await this.db.query<SessionDbRow>(`${SESSION_SELECT} where s.id = $1 and s.group_id = $2`, [sessionId, groupId]);
+      return named ? toSession(named) : null;
+    }
+    const [next] = await this.db.query<SessionDbRow>(
+      `${SESSION_SELECT} where s.group_id = $1 and (s.status = 'live'
+          or (s.status in ('scheduled', 'cancelled') and (s.scheduled_for is null or s.scheduled_for > now() - interval '12 hours')))
+        order by (s.status = 'live') desc, s.scheduled_for asc nulls last, s.created_at asc limit 1`,
+      [groupId]
+    );
+    if (next) return toSession(next);
+    const [last] = await this.db.query<SessionDbRow>(
+      `${SESSION_SELECT} where s.group_id = $1 and s.status = 'ended' order by s.scheduled_for desc nulls last, s.created_at desc limit 1`,
+      [groupId]
+    );
+    return last ? toSession(last) : null;
   }
 
   /** Whether any session of the group has started (a closed group then takes no one new without a reason). */

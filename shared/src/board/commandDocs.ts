@@ -44,6 +44,21 @@ export const COMMAND_DOCS: Record<CommandType, CommandDoc> = {
     events: ['session.cancelled', 'session.cancel_reason'],
     rejects: ['SESSION_NOT_FOUND', 'SESSION_ENDED', 'SESSION_CANCELLED', 'SESSION_NOT_SCHEDULED']
   },
+  'admission.request': {
+    summary: 'A member\'s device asks to come in (the server sends it when a member opens their personal invite). It waits for a facilitator, unless the group admits automatically and no other device of the member is in; a newer request of the same member replaces a waiting one.',
+    events: ['admission.requested', 'admission.admitted'],
+    rejects: [...OPEN, 'MEMBER_NOT_FOUND']
+  },
+  'admission.admit': {
+    summary: 'Lets a waiting device in. A member has one device at a time: their device admitted before is disconnected.',
+    events: ['admission.admitted'],
+    rejects: [...OPEN, 'REQUEST_NOT_WAITING']
+  },
+  'admission.decline': {
+    summary: 'Turns a waiting device away: its page says the facilitator did not let it in.',
+    events: ['admission.declined'],
+    rejects: [...OPEN, 'REQUEST_NOT_WAITING']
+  },
   'session.end': {
     summary: 'Ends a live session: completes the current item, ends the turn, lowers every hand and closes the attendance of members still connected.',
     events: ['item.completed', 'turn.ended', 'floor.changed', 'hand.lowered', 'member.disconnected', 'session.ended'],
@@ -199,6 +214,9 @@ export const EVENT_DOCS: Record<BoardEventType, string> = {
   'hand.lowered': 'Removed from `hands`.',
   'member.connected': 'A connected interval opens in the member\'s `attendance`; they attended.',
   'member.disconnected': 'The member\'s open interval closes at `at`.',
+  'admission.requested': 'Appended to `waiting` (a waiting request of the same member leaves it).',
+  'admission.admitted': 'The member\'s requests leave `waiting`; `admitted[memberId] = requestId` (the device before it is no longer let in).',
+  'admission.declined': 'The request leaves `waiting`.',
   'attendance.corrected': 'The member\'s `attendance` correction replaced; it decides `present`.',
   'participation.configured': '`settings` replaced.',
   'crisis.configured': '`crisis` replaced.',

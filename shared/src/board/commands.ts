@@ -122,6 +122,18 @@ export const Command = z.discriminatedUnion('type', [
   /** Sent by the server for a member when presence sees their first connection come or their last go. */
   z.object({ type: z.literal('member.connect') }).strict(),
   z.object({ type: z.literal('member.disconnect') }).strict(),
+  // The waiting room: a member's device asks to come in (the server, from their personal invite);
+  // a facilitator admits or declines it.
+  z
+    .object({
+      type: z.literal('admission.request'),
+      requestId: Id.describe('The id of the member token the device holds.'),
+      automatic: z.boolean().describe('The group admits automatically: a first device comes straight in (a second device still waits).')
+    })
+    .strict()
+    .describe('Sent by the server when a member opens their personal invite.'),
+  z.object({ type: z.literal('admission.admit'), requestId: Id }).strict(),
+  z.object({ type: z.literal('admission.decline'), requestId: Id }).strict(),
   z
     .object({
       type: z.literal('attendance.correct'),
@@ -170,4 +182,4 @@ export const COMMAND_TYPES = Command.options.map((o) => o.shape.type.value) as r
  * Commands only the server issues: a session's creation (with its row, roster and protocol) and a
  * member's connection and departure (from presence). A client sending one could forge attendance.
  */
-export const SERVER_COMMANDS: readonly CommandType[] = ['session.create', 'member.connect', 'member.disconnect', 'roster.set'];
+export const SERVER_COMMANDS: readonly CommandType[] = ['session.create', 'member.connect', 'member.disconnect', 'roster.set', 'admission.request'];

@@ -5,6 +5,7 @@ import type { BoardEvent } from './events.ts';
 import type { AgendaItem, BoardState } from './state.ts';
 import { decideParticipation, isParticipationCommand } from './decideParticipation.ts';
 import { decideSafety, isSafetyCommand } from './decideSafety.ts';
+import { decideAdmission, isAdmissionCommand } from './decideAdmission.ts';
 import { accept, findItem, liveSession, openSession, reject, type Decision } from './decision.ts';
 
 /**
@@ -37,6 +38,9 @@ export const COMMAND_ROLES: Record<CommandType, readonly Role[]> = {
   'floor.give_first_hand': ['facilitator'],
   'member.connect': ['member'],
   'member.disconnect': ['member'],
+  'admission.request': ['member'],
+  'admission.admit': ['facilitator'],
+  'admission.decline': ['facilitator'],
   'attendance.correct': ['facilitator'],
   'participation.configure': ['facilitator'],
   'flag.raise': ['facilitator'],
@@ -78,6 +82,7 @@ export function decide(state: BoardState, command: Command, actor: Actor, now: n
   const at = now;
   if (isParticipationCommand(command)) return decideParticipation(state, command, actor, at);
   if (isSafetyCommand(command)) return decideSafety(state, command, actor, at);
+  if (isAdmissionCommand(command)) return decideAdmission(state, command, actor, at);
   switch (command.type) {
     case 'session.create': {
       if (state.status !== 'new') return reject(ErrorCode.SESSION_EXISTS, 'This session already exists.');

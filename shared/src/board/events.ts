@@ -54,6 +54,15 @@ export const BoardEvent = z.discriminatedUnion('type', [
   ev('hand.lowered', { memberId: Id }),
   ev('member.connected', { memberId: Id }),
   ev('member.disconnected', { memberId: Id }),
+  // The waiting room, for clinicians: a request is the id of the member token its device holds.
+  ev('admission.requested', { requestId: Id, memberId: Id, secondDevice: z.boolean().describe('Another device of this member is admitted already.') }),
+  ev('admission.admitted', {
+    requestId: Id,
+    memberId: Id,
+    replaced: Id.nullable().describe('The request of the member\'s device admitted before, now disconnected; null if none.'),
+    by: z.string().nullable().describe('The facilitator\'s account id; null when the group admits automatically.')
+  }),
+  ev('admission.declined', { requestId: Id, memberId: Id, by: z.string() }),
   ev('attendance.corrected', { memberId: Id, status: AttendanceStatus, reason: z.string(), by: z.string() }),
   ev('participation.configured', { settings: ParticipationSettings }),
   ev('crisis.configured', { protocol: CrisisProtocol }),

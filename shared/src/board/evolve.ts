@@ -78,9 +78,23 @@ export function evolve(state: BoardState, event: BoardEvent): BoardState {
         ...state,
         roster: event.roster,
         attendance: Object.fromEntries(Object.entries(state.attendance).filter(([id]) => ids.has(id))),
-        hands: state.hands.filter((h) => ids.has(h.memberId))
+        hands: state.hands.filter((h) => ids.has(h.memberId)),
+        waiting: state.waiting.filter((w) => ids.has(w.memberId)),
+        admitted: Object.fromEntries(Object.entries(state.admitted).filter(([id]) => ids.has(id)))
       });
     }
+    case 'admission.requested': {
+      const { requestId, memberId, secondDevice, at } = event;
+      return { ...state, waiting: [...state.waiting.filter((w) => w.memberId !== memberId), { requestId, memberId, at, secondDevice }] };
+    }
+    case 'admission.admitted':
+      return {
+        ...state,
+        waiting: state.waiting.filter((w) => w.memberId !== event.memberId),
+        admitted: { ...state.admitted, [event.memberId]: event.requestId }
+      };
+    case 'admission.declined':
+      return { ...state, waiting: state.waiting.filter((w) => w.requestId !== event.requestId) };
     case 'session.rescheduled':
       return { ...state, scheduledFor: event.scheduledFor };
     case 'session.cancelled':

@@ -47,6 +47,17 @@ export const SharedResource = z
   .strict();
 export type SharedResource = Frozen<z.infer<typeof SharedResource>>;
 
+/** A member's device in the waiting room. */
+export const WaitingDevice = z
+  .object({
+    requestId: Id.describe('The id of the member token the device holds.'),
+    memberId: Id,
+    at: At.describe('When it asked to come in.'),
+    secondDevice: z.boolean().describe('Another device of this member is admitted already: admitting this one disconnects that one.')
+  })
+  .strict();
+export type WaitingDevice = Frozen<z.infer<typeof WaitingDevice>>;
+
 /** Everything the live board holds: a fold of the session's events. */
 export const BoardState = z
   .object({
@@ -71,6 +82,8 @@ export const BoardState = z
     flags: z.array(Flag).describe('Conflict and risk flags, in the order raised.'),
     cues: z.array(Cue).describe('Supervisor cues, in the order sent.'),
     crisis: CrisisProtocol.describe('The crisis checklist and referral resources this session uses.'),
+    waiting: z.array(WaitingDevice).describe('Members\' devices waiting to be let in, first come first. Clinicians only.'),
+    admitted: z.record(Id, Id).describe('Each admitted member\'s device: the request id (member token id) by member id. One device per member. Clinicians only.'),
     resources: z
       .array(SharedResource)
       .describe('Resources shared with members, in the order shared. A member\'s view holds those shared with the group and with them alone.')
@@ -99,8 +112,18 @@ export const initialState: BoardState = {
   flags: [],
   cues: [],
   crisis: DEFAULT_CRISIS_PROTOCOL,
+  waiting: [],
+  admitted: {},
   resources: []
 };
+
+/** Where a member's device stands in a session: let in, waiting, or not (declined, or replaced by another device). */
+export type Admission = 'admitted' | 'waiting' | 'declined';
+
+export function admissionOf(state: BoardState, memberId: string, requestId: string): Admission {
+  if (state.admitted[memberId] === requestId) return 'admitted';
+  return state.waiting.some((w) => w.requestId === requestId && w.memberId === memberId) ? 'waiting' : 'declined';
+}
 
 /** The item currently in progress, if any. */
 export function currentItem(state: BoardState): AgendaItem | null {

@@ -38,6 +38,9 @@ export const EVENT_AUDIENCE: Record<BoardEventType, readonly Role[]> = {
   'hand.lowered': EVERYONE,
   'member.connected': CLINICIANS,
   'member.disconnected': CLINICIANS,
+  'admission.requested': CLINICIANS,
+  'admission.admitted': CLINICIANS,
+  'admission.declined': CLINICIANS,
   'attendance.corrected': CLINICIANS,
   'participation.configured': CLINICIANS,
   'crisis.configured': CLINICIANS,
@@ -71,7 +74,7 @@ export function visibleTo(event: BoardEvent, role: Role): boolean {
 }
 
 /** Board fields that never leave the server for a member. */
-export const CLINICIAN_ONLY_FIELDS = ['turns', 'present', 'settings', 'attendance', 'flags', 'cues', 'crisis', 'cancelReason'] as const;
+export const CLINICIAN_ONLY_FIELDS = ['turns', 'present', 'settings', 'attendance', 'flags', 'cues', 'crisis', 'cancelReason', 'waiting', 'admitted'] as const;
 type ClinicianOnlyField = (typeof CLINICIAN_ONLY_FIELDS)[number];
 
 /** An agenda item as a member sees it: without the clinicians' guidance. */
@@ -110,6 +113,8 @@ export function project(state: BoardState, viewer: Viewer): BoardView {
     cues: _cues,
     crisis: _crisis,
     cancelReason: _cancelReason,
+    waiting: _waiting,
+    admitted: _admitted,
     ...shared
   } = state;
   return {
@@ -133,6 +138,8 @@ export function boardFromView(view: BoardView): BoardState {
     cues: [],
     crisis: DEFAULT_CRISIS_PROTOCOL,
     cancelReason: null,
+    waiting: [],
+    admitted: {},
     ...view,
     items: view.items.map((item) => ('guidance' in item ? item : { ...item, guidance: '' }))
   };

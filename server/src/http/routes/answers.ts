@@ -1,15 +1,14 @@
-import type { GroupSummary, SessionSummary, StaffRole } from '@hearth/shared';
+import type { GroupSummary, SessionSummary } from '@hearth/shared';
 import type { GroupRow, SessionRow } from '../../store/Groups.ts';
 
-/** A session as a clinician lists it; only facilitators get the invite code. */
-export function sessionSummary(s: SessionRow, role: StaffRole): SessionSummary {
+/** A session as a clinician lists it. */
+export function sessionSummary(s: SessionRow): SessionSummary {
   return {
     id: s.id,
     groupId: s.groupId,
     title: s.title,
     status: s.status,
-    scheduledFor: s.scheduledFor,
-    inviteCode: role === 'facilitator' ? s.inviteCode : null
+    scheduledFor: s.scheduledFor
   };
 }
 
@@ -25,6 +24,7 @@ export function groupSummary(g: GroupRow): GroupSummary {
     closed: g.settings.closed,
     maxSize: g.settings.maxSize,
     supervisorCosign: g.settings.supervisorCosign,
-    sessions: g.sessions.map((s) => sessionSummary(s, g.role))
+    admitAutomatically: g.admitAutomatically,
+    sessions: g.sessions.map((s) => sessionSummary(s))
   };
 }

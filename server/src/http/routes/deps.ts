@@ -6,6 +6,8 @@ import type { RecordService } from '../../records/RecordService.ts';
 import type { Logger } from '../../log.ts';
 import type { Mailer } from '../../mail/Mailer.ts';
 import type { Passkeys } from '../../store/Passkeys.ts';
+import type { MemberInvites } from '../../store/MemberInvites.ts';
+import type { AttemptLimiter } from '../../auth/AttemptLimiter.ts';
 import type { Accounts } from '../../store/Accounts.ts';
 import type { AuditLog } from '../../store/AuditLog.ts';
 import { accessTo } from '../../auth/access.ts';
@@ -28,10 +30,15 @@ export interface ApiDeps {
   readonly logger: Logger;
   readonly mailer: Mailer;
   readonly passkeys: Passkeys;
+  readonly memberInvites: MemberInvites;
+  /** Failed personal-invite attempts per address. */
+  readonly inviteAttempts: AttemptLimiter;
   /** Checks the database (throws when it is unreachable) and reports Redis. */
   readonly health: () => Promise<{ database: 'ok'; redis: 'ok' | 'down' | 'off' }>;
   /** Ends the live connections of a login session that just ended (logout, password change, deactivation), here and on every instance. */
   readonly revokeSockets: (authSessionId: string) => void;
+  /** Ends the board connections of member tokens that just stopped working (a code revoked or re-issued), here and on every instance. */
+  readonly revokeMemberTokens: (tokenIds: readonly string[]) => void;
 }
 
 /** A session's clinician and their role in its group, or the refusal: members never reach these routes. */

@@ -25,7 +25,7 @@ export function sessionRoutes({ board, groups, organizations }: ApiDeps): {
       if (!result.ok) throw HttpError.of(result.error);
       const session = await groups.session(sessionId);
       if (!session) throw new Error('session vanished after creation');
-      return { status: 201, body: { session: sessionSummary(session, 'facilitator') } };
+      return { status: 201, body: { session: sessionSummary(session) } };
     },
 
     createSeries: async ({ who, params, body }) => {
@@ -48,7 +48,7 @@ export function sessionRoutes({ board, groups, organizations }: ApiDeps): {
         if (!result.ok) throw HttpError.of(result.error);
         const session = await groups.session(sessionId);
         if (!session) throw new Error('session vanished after creation');
-        sessions.push(sessionSummary(session, 'facilitator'));
+        sessions.push(sessionSummary(session));
       }
       return { status: 201, body: { sessions } };
     },
@@ -58,7 +58,7 @@ export function sessionRoutes({ board, groups, organizations }: ApiDeps): {
       return {
         status: 200,
         body: {
-          session: sessionSummary(session, role),
+          session: sessionSummary(session),
           group: { id: session.groupId, name: session.groupName },
           role,
           // Clinicians put names to the account ids in flags and cues; members never get this.

@@ -6,6 +6,9 @@ import type {
   CrisisProtocol,
   GroupSummary,
   InviteInfo,
+  AdmissionAnswer,
+  GroupInvites,
+  IssuedInvite,
   Me,
   MentionOverride,
   PendingRecord,
@@ -104,9 +107,19 @@ export const hearthApi = {
   saveCrisisProtocol: (protocol: CrisisProtocol) =>
     request<{ protocol: CrisisProtocol }>('/api/organization/crisis-protocol', { method: 'PUT', body: protocol }),
   invite: (code: string, fetch?: Fetch) => request<InviteInfo>(`/api/invites/${encodeURIComponent(code)}`, { fetch }),
-  joinInvite: (code: string, alias: string) =>
-    request<MemberJoinResponse>(`/api/invites/${encodeURIComponent(code)}/join`, { method: 'POST', body: { alias } })
-,
+  /** A member's device asks to come in with their personal invite. */
+  joinInvite: (code: string, sessionId: string | null = null) =>
+    request<MemberJoinResponse>(`/api/invites/${encodeURIComponent(code)}/join`, { method: 'POST', body: sessionId ? { sessionId } : {} }),
+  admission: (code: string, token: string) =>
+    request<AdmissionAnswer>(`/api/invites/${encodeURIComponent(code)}/admission`, { method: 'POST', body: { token } }),
+  groupInvites: (groupId: string) => request<GroupInvites>(`/api/groups/${encodeURIComponent(groupId)}/invites`),
+  /** A member's new personal code, shown this once; the code before it stops working. */
+  issueInvite: (groupId: string, memberId: string) =>
+    request<IssuedInvite>(`/api/groups/${encodeURIComponent(groupId)}/members/${encodeURIComponent(memberId)}/invite`, { method: 'POST', body: {} }),
+  revokeInvite: (groupId: string, memberId: string) =>
+    request<void>(`/api/groups/${encodeURIComponent(groupId)}/members/${encodeURIComponent(memberId)}/invite`, { method: 'DELETE' }),
+  saveAdmission: (groupId: string, admitAutomatically: boolean) =>
+    request<GroupInvites>(`/api/groups/${encodeURIComponent(groupId)}/admission`, { method: 'PUT', body: { admitAutomatically } }),
   /** Facilitators, once the session has ended: takes the draft (the notes freeze) or answers the record. */
   takeRecord: (sessionId: string) => request<RecordView>(recordPath(sessionId), { method: 'POST', body: {} }),
   record: (sessionId: string, fetch?: Fetch) => request<RecordView>(recordPath(sessionId), { fetch }),

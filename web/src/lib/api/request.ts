@@ -16,7 +16,7 @@ function isErrorBody(value: unknown): value is ErrorBody {
  */
 export async function request<T>(
   path: string,
-  options: { method?: 'GET' | 'POST' | 'PUT'; body?: unknown; fetch?: Fetch } = {}
+  options: { method?: 'GET' | 'POST' | 'PUT' | 'DELETE'; body?: unknown; fetch?: Fetch } = {}
 ): Promise<T> {
   const { method = 'GET', body, fetch: fetchFn = fetch } = options;
   let response: Response;

@@ -76,6 +76,9 @@ export class BoardActions {
   checkStep = (flagId: string, stepId: string) => this.#send({ type: 'flag.check_step', flagId, stepId });
   resolveFlag = (flagId: string, outcome: string) => this.#send({ type: 'flag.resolve', flagId, outcome });
   acknowledgeCue = (cueId: string) => this.#send({ type: 'cue.acknowledge', cueId });
+  /** Lets a member's waiting device in (a second device: the first is disconnected), or turns it away. */
+  admit = (requestId: string) => this.#send({ type: 'admission.admit', requestId });
+  decline = (requestId: string) => this.#send({ type: 'admission.decline', requestId });
 
   /** Shares a resource with the whole group, or with one member alone. */
   share = (draft: { title: string; body: string; url: string | null; memberId: string | null }) =>
