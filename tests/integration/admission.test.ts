@@ -1,6 +1,9 @@
 import type { BoardState, ErrorBody, GroupSummary, MemberJoinResponse, SessionSummary, WireError } from '@hearth/shared';
-import { describe, expect, it } from 'vitest';
-import { api, emitAck, recordEvents, type BoardClient } from '../support/boardClient.ts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunningServer } from '../../server/src/app.ts';
+import { api, connectBoard, emitAck, login, recordEvents, type BoardClient } from '../support/boardClient.ts';
+import { createTestDatabase, REDIS_URL, type TestDatabase } from '../support/services.ts';
+import { DEMO_PASSWORD, FACILITATOR_A, startTestServer } from '../support/testServer.ts';
 import { boardAt } from '../support/probes.ts';
 import { useServerFixture } from '../support/serverFixture.ts';
 import { waitFor } from '../support/wait.ts';
@@ -240,5 +243,70 @@ describe('guessing invite codes', () => {
     // The rest of the server serves on: clinicians are not held up.
     expect((await api(fx.server.url, '/health')).status).toBe(200);
     expect((await api(fx.server.url, '/groups', { cookie: fx.cookies.a })).status).toBe(200);
+  });
+});
+
+describe('one device per member across instances', () => {
+  let db: TestDatabase;
+  let p1: RunningServer;
+  let p2: RunningServer;
+  const sockets: BoardClient[] = [];
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    // The credential sweep is out of the way: only the bus can end the connections here.
+    const shared = { DATABASE_URL: db.url, REDIS_URL, REDIS_PREFIX: `admission-${process.pid}:`, CREDENTIAL_RECHECK_SECONDS: '3600' };
+    p1 = await startTestServer(shared);
+    p2 = await startTestServer({ ...shared, DEMO: 'false' });
+  });
+  afterAll(async () => {
+    for (const s of sockets) s.close();
+    await p2?.close();
+    await p1?.close();
+    await db?.drop();
+  });
+  const open = async (url: string, auth: { cookie?: string; token?: string }) => {
+    const s = await connectBoard(url, auth);
+    sockets.push(s);
+    return s;
+  };
+
+  it('disconnects a member\'s device on the other instance when a second device is admitted, or their code is re-issued, within 2 s', async () => {
+    const cookie = await login(p1.url, FACILITATOR_A, DEMO_PASSWORD);
+    const created = await api<{ group: GroupSummary }>(p1.url, '/groups', { cookie, body: { name: 'Across instances', aliases: ['Oak', 'Willow'] } });
+    const group = created.body.group;
+    const session = (await api<{ session: SessionSummary }>(p1.url, `/groups/${group.id}/sessions`, { cookie, body: { title: 'Week 1', scheduledFor: null, agenda: [] } })).body.session;
+    const oak = group.members.find((m) => m.alias === 'Oak')!;
+    const issue = async () => (await api<{ code: string }>(p1.url, `/groups/${group.id}/members/${oak.id}/invite`, { cookie, method: 'POST' })).body.code;
+    const a = await open(p1.url, { cookie });
+    expect(await emitAck(a, 'join', { sessionId: session.id })).toMatchObject({ ok: true });
+    const code = await issue();
+
+    // The first device, admitted, on instance 2.
+    const first = await api<MemberJoinResponse>(p2.url, `/invites/${code}/join`, { body: {} });
+    const [w1] = ((await emitAck(a, 'join', { sessionId: session.id })) as { state: BoardState }).state.waiting;
+    expect(await emitAck(a, 'command', { sessionId: session.id, id: 'in-1', command: { type: 'admission.admit', requestId: w1!.requestId } })).toMatchObject({ ok: true });
+    const phone = await open(p2.url, { token: first.body.token });
+    expect(await emitAck(phone, 'join', { sessionId: session.id })).toMatchObject({ ok: true });
+
+    // A second device through instance 1, admitted there: the first, on instance 2, is told and let go.
+    const second = await api<MemberJoinResponse>(p1.url, `/invites/${code}/join`, { body: {} });
+    expect(second.body.admission).toBe('waiting');
+    const [w2] = ((await emitAck(a, 'join', { sessionId: session.id })) as { state: BoardState }).state.waiting;
+    const told: WireError[] = [];
+    phone.on('revoked', (e) => told.push(e));
+    const sent = Date.now();
+    expect(await emitAck(a, 'command', { sessionId: session.id, id: 'in-2', command: { type: 'admission.admit', requestId: w2!.requestId } })).toMatchObject({ ok: true });
+    await waitFor(() => !phone.connected, 2000, 'the first device to be disconnected');
+    expect(Date.now() - sent).toBeLessThan(2000);
+    expect(told).toEqual([{ code: 'NOT_ADMITTED', message: expect.any(String) }]);
+
+    // The second device, on instance 2 as well; the code is re-issued on instance 1: it goes too.
+    const laptop = await open(p2.url, { token: second.body.token });
+    expect(await emitAck(laptop, 'join', { sessionId: session.id })).toMatchObject({ ok: true });
+    const reissued = Date.now();
+    await issue();
+    await waitFor(() => !laptop.connected, 2000, 'the device of the replaced code to be disconnected');
+    expect(Date.now() - reissued).toBeLessThan(2000);
   });
 });
