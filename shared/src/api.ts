@@ -18,7 +18,7 @@ import {
   SummaryEdit
 } from './records/api.ts';
 import { MentionOverride } from './records/guards.ts';
-import { AddMemberRequest, Alias, DischargeRequest, GroupMember, ReadmitRequest, SaveGroupRequest } from './practice/roster.ts';
+import { AddMemberRequest, Alias, DischargeRequest, GroupMember, GroupStaffMember, ReadmitRequest, SaveGroupRequest, SaveStaffRequest } from './practice/roster.ts';
 import { AgendaTemplate, CreateSeriesRequest, NewAgendaTemplate, OrganizationInfo, TimeZoneRequest } from './practice/templates.ts';
 import { Passkey, PasskeyChallenge, PasskeyRegistration, PasskeySignIn } from './people.ts';
 import { ChangePasswordRequest, InvitePersonRequest, PasswordLinkInfo, PasswordLinkIssued, Person, SetPasswordRequest } from './people.ts';
@@ -98,6 +98,7 @@ export const GroupSummary = z
     name: z.string(),
     role: StaffRole.describe('The signed-in clinician\'s role in this group.'),
     facilitators: z.array(z.string()).describe('Display names of the group\'s facilitators.'),
+    staff: z.array(GroupStaffMember).describe('The group\'s clinicians with their roles, facilitators first.'),
     aliases: z.array(z.string()).describe('The active roster, in order.'),
     members: z.array(GroupMember).describe('Everyone ever on the roster, in order, discharged members included.'),
     closed: z.boolean().describe('A closed group takes new members only before its first session, or with a reason.'),
@@ -242,6 +243,15 @@ export const API_ROUTES = {
     body: SaveGroupRequest,
     responses: { 200: GroupAnswer },
     errors: ['FORBIDDEN']
+  },
+  saveStaff: {
+    method: 'put', path: '/api/groups/:groupId/staff', tag: 'groups', auth: 'clinician',
+    summary: 'Replace a group\'s staff (facilitators of it): clinicians of the organization by email, each a facilitator or the supervisor of this group; at least one facilitator.',
+    description: 'A clinician taken off the staff, or given another role, has their open boards and notes of the group closed at the next credential re-check (`CREDENTIAL_RECHECK_SECONDS`).',
+    params: groupParams,
+    body: SaveStaffRequest,
+    responses: { 200: GroupAnswer },
+    errors: ['FORBIDDEN', 'NOT_FOUND']
   },
   addMember: {
     method: 'post', path: '/api/groups/:groupId/members', tag: 'groups', auth: 'clinician',

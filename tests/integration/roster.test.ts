@@ -102,3 +102,46 @@ describe('rosters over time', () => {
     expect((await api(fx.server.url, '/health')).status).toBe(200);
   });
 });
+
+describe('a group\'s staff', () => {
+  const fx = useServerFixture();
+
+  it('replaces the staff: roles change, a clinician taken off loses the group, and bad staff lists change nothing', async () => {
+    const group = await demoGroup(fx.server.url, fx.cookies.a);
+    expect(group.staff.map((s) => [s.email, s.role])).toEqual([
+      ['alex@demo.hearth', 'facilitator'],
+      ['sam@demo.hearth', 'facilitator'],
+      ['morgan@demo.hearth', 'supervisor']
+    ]);
+    const path = `/groups/${group.id}/staff`;
+    const put = (cookie: string, body: unknown) => api<Answer & { error?: { code: string } }>(fx.server.url, path, { cookie, method: 'PUT', body });
+    const cases: [unknown, number, string][] = [
+      [{ staff: [{ email: 'morgan@demo.hearth', role: 'supervisor' }] }, 400, 'BAD_REQUEST'],
+      [{ staff: [{ email: 'alex@demo.hearth', role: 'facilitator' }, { email: 'ALEX@demo.hearth', role: 'supervisor' }] }, 400, 'BAD_REQUEST'],
+      [{ staff: [] }, 400, 'BAD_REQUEST'],
+      [{ staff: [{ email: 'alex@demo.hearth', role: 'owner' }] }, 400, 'BAD_REQUEST'],
+      [{ staff: [{ email: 'alex@demo.hearth', role: 'facilitator' }, { email: 'stranger@elsewhere.example', role: 'supervisor' }] }, 404, 'NOT_FOUND']
+    ];
+    for (const [body, status, code] of cases) expect(await put(fx.cookies.a, body), JSON.stringify(body)).toMatchObject({ status, body: { error: { code } } });
+    expect(await put(fx.cookies.supervisor, { staff: [{ email: 'morgan@demo.hearth', role: 'facilitator' }] })).toMatchObject({ status: 403 });
+    expect((await demoGroup(fx.server.url, fx.cookies.a)).staff).toEqual(group.staff);
+
+    // Sam off the staff, Morgan a facilitator now.
+    const saved = await put(fx.cookies.a, { staff: [{ email: 'alex@demo.hearth', role: 'facilitator' }, { email: 'morgan@demo.hearth', role: 'facilitator' }] });
+    expect(saved.status).toBe(200);
+    expect(saved.body.group.staff.map((s) => [s.email, s.role])).toEqual([['alex@demo.hearth', 'facilitator'], ['morgan@demo.hearth', 'facilitator']]);
+    expect(saved.body.warnings).toEqual([]);
+    const samGroups = await api<{ groups: GroupSummary[] }>(fx.server.url, '/groups', { cookie: fx.cookies.b });
+    expect(samGroups.body.groups.map((g) => g.id)).not.toContain(group.id);
+    expect(await api(fx.server.url, `/groups/${group.id}/settings`, { cookie: fx.cookies.b })).toMatchObject({ status: 403 });
+    const asMorgan = (await api<{ groups: GroupSummary[] }>(fx.server.url, '/groups', { cookie: fx.cookies.supervisor })).body.groups.find((g) => g.id === group.id);
+    expect(asMorgan?.role).toBe('facilitator');
+
+    // A facilitator may hand the group over, and is told what that means.
+    const handed = await put(fx.cookies.a, { staff: [{ email: 'morgan@demo.hearth', role: 'facilitator' }, { email: 'alex@demo.hearth', role: 'supervisor' }, { email: 'sam@demo.hearth', role: 'facilitator' }] });
+    expect(handed.body.warnings[0]).toMatch(/no longer a facilitator/);
+    expect(await put(fx.cookies.a, { staff: [{ email: 'alex@demo.hearth', role: 'facilitator' }] })).toMatchObject({ status: 403 });
+    // Back as it was, by a facilitator of it now.
+    expect((await put(fx.cookies.b, { staff: group.staff.map((s) => ({ email: s.email, role: s.role })) })).status).toBe(200);
+  });
+});

@@ -40,6 +40,7 @@ export interface GroupRow {
   /** The clinician's role in it. */
   readonly role: StaffRole;
   readonly facilitators: readonly string[];
+  readonly staff: readonly { readonly id: string; readonly displayName: string; readonly email: string; readonly role: StaffRole }[];
   /** The active roster, in order. */
   readonly roster: readonly RosterMember[];
   /** Everyone ever on the roster, discharged members included. */
@@ -125,9 +126,9 @@ export class Groups {
   /** One group as a clinician of it sees it: the facilitators' names, the roster, the sessions (newest first). */
   async row(groupId: string, name: string, role: StaffRole): Promise<GroupRow> {
     const [staff, members, settings, sessions, admitAutomatically] = await Promise.all([
-      this.db.query<{ display_name: string }>(
-        `select a.display_name from group_staff s join accounts a on a.id = s.account_id
-          where s.group_id = $1 and s.role = 'facilitator' order by a.display_name`,
+      this.db.query<{ id: string; display_name: string; email: string; role: StaffRole }>(
+        `select a.id, a.display_name, a.email, s.role from group_staff s join accounts a on a.id = s.account_id
+          where s.group_id = $1 order by s.role, a.display_name`,
         [groupId]
       ),
       this.members(groupId),
@@ -139,7 +140,8 @@ export class Groups {
       id: groupId,
       name: settings?.name ?? name,
       role,
-      facilitators: staff.map((s) => s.display_name),
+      facilitators: staff.filter((s) => s.role === 'facilitator').map((s) => s.display_name),
+      staff: staff.map((s) => ({ id: s.id, displayName: s.display_name, email: s.email, role: s.role })),
       roster: members.filter((m) => m.dischargedOn === null).map((m) => ({ id: m.id, alias: m.alias })),
       members,
       settings: settings ?? { name, closed: false, maxSize: 12, supervisorCosign: true },
@@ -178,6 +180,14 @@ export class Groups {
 
   async saveSettings(groupId: string, s: GroupSettingsRow): Promise<void> {
     await this.db.query('update groups set name = $2, closed = $3, max_size = $4, supervisor_cosign = $5 where id = $1', [groupId, s.name, s.closed, s.maxSize, s.supervisorCosign]);
+  }
+
+  /** Replaces the group's staff in one transaction. */
+  async replaceStaff(groupId: string, staff: readonly { accountId: string; role: StaffRole }[]): Promise<void> {
+    await this.db.transaction(async (tx) => {
+      await tx.query('delete from group_staff where group_id = $1', [groupId]);
+      for (const s of staff) await tx.query('insert into group_staff (group_id, account_id, role) values ($1, $2, $3)', [groupId, s.accountId, s.role]);
+    });
   }
 
   async admitsAutomatically(groupId: string): Promise<boolean> {

@@ -45,3 +45,23 @@ export type DischargeRequest = z.infer<typeof DischargeRequest>;
 export const ReadmitRequest = z.object({ reason: z.string().trim().min(1).max(500) }).strict();
 export type ReadmitRequest = z.infer<typeof ReadmitRequest>;
 
+
+/** A clinician on a group's staff, as its clinicians see them. */
+export const GroupStaffMember = z
+  .object({ id: Uuid, displayName: z.string(), email: z.string(), role: z.enum(['facilitator', 'supervisor']) })
+  .strict();
+export type GroupStaffMember = Frozen<z.infer<typeof GroupStaffMember>>;
+
+/** A group's whole staff, replacing the one before: one to eight clinicians, at least one facilitator. */
+export const SaveStaffRequest = z
+  .object({
+    staff: z
+      .array(z.object({ email: z.string().trim().toLowerCase().email(), role: z.enum(['facilitator', 'supervisor']) }).strict())
+      .min(1)
+      .max(8)
+      .refine((s) => new Set(s.map((m) => m.email)).size === s.length, 'each clinician once')
+      .refine((s) => s.some((m) => m.role === 'facilitator'), 'a group needs at least one facilitator')
+      .describe('Clinicians of the organization by email, each with their role in this group.')
+  })
+  .strict();
+export type SaveStaffRequest = z.infer<typeof SaveStaffRequest>;

@@ -19,6 +19,7 @@ export function groupSummary(g: GroupRow): GroupSummary {
     name: g.name,
     role: g.role,
     facilitators: [...g.facilitators],
+    staff: g.staff.map((s) => ({ ...s })),
     aliases: g.roster.map((m) => m.alias),
     members: g.members.map((m) => ({ id: m.id, alias: m.alias, dischargedOn: m.dischargedOn, dischargeReason: m.dischargeReason })),
     closed: g.settings.closed,

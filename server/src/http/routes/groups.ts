@@ -14,6 +14,7 @@ export function groupRoutes({ accounts, audit, board, groups, logger }: ApiDeps)
   listGroups: Handler<R['listGroups']>;
   createGroup: Handler<R['createGroup']>;
   saveGroup: Handler<R['saveGroup']>;
+  saveStaff: Handler<R['saveStaff']>;
   addMember: Handler<R['addMember']>;
   dischargeMember: Handler<R['dischargeMember']>;
   readmitMember: Handler<R['readmitMember']>;
@@ -51,6 +52,23 @@ export function groupRoutes({ accounts, audit, board, groups, logger }: ApiDeps)
       await groups.saveSettings(params.groupId, body);
       await audit.record({ actorRole: 'facilitator', actorId: who.account.id, action: 'group.edit', target: params.groupId, ip });
       return { status: 200, body: await answer(who, params.groupId, false) };
+    },
+
+    saveStaff: async ({ who, params, body, ip }) => {
+      await facilitate(who, params.groupId);
+      const staff: { accountId: string; role: 'facilitator' | 'supervisor' }[] = [];
+      for (const { email, role } of body.staff) {
+        const other = await accounts.byEmail(email);
+        if (!other || other.organizationId !== who.account.organizationId || other.deactivatedAt) {
+          throw new HttpError('NOT_FOUND', `No active clinician with the email ${email} in your organization.`);
+        }
+        staff.push({ accountId: other.id, role });
+      }
+      await groups.replaceStaff(params.groupId, staff);
+      await audit.record({ actorRole: 'facilitator', actorId: who.account.id, action: 'group.staff', target: params.groupId, ip });
+      const answered = await answer(who, params.groupId, false);
+      const stillStaff = staff.some((s) => s.accountId === who.account.id && s.role === 'facilitator');
+      return { status: 200, body: { ...answered, warnings: stillStaff ? answered.warnings : ['You are no longer a facilitator of this group: only its facilitators can change it from now on.', ...answered.warnings] } };
     },
 
     addMember: async ({ who, params, body, ip }) => {

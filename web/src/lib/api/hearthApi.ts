@@ -22,6 +22,7 @@ import type {
   AddMemberRequest,
   DischargeRequest,
   SaveGroupRequest,
+  SaveStaffRequest,
   Passkey,
   PasskeyChallenge,
   PasskeyRegistration,
@@ -74,6 +75,8 @@ export const hearthApi = {
     request<{ session: SessionSummary }>(`/api/groups/${encodeURIComponent(groupId)}/sessions`, { method: 'POST', body }),
   saveGroup: (groupId: string, body: SaveGroupRequest) =>
     request<GroupAnswer>(`/api/groups/${encodeURIComponent(groupId)}`, { method: 'PUT', body }),
+  saveStaff: (groupId: string, body: SaveStaffRequest) =>
+    request<GroupAnswer>(`/api/groups/${encodeURIComponent(groupId)}/staff`, { method: 'PUT', body }),
   addMember: (groupId: string, body: AddMemberRequest) =>
     request<GroupAnswer>(`/api/groups/${encodeURIComponent(groupId)}/members`, { method: 'POST', body }),
   dischargeMember: (groupId: string, memberId: string, body: DischargeRequest) =>
