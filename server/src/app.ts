@@ -188,6 +188,8 @@ async function assemble(config: Config, logger: Logger, db: Db): Promise<Running
     config, auth, accounts, audit, groups, organizations, board, records, origins, logger, mailer, passkeys: new Passkeys(db),
     memberInvites,
     inviteAttempts: new AttemptLimiter(config.inviteAttempts.limit, config.inviteAttempts.windowSeconds, 'invite codes that did not work'),
+    // As many refused passkey answers as failed password sign-ins (10 in 15 minutes).
+    passkeyAttempts: new AttemptLimiter(10, 15 * 60, 'refused passkey sign-ins'),
     health: async () => {
       await db.query('select 1');
       return { database: 'ok', redis: bus ? (bus.up ? 'ok' : 'down') : 'off' };

@@ -539,10 +539,10 @@ export const API_ROUTES = {
   passkeySignIn: {
     method: 'post', path: '/api/auth/passkey', tag: 'auth', auth: 'none', cookie: 'set',
     summary: 'Sign in with a passkey: the browser\'s answer to the request options. Sets the `hearth_session` cookie.',
-    description: 'An unknown passkey, a spent or expired challenge, a signature that does not verify, or a deactivated account answers 401 `PASSKEY_REFUSED`.',
+    description: 'An unknown passkey, a spent or expired challenge, a signature that does not verify, or a deactivated account answers 401 `PASSKEY_REFUSED`. After 10 refusals from one address within 15 minutes, that address gets 429 `RATE_LIMITED` until the window ends.',
     body: PasskeySignIn,
     responses: { 200: z.object({ me: Me }).strict() },
-    errors: ['PASSKEY_REFUSED']
+    errors: ['PASSKEY_REFUSED', 'RATE_LIMITED']
   },
   passwordLink: {
     method: 'get', path: '/api/password-links/:token', tag: 'auth', auth: 'none',

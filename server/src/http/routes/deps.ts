@@ -33,6 +33,8 @@ export interface ApiDeps {
   readonly memberInvites: MemberInvites;
   /** Failed personal-invite attempts per address. */
   readonly inviteAttempts: AttemptLimiter;
+  /** Refused passkey sign-ins per address. */
+  readonly passkeyAttempts: AttemptLimiter;
   /** Checks the database (throws when it is unreachable) and reports Redis. */
   readonly health: () => Promise<{ database: 'ok'; redis: 'ok' | 'down' | 'off' }>;
   /** Ends the live connections of a login session that just ended (logout, password change, deactivation), here and on every instance. */

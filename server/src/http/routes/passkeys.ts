@@ -16,7 +16,7 @@ const CHALLENGE_MS = 5 * 60_000;
 const passkeyOf = (p: PasskeyRow): Passkey => ({ id: p.id, name: p.name, createdAt: p.createdAt.toISOString(), lastUsedAt: p.lastUsedAt?.toISOString() ?? null });
 
 /** Passkeys for clinicians: added once signed in, then enough on their own to sign in. */
-export function passkeyRoutes({ accounts, auth, audit, config, logger, origins, passkeys }: ApiDeps): {
+export function passkeyRoutes({ accounts, auth, audit, config, logger, origins, passkeys, passkeyAttempts }: ApiDeps): {
   passkeys: Handler<R['passkeys']>;
   passkeyRegistrationOptions: Handler<R['passkeyRegistrationOptions']>;
   addPasskey: Handler<R['addPasskey']>;
@@ -87,34 +87,46 @@ export function passkeyRoutes({ accounts, auth, audit, config, logger, origins, 
       return { status: 200, body: { challengeId, options: { ...options } } };
     },
 
-    passkeySignIn: async ({ body, req, res, ip }) => {
-      const challenge = await passkeys.takeChallenge(body.challengeId, 'login', null);
-      if (!challenge) throw refused('This sign-in request has expired or was used. Try again.');
-      const stored = await passkeys.byId(body.response.id);
-      const account = stored ? await accounts.byId(stored.accountId) : null;
-      if (!stored || !account || account.deactivatedAt) {
-        await audit.record({ actorRole: 'anonymous', actorId: null, action: 'passkey.refused', ip });
-        throw refused('This passkey is not known here.');
+    passkeySignIn: async (ctx) => {
+      // Refused answers are counted per address, like failed password sign-ins.
+      await passkeyAttempts.check(ctx.ip);
+      try {
+        return await signInWith(ctx);
+      } catch (e) {
+        if (e instanceof HttpError && e.code === 'PASSKEY_REFUSED') await passkeyAttempts.fail(ctx.ip);
+        throw e;
       }
-      const { origin, rpID } = party(req);
-      const verification = await verifyAuthenticationResponse({
-        response: body.response,
-        expectedChallenge: challenge,
-        expectedOrigin: origin,
-        expectedRPID: rpID,
-        credential: { id: stored.id, publicKey: new Uint8Array(Buffer.from(stored.publicKey, 'base64url')), counter: stored.counter, transports: stored.transports },
-        requireUserVerification: true
-      }).catch((e: unknown) => {
-        logger.info('passkey sign-in refused', { error: errorMessage(e) });
-        return { verified: false as const };
-      });
-      if (!verification.verified) {
-        await audit.record({ actorRole: 'clinician', actorId: account.id, action: 'passkey.refused', ip });
-        throw refused('The passkey could not be verified.');
-      }
-      await passkeys.used(stored.id, 'authenticationInfo' in verification ? verification.authenticationInfo.newCounter : stored.counter);
-      res.set('Set-Cookie', sessionCookie(await auth.openLogin(account, ip), config.sessionAbsoluteMs, origins.secure));
-      return { status: 200, body: { me: meOf(account) } };
     }
   };
+
+  /** Verifies a passkey answer and opens the login. */
+  async function signInWith({ body, req, res, ip }: Parameters<Handler<R['passkeySignIn']>>[0]): ReturnType<Handler<R['passkeySignIn']>> {
+    const challenge = await passkeys.takeChallenge(body.challengeId, 'login', null);
+    if (!challenge) throw refused('This sign-in request has expired or was used. Try again.');
+    const stored = await passkeys.byId(body.response.id);
+    const account = stored ? await accounts.byId(stored.accountId) : null;
+    if (!stored || !account || account.deactivatedAt) {
+      await audit.record({ actorRole: 'anonymous', actorId: null, action: 'passkey.refused', ip });
+      throw refused('This passkey is not known here.');
+    }
+    const { origin, rpID } = party(req);
+    const verification = await verifyAuthenticationResponse({
+      response: body.response,
+      expectedChallenge: challenge,
+      expectedOrigin: origin,
+      expectedRPID: rpID,
+      credential: { id: stored.id, publicKey: new Uint8Array(Buffer.from(stored.publicKey, 'base64url')), counter: stored.counter, transports: stored.transports },
+      requireUserVerification: true
+    }).catch((e: unknown) => {
+      logger.info('passkey sign-in refused', { error: errorMessage(e) });
+      return { verified: false as const };
+    });
+    if (!verification.verified) {
+      await audit.record({ actorRole: 'clinician', actorId: account.id, action: 'passkey.refused', ip });
+      throw refused('The passkey could not be verified.');
+    }
+    await passkeys.used(stored.id, 'authenticationInfo' in verification ? verification.authenticationInfo.newCounter : stored.counter);
+    res.set('Set-Cookie', sessionCookie(await auth.openLogin(account, ip), config.sessionAbsoluteMs, origins.secure));
+    return { status: 200, body: { me: meOf(account) } };
+  }
 }
