@@ -328,6 +328,13 @@ export const API_ROUTES = {
     responses: { 201: z.object({ template: AgendaTemplate }).strict() },
     errors: ['TEMPLATE_EXISTS']
   },
+  deleteAgendaTemplate: {
+    method: 'delete', path: '/api/organization/agenda-templates/:templateId', tag: 'organization', auth: 'clinician',
+    summary: 'Remove a template from the organization\'s library (any clinician of it). Sessions scheduled from it keep their agenda.',
+    params: z.object({ templateId: Uuid }).strict(),
+    responses: { 204: null },
+    errors: ['NOT_FOUND']
+  },
   crisisProtocol: {
     method: 'get', path: '/api/organization/crisis-protocol', tag: 'organization', auth: 'clinician',
     summary: 'The organization\'s crisis checklist and referral resources.',

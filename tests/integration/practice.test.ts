@@ -84,6 +84,24 @@ describe('templates and weekly series', () => {
     expect(await api(fx.server.url, `/sessions/${session.id}/record`, { cookie: fx.cookies.a, body: {} })).toMatchObject({ status: 409, body: { error: { code: 'SESSION_NOT_ENDED' } } });
   });
 
+  it('removes a template from the library; sessions made from it keep their agenda', async () => {
+    const list = async () => (await api<{ templates: { id: string; name: string }[] }>(fx.server.url, '/organization/agenda-templates', { cookie: fx.cookies.a })).body.templates;
+    const made = await api<{ template: { id: string } }>(fx.server.url, '/organization/agenda-templates', {
+      cookie: fx.cookies.a,
+      body: { name: 'Short-lived format', description: '', items: [{ title: 'Check-in', kind: 'check-in', plannedMinutes: 10, guidance: '' }] }
+    });
+    expect(made.status).toBe(201);
+    const id = made.body.template.id;
+    const session = await scheduleSession(fx.server.url, fx.cookies.a);
+    const before = (await boardAt(fx.server.url, { cookie: fx.cookies.a }, session.id)).state;
+    expect(await api(fx.server.url, `/organization/agenda-templates/${id}`, { method: 'DELETE' })).toMatchObject({ status: 401 });
+    expect(await api(fx.server.url, '/organization/agenda-templates/not-a-uuid', { cookie: fx.cookies.a, method: 'DELETE' })).toMatchObject({ status: 400, body: { error: { code: 'BAD_REQUEST' } } });
+    expect((await api(fx.server.url, `/organization/agenda-templates/${id}`, { cookie: fx.cookies.b, method: 'DELETE' })).status).toBe(204);
+    expect((await list()).map((t) => t.id)).not.toContain(id);
+    expect(await api(fx.server.url, `/organization/agenda-templates/${id}`, { cookie: fx.cookies.a, method: 'DELETE' })).toMatchObject({ status: 404, body: { error: { code: 'NOT_FOUND' } } });
+    expect((await boardAt(fx.server.url, { cookie: fx.cookies.a }, session.id)).state).toEqual(before);
+  });
+
   it('answers bad templates and series with 400 and stores nothing', async () => {
     const group = await demoGroup(fx.server.url, fx.cookies.a);
     const before = (await api<{ templates: unknown[] }>(fx.server.url, '/organization/agenda-templates', { cookie: fx.cookies.a })).body.templates.length;

@@ -51,6 +51,12 @@ export class Organizations {
     return { id, ...template };
   }
 
+  /** Removes one of the organization's templates; false when it has none with that id. */
+  async removeTemplate(organizationId: string, templateId: string): Promise<boolean> {
+    const rows = await this.db.query<{ id: string }>('delete from agenda_templates where id = $1 and organization_id = $2 returning id', [templateId, organizationId]);
+    return rows.length > 0;
+  }
+
   async setCrisisProtocol(organizationId: string, protocol: CrisisProtocol): Promise<void> {
     await this.db.query('update organizations set crisis_protocol = $2::text::jsonb where id = $1', [organizationId, JSON.stringify(protocol)]);
   }

@@ -12,6 +12,7 @@ export function organizationRoutes({ audit, organizations }: ApiDeps): {
   saveTimeZone: Handler<R['saveTimeZone']>;
   agendaTemplates: Handler<R['agendaTemplates']>;
   saveAgendaTemplate: Handler<R['saveAgendaTemplate']>;
+  deleteAgendaTemplate: Handler<R['deleteAgendaTemplate']>;
   crisisProtocol: Handler<R['crisisProtocol']>;
   saveCrisisProtocol: Handler<R['saveCrisisProtocol']>;
 } {
@@ -36,6 +37,13 @@ export function organizationRoutes({ audit, organizations }: ApiDeps): {
       });
       await audit.record({ actorRole: 'clinician', actorId: who.account.id, action: 'organization.agenda-template', target: template.id, ip });
       return { status: 201, body: { template } };
+    },
+    deleteAgendaTemplate: async ({ who, params, ip }) => {
+      if (!(await organizations.removeTemplate(who.account.organizationId, params.templateId))) {
+        throw new HttpError('NOT_FOUND', 'Your organization has no template with that id.');
+      }
+      await audit.record({ actorRole: 'clinician', actorId: who.account.id, action: 'organization.agenda-template.remove', target: params.templateId, ip });
+      return { status: 204, body: undefined };
     },
     crisisProtocol: async ({ who }) => ({ status: 200, body: { protocol: await organizations.crisisProtocol(who.account.organizationId) } }),
     // Any clinician of the organization may keep its crisis protocol current; sessions scheduled

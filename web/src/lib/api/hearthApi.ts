@@ -84,6 +84,8 @@ export const hearthApi = {
   readmitMember: (groupId: string, memberId: string, reason: string) =>
     request<GroupAnswer>(`/api/groups/${encodeURIComponent(groupId)}/members/${encodeURIComponent(memberId)}/readmit`, { method: 'POST', body: { reason } }),
   /** A weekly series: dates and times on the organization's clocks. */
+  /** Removes a template from the organization's library; sessions made from it keep their agenda. */
+  deleteTemplate: (templateId: string) => request<void>(`/api/organization/agenda-templates/${encodeURIComponent(templateId)}`, { method: 'DELETE' }),
   createSeries: (groupId: string, body: CreateSeriesRequest) =>
     request<{ sessions: SessionSummary[] }>(`/api/groups/${encodeURIComponent(groupId)}/series`, { method: 'POST', body }),
   organization: (fetch?: Fetch) => request<{ organization: OrganizationInfo }>('/api/organization', { fetch }),
