@@ -43,5 +43,6 @@ export function flagOrder(flags: readonly Flag[]): Flag[] {
 
 /** A crisis flag nobody has acknowledged yet: it keeps every clinician's crisis alert up. */
 export function awaitsCrisisAcknowledgement(flag: Flag): boolean {
-  return flag.severity === 'crisis' && flag.acknowledged === null;
+  // A resolved flag needs no one's acknowledgement any more: its alert clears everywhere.
+  return flag.severity === 'crisis' && flag.acknowledged === null && flag.resolved === null;
 }
