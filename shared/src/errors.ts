@@ -101,7 +101,7 @@ export const ERRORS = {
     retry: false,
     meaning: 'The command changes nothing: an edit, order, guidance or setting that is already so; the floor already theirs; a hand already up or down; a flag or cue already acknowledged; a step already checked; attendance already so.'
   },
-  DUPLICATE_ID: { status: 409, retry: false, meaning: 'A list that must name each id once names one twice (roster member ids in `session.create`, members of a flag).' },
+  DUPLICATE_ID: { status: 409, retry: false, meaning: 'A list that must name each id once names one twice (roster member ids in `session.create`, members of a flag), or an `admission.request` for a device that waits or is in already.' },
   MEMBER_NOT_FOUND: { status: 409, retry: false, meaning: 'No member with that id on the session\'s roster (or `hand.lower` by a facilitator without `memberId`).' },
   NO_HANDS: { status: 409, retry: false, meaning: '`floor.give_first_hand` with no hand up.' },
   FLAG_NOT_FOUND: { status: 409, retry: false, meaning: 'No flag with that id in this session.' },

@@ -176,8 +176,9 @@ const COMMANDS: { [K in CommandType]: fc.Arbitrary<Extract<Command, { type: K }>
 };
 
 /** Timer and floor commands come most often, lifecycle ones least, so sequences spend their time on a live board. */
+// The waiting room needs a request before an admit or decline can be accepted: drawn as often as hands.
 const WEIGHT = (t: CommandType): number =>
-  /^(item|flag)\./.test(t) ? 4 : /^(turn|hand|floor|cue)\./.test(t) ? 3 : /^(agenda|member)\./.test(t) ? 2 : 1;
+  /^(item|flag)\./.test(t) ? 4 : /^(turn|hand|floor|cue|admission)\./.test(t) ? 3 : /^(agenda|member)\./.test(t) ? 2 : 1;
 const command: fc.Arbitrary<Command> = fc.oneof(
   ...COMMAND_TYPES.map((t) => ({ weight: WEIGHT(t), arbitrary: COMMANDS[t] as fc.Arbitrary<Command> }))
 );

@@ -47,7 +47,7 @@ export const COMMAND_DOCS: Record<CommandType, CommandDoc> = {
   'admission.request': {
     summary: 'A member\'s device asks to come in (the server sends it when a member opens their personal invite). It waits for a facilitator, unless the group admits automatically and no other device of the member is in; a newer request of the same member replaces a waiting one.',
     events: ['admission.requested', 'admission.admitted'],
-    rejects: [...OPEN, 'MEMBER_NOT_FOUND']
+    rejects: [...OPEN, 'MEMBER_NOT_FOUND', 'DUPLICATE_ID']
   },
   'admission.admit': {
     summary: 'Lets a waiting device in. A member has one device at a time: their device admitted before is disconnected.',

@@ -26,6 +26,10 @@ export function decideAdmission(state: BoardState, command: AdmissionCommand, ac
     case 'admission.request': {
       const memberId = actor.id;
       if (!state.roster.some((r) => r.memberId === memberId)) return reject(ErrorCode.MEMBER_NOT_FOUND, 'This member is not on the session\'s roster.');
+      // A request id names one device's token: one that waits or is in already is not asked again.
+      if (state.waiting.some((w) => w.requestId === command.requestId) || Object.values(state.admitted).includes(command.requestId)) {
+        return reject(ErrorCode.DUPLICATE_ID, 'This device has asked to come in already.');
+      }
       const secondDevice = state.admitted[memberId] !== undefined;
       if (command.automatic && !secondDevice) return accept({ type: 'admission.admitted', at, requestId: command.requestId, memberId, replaced: null, by: null });
       return accept({ type: 'admission.requested', at, requestId: command.requestId, memberId, secondDevice });
