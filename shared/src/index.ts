@@ -17,6 +17,7 @@ export * from './board/decideAdmission.ts';
 export * from './participation/measures.ts';
 export * from './participation/nudges.ts';
 export * from './participation/trend.ts';
+export * from './participation/balanceReading.ts';
 export * from './protocol.ts';
 export * from './api.ts';
 export * from './people.ts';
