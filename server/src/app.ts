@@ -15,7 +15,9 @@ import { Origins } from './http/origins.ts';
 import { BoardService } from './live/BoardService.ts';
 import { noMailer, smtpMailer } from './mail/Mailer.ts';
 import { Passkeys } from './store/Passkeys.ts';
-import { attachBoardSocket, authRoom, memberRoom, roleRoom, tokenRoom, type BoardIo } from './live/boardSocket.ts';
+import { accountRoom, attachBoardSocket, authRoom, memberRoom, roleRoom, tokenRoom, type BoardIo } from './live/boardSocket.ts';
+import { CrisisAlerts } from './alerts/CrisisAlerts.ts';
+import { PushAlerts, type VapidKeys } from './alerts/PushAlerts.ts';
 import { AttemptLimiter } from './auth/AttemptLimiter.ts';
 import { MemberInvites } from './store/MemberInvites.ts';
 import { busFanout, localFanout } from './live/fanout.ts';
@@ -65,6 +67,17 @@ export async function openDb(config: Config): Promise<Db> {
   if (config.databaseUrl) return openPostgres(config.databaseUrl);
   // memory:// keeps the embedded database in memory (tests); anything else is a folder.
   return openPglite(config.dataDir.startsWith('memory://') ? config.dataDir : join(config.dataDir, 'pglite'));
+}
+
+/**
+ * The Web Push identity: from the configuration, else a pair generated once and kept in the database
+ * (every instance signs alike). The subject is how a push service reaches the operator.
+ */
+async function vapidKeys(config: Config, db: Db): Promise<VapidKeys> {
+  const pair = config.alerts.vapid ?? (JSON.parse(await new Settings(db).getOrInit('vapid_keys', JSON.stringify(PushAlerts.newKeys()))) as { publicKey: string; privateKey: string });
+  const https = config.publicOrigins?.find((o) => o.startsWith('https://'));
+  const mail = /<([^>]+)>/.exec(config.mail.from)?.[1] ?? config.mail.from;
+  return { ...pair, subject: config.alerts.vapidSubject ?? https ?? `mailto:${mail}` };
 }
 
 /** Loads the built SvelteKit app's request handler, or a page that says how to build it. */
@@ -145,12 +158,23 @@ async function assemble(config: Config, logger: Logger, db: Db): Promise<Running
       publish: (bundle) => {
         delivery.receive(bundle);
         fanout.publish(bundle);
+        alerts.observe(bundle);
       },
       caughtUp: (sessionId, seq) => delivery.caughtUp(sessionId, seq)
     },
     Date.now,
     (sessionId) => recordStore.isFinal(sessionId)
   );
+  let publicUrl = '';
+  const push = new PushAlerts(db, await vapidKeys(config, db), logger);
+  const alerts = new CrisisAlerts({
+    db, groups, board, bus, push, logger,
+    toClinicians: (accountIds, alert) => {
+      if (accountIds.length > 0) boardNs.local.to(accountIds.map(accountRoom)).emit('alert', alert);
+    },
+    origin: () => config.publicOrigins?.[0] ?? publicUrl,
+    webhookUrl: config.alerts.webhookUrl
+  });
   const presenceStore = bus ? new RedisPresence(bus, config.presence, { logger }) : new MemoryPresence(config.presence);
   // Each instance tells its own sockets (`local`): every instance computes the views from the shared store.
   const presence = new LivePresence(presenceStore, board, {
@@ -187,6 +211,8 @@ async function assemble(config: Config, logger: Logger, db: Db): Promise<Running
   app.use('/api', apiRouter({
     config, auth, accounts, audit, groups, organizations, board, records, origins, logger, mailer, passkeys: new Passkeys(db),
     memberInvites,
+    alerts,
+    push,
     inviteAttempts: new AttemptLimiter(config.inviteAttempts.limit, config.inviteAttempts.windowSeconds, 'invite codes that did not work'),
     // As many refused passkey answers as failed password sign-ins (10 in 15 minutes).
     passkeyAttempts: new AttemptLimiter(10, 15 * 60, 'refused passkey sign-ins'),
@@ -213,6 +239,7 @@ async function assemble(config: Config, logger: Logger, db: Db): Promise<Running
   });
   const port = (http.address() as AddressInfo).port;
   origins.useDefaults(port);
+  publicUrl = `http://localhost:${port}`;
   return {
     url: `http://localhost:${port}`,
     port,

@@ -30,6 +30,12 @@ const EnvSchema = z.object({
   // Personal invite codes that do not work, per address, before it is refused for the window.
   INVITE_ATTEMPTS: z.coerce.number().int().min(1).max(10_000).default(20),
   INVITE_ATTEMPTS_WINDOW_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(15),
+  // A paging system's endpoint: a JSON notice of each crisis flag (no clinical content).
+  ALERT_WEBHOOK_URL: z.string().url('must be a URL such as https://pager.example.org/hooks/hearth').optional(),
+  // Web Push identity; without keys, a pair is generated once and kept in the database.
+  VAPID_PUBLIC_KEY: z.string().regex(/^[A-Za-z0-9_-]{80,100}$/, 'must be a base64url P-256 public key').optional(),
+  VAPID_PRIVATE_KEY: z.string().regex(/^[A-Za-z0-9_-]{40,50}$/, 'must be a base64url P-256 private key').optional(),
+  VAPID_SUBJECT: z.string().regex(/^(mailto:|https:\/\/)/, 'must be a mailto: address or an https: URL').optional(),
   SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL').optional(),
   MAIL_FROM: z.string().min(3).max(200).default('Hearth <no-reply@hearth.invalid>'),
   DEMO: bool.default('auto'),
@@ -45,6 +51,9 @@ const EnvSchema = z.object({
   // A connection must be heartbeated several times per TTL, or a late beat would make it vanish.
   if (e.PRESENCE_HEARTBEAT_SECONDS * 3 > e.PRESENCE_TTL_SECONDS) {
     ctx.addIssue({ code: 'custom', path: ['PRESENCE_HEARTBEAT_SECONDS'], message: 'must be at most a third of PRESENCE_TTL_SECONDS' });
+  }
+  if ((e.VAPID_PUBLIC_KEY === undefined) !== (e.VAPID_PRIVATE_KEY === undefined)) {
+    ctx.addIssue({ code: 'custom', path: ['VAPID_PRIVATE_KEY'], message: 'set VAPID_PUBLIC_KEY and VAPID_PRIVATE_KEY together' });
   }
   if (e.NOTES_SAVE_WITHIN_SECONDS < e.NOTES_SAVE_AFTER_SECONDS) {
     ctx.addIssue({ code: 'custom', path: ['NOTES_SAVE_WITHIN_SECONDS'], message: 'must be at least NOTES_SAVE_AFTER_SECONDS' });
@@ -72,6 +81,12 @@ export interface Config {
   readonly inviteAttempts: { readonly limit: number; readonly windowSeconds: number };
   /** Where set-password links are mailed from; without `smtpUrl` they are only shown to the admin. */
   readonly mail: { readonly smtpUrl: string | null; readonly from: string };
+  /** Crisis reach beyond the board: the paging webhook, and the Web Push identity (null: generated and kept in the database). */
+  readonly alerts: {
+    readonly webhookUrl: string | null;
+    readonly vapid: { readonly publicKey: string; readonly privateKey: string } | null;
+    readonly vapidSubject: string | null;
+  };
   /** Seed the demo organization into an empty database. */
   readonly demo: boolean;
   readonly logLevel: 'silent' | 'error' | 'info' | 'debug';
@@ -126,6 +141,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     passwordLinkMs: e.PASSWORD_LINK_HOURS * 3_600_000,
     inviteAttempts: { limit: e.INVITE_ATTEMPTS, windowSeconds: e.INVITE_ATTEMPTS_WINDOW_MINUTES * 60 },
     mail: { smtpUrl: e.SMTP_URL ?? null, from: e.MAIL_FROM },
+    alerts: {
+      webhookUrl: e.ALERT_WEBHOOK_URL ?? null,
+      vapid: e.VAPID_PUBLIC_KEY && e.VAPID_PRIVATE_KEY ? { publicKey: e.VAPID_PUBLIC_KEY, privateKey: e.VAPID_PRIVATE_KEY } : null,
+      vapidSubject: e.VAPID_SUBJECT ?? null
+    },
     // Demo accounts have published passwords: by default only on the embedded database.
     demo: e.DEMO === 'auto' ? e.DATABASE_URL === undefined : e.DEMO,
     logLevel: e.LOG_LEVEL,

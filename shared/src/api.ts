@@ -23,6 +23,7 @@ import { AgendaTemplate, CreateSeriesRequest, NewAgendaTemplate, OrganizationInf
 import { Passkey, PasskeyChallenge, PasskeyRegistration, PasskeySignIn } from './people.ts';
 import { ChangePasswordRequest, InvitePersonRequest, PasswordLinkInfo, PasswordLinkIssued, Person, SetPasswordRequest } from './people.ts';
 import { INVITE_ROUTES } from './practice/inviteRoutes.ts';
+import { ALERT_ROUTES } from './safety/alerts.ts';
 
 /** HTTP request bodies and responses of /api, and the table of routes the server serves and documents. */
 
@@ -80,6 +81,21 @@ export const Me = z
   })
   .strict();
 export type Me = Frozen<z.infer<typeof Me>>;
+
+/**
+ * A request header a page sets on what it asks by itself (catching up after a reconnect), not because
+ * the person did something: such a request does not count as activity, so it never keeps a login alive.
+ */
+export const BACKGROUND_HEADER = 'x-hearth-background';
+
+/** How long a login lasts. */
+export const LoginTimes = z
+  .object({
+    idleMinutes: z.number().int().positive().describe('SESSION_IDLE_MINUTES: without a request for this long the login ends, and pages lock.'),
+    expiresAt: UtcDateTime.describe('The login\'s absolute end, however active.')
+  })
+  .strict();
+export type LoginTimes = z.infer<typeof LoginTimes>;
 
 export const SessionSummary = z
   .object({
@@ -209,8 +225,8 @@ export const API_ROUTES = {
   },
   me: {
     method: 'get', path: '/api/me', tag: 'auth', auth: 'clinician',
-    summary: 'The signed-in clinician.',
-    responses: { 200: z.object({ me: Me }).strict() },
+    summary: 'The signed-in clinician, and how long the login lasts: pages lock after `idleMinutes` without the person\'s input and sign out at `expiresAt`. A request counts as activity; an open socket does not.',
+    responses: { 200: z.object({ me: Me, login: LoginTimes }).strict() },
     errors: []
   },
   listGroups: {
@@ -369,6 +385,7 @@ export const API_ROUTES = {
   },
   // Members' personal invites and the waiting room's setting.
   ...INVITE_ROUTES,
+  ...ALERT_ROUTES,
   takeRecord: {
     method: 'post', path: '/api/sessions/:sessionId/record', tag: 'records', auth: 'clinician',
     summary: 'Take the record\'s draft (facilitators, once the session has ended): the notes freeze, on every instance, and the draft is drawn from the log and the notes. Answers the record if it exists.',

@@ -32,3 +32,4 @@ export * from './practice/templates.ts';
 export * from './practice/zonedTime.ts';
 export * from './practice/roster.ts';
 export * from './practice/invites.ts';
+export * from './safety/alerts.ts';

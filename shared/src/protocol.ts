@@ -3,6 +3,7 @@ import { BoardEvent } from './board/events.ts';
 import { BoardView } from './board/visibility.ts';
 import { WireError } from './errors.ts';
 import { Id, Role, type Frozen } from './roles.ts';
+import { CrisisAlert } from './safety/alerts.ts';
 
 /**
  * Bumped on any incompatible change of the messages below. A client sends the version it was built
@@ -207,6 +208,11 @@ export const BOARD_MESSAGES = {
     summary: 'A message the server could not answer through an acknowledgement (it was sent without one).',
     payload: WireError
   },
+  alert: {
+    direction: 'server',
+    summary: 'A crisis flag in a session of a group the clinician works in, on every socket of theirs (any Hearth page, joined to a session or not), within a second or two: raised, acknowledged, or resolved. Clinicians only.',
+    payload: CrisisAlert
+  },
   revoked: {
     direction: 'server',
     summary: 'The server ends this connection\'s access (logout, expiry, revoked invite: UNAUTHENTICATED; a clinician removed from the group\'s staff or given another role there: FORBIDDEN), then disconnects the socket.',
@@ -229,6 +235,7 @@ export interface ServerToClientEvents {
   presence: (view: PresenceView) => void;
   protocol_error: (error: WireError) => void;
   revoked: (error: WireError) => void;
+  alert: (alert: CrisisAlert) => void;
 }
 
 /** The event maps name exactly the messages of the table (checked by the compiler). */

@@ -104,6 +104,7 @@ const COMMANDS: { [K in CommandType]: fc.Arbitrary<Extract<Command, { type: K }>
   'session.end': fc.constant({ type: 'session.end' }),
   'session.reschedule': fc.record({ type: fc.constant('session.reschedule'), scheduledFor: fc.constantFrom(null, '2025-01-14T18:00:00Z', '2025-01-14T18:00:00-05:00') }),
   'roster.set': fc.record({ type: fc.constant('roster.set'), roster }),
+  'crisis.configure': fc.record({ type: fc.constant('crisis.configure'), crisis }),
   'session.cancel': fc.record({ type: fc.constant('session.cancel'), reason: fc.constantFrom('Facilitator ill', '  Snow closure ') }),
   'agenda.add': fc.record(
     { type: fc.constant('agenda.add'), item: newItem, position: fc.nat({ max: 6 }) },
@@ -461,7 +462,8 @@ function checkAttendance(state: BoardState): void {
 function checkSafety(state: BoardState): void {
   const problems: string[] = [];
   const rosterIds = state.roster.map((r) => r.memberId);
-  const protocol = new Map(state.crisis.checklist.map((s) => [s.id, s.label]));
+  // A protocol saved mid-session replaces the checklist; steps checked before keep the label they had.
+  const labels = new Set(PROTOCOLS.flatMap((p) => p.checklist.map((s) => `${s.id}\u0000${s.label}`)));
   if (new Set(state.flags.map((f) => f.id)).size !== state.flags.length) problems.push('a flag id twice');
   if (state.flags.length > SAFETY_LIMITS.maxFlags) problems.push('too many flags');
   for (const flag of state.flags) {
@@ -470,13 +472,14 @@ function checkSafety(state: BoardState): void {
     if (!FACILITATOR_IDS.includes(flag.raisedBy)) problems.push(`${at}: raised by ${flag.raisedBy}`);
     if (new Set(flag.memberIds).size !== flag.memberIds.length) problems.push(`${at}: a member named twice`);
     if (!flag.memberIds.every((id) => rosterIds.includes(id))) problems.push(`${at}: a member off the roster`);
-    // Acknowledged by someone other than whoever raised it.
-    if (flag.acknowledged?.by === flag.raisedBy) problems.push(`${at}: acknowledged by whoever raised it`);
+    // Acknowledged by someone other than whoever raised it, unless nobody else did within the wait (solo).
+    if (flag.acknowledged && (flag.acknowledged.by === flag.raisedBy) !== flag.acknowledged.solo) problems.push(`${at}: acknowledged by ${flag.acknowledged.by}, solo ${flag.acknowledged.solo}`);
+    if (flag.acknowledged?.solo && flag.acknowledged.at - flag.raisedAt < 60_000) problems.push(`${at}: acknowledged solo before the wait`);
     // Steps only on crisis flags, only from the protocol (with its label), each once, by facilitators.
     if (flag.steps.length > 0 && flag.severity !== 'crisis') problems.push(`${at}: checklist steps on a ${flag.severity} flag`);
     if (new Set(flag.steps.map((s) => s.stepId)).size !== flag.steps.length) problems.push(`${at}: a step checked twice`);
     for (const s of flag.steps) {
-      if (protocol.get(s.stepId) !== s.label) problems.push(`${at}: step ${s.stepId} "${s.label}" is not the protocol's`);
+      if (!labels.has(`${s.stepId}\u0000${s.label}`)) problems.push(`${at}: step ${s.stepId} "${s.label}" is not from a protocol`);
       if (!FACILITATOR_IDS.includes(s.by)) problems.push(`${at}: step checked by ${s.by}`);
     }
     if (flag.resolved && !FACILITATOR_IDS.includes(flag.resolved.by)) problems.push(`${at}: resolved by ${flag.resolved.by}`);
@@ -497,6 +500,9 @@ function checkFlagHistory(before: BoardState, after: BoardState): void {
   before.flags.forEach((was, n) => {
     const now = after.flags[n]!;
     if (was.acknowledged) expect(now.acknowledged).toEqual(was.acknowledged);
+    // A step checked now is a step of the protocol in force when it was checked.
+    const current = new Map(before.crisis.checklist.map((s) => [s.id, s.label]));
+    for (const step of now.steps.slice(was.steps.length)) expect(current.get(step.stepId)).toBe(step.label);
     if (was.resolved) {
       expect(now.resolved).toEqual(was.resolved);
       expect(now.steps).toEqual(was.steps);

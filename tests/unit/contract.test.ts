@@ -38,7 +38,7 @@ describe('the wire contract', () => {
     const { document, diagnostics } = await new Parser().parse(readFileSync(docs('asyncapi.yaml'), 'utf8'));
     expect(diagnostics.filter((d) => d.severity <= 1).map((d) => `${d.code}: ${d.message} at ${d.path.join('.')}`)).toEqual([]);
     expect(document?.operations().all().map((o) => o.id()).sort()).toEqual(
-      ['command', 'event', 'join', 'leave', 'notesSync', 'presence', 'private', 'protocol_error', 'revoked'].sort()
+      ['alert', 'command', 'event', 'join', 'leave', 'notesSync', 'presence', 'private', 'protocol_error', 'revoked'].sort()
     );
   });
 

@@ -66,6 +66,7 @@ const SAMPLES: { [K in CommandType]: Sample<K> } = {
   'session.reschedule': { command: { type: 'session.reschedule', scheduledFor: '2025-01-14T18:00:00Z' }, acceptedAfter: scheduled },
   'session.cancel': { command: { type: 'session.cancel', reason: 'Snow closure' }, acceptedAfter: scheduled },
   'roster.set': { command: { type: 'roster.set', roster: [{ memberId: 'mem-new', alias: 'New' }] }, acceptedAfter: scheduled },
+  'crisis.configure': { command: { type: 'crisis.configure', crisis: { ...CRISIS, resources: [] } }, acceptedAfter: scheduled },
   'agenda.add': {
     command: { type: 'agenda.add', item: { itemId: 'd', title: 'New', kind: 'other', plannedMinutes: 5 } },
     acceptedAfter: liveOnA
@@ -124,6 +125,7 @@ const ALLOWED: Record<CommandType, readonly Role[]> = {
   'session.reschedule': F,
   'session.cancel': F,
   'roster.set': F,
+  'crisis.configure': F,
   'agenda.add': F,
   'agenda.edit': F,
   'agenda.remove': F,

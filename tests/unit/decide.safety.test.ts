@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Command, ErrorCode, SAFETY_LIMITS, type Actor, type BoardEvent, type BoardState, type Flag } from '@hearth/shared';
+import { Command, DEFAULT_CRISIS_PROTOCOL, ErrorCode, SAFETY_LIMITS, type Actor, type BoardEvent, type BoardState, type Flag } from '@hearth/shared';
 import {
   CRISIS,
   MIN,
@@ -152,7 +152,7 @@ describe('flag.raise', () => {
 describe('flag.acknowledge', () => {
   it('is acknowledged by the co-facilitator', () => {
     const state = given(...withFlags).when({ type: 'flag.acknowledge', flagId: 'f1' }, coFacilitator, NOW).then(flagAcknowledged('f1', NOW, coFacilitator.id));
-    expect(flagOf(state, 'f1')?.acknowledged).toEqual({ by: coFacilitator.id, at: NOW });
+    expect(flagOf(state, 'f1')?.acknowledged).toEqual({ by: coFacilitator.id, at: NOW, solo: false });
     expect(flagOf(state, 'f2')?.acknowledged).toBeNull();
   });
 
@@ -167,9 +167,26 @@ describe('flag.acknowledge', () => {
       .then(flagAcknowledged('f2', NOW, facilitator.id));
   });
 
-  it('rejects whoever raised the flag: OWN_FLAG', () => {
-    given(...withFlags).when({ type: 'flag.acknowledge', flagId: 'f1' }, facilitator).rejects(ErrorCode.OWN_FLAG);
-    given(...withFlags).when({ type: 'flag.acknowledge', flagId: 'f2' }, coFacilitator).rejects(ErrorCode.OWN_FLAG);
+  it('rejects whoever raised the flag within the protocol\'s wait: OWN_FLAG', () => {
+    // f1 raised at T0 + 2 min, f2 at T0 + 3 min; the default wait is 60 s.
+    given(...withFlags).when({ type: 'flag.acknowledge', flagId: 'f1' }, facilitator, T0 + 2 * MIN + 59_999).rejects(ErrorCode.OWN_FLAG);
+    given(...withFlags).when({ type: 'flag.acknowledge', flagId: 'f2' }, coFacilitator, T0 + 3 * MIN + 1000).rejects(ErrorCode.OWN_FLAG);
+  });
+
+  it('lets the raiser acknowledge it after the wait with nobody else, recorded as solo', () => {
+    const at = T0 + 3 * MIN;
+    const state = given(...withFlags)
+      .when({ type: 'flag.acknowledge', flagId: 'f1' }, facilitator, at)
+      .then({ type: 'flag.acknowledged', at, flagId: 'f1', by: facilitator.id, solo: true });
+    expect(flagOf(state, 'f1')?.acknowledged).toEqual({ by: facilitator.id, at, solo: true });
+  });
+
+  it('waits as long as the session\'s protocol says', () => {
+    const slow: BoardEvent = { type: 'crisis.configured', at: T0, protocol: { ...DEFAULT_CRISIS_PROTOCOL, soloAcknowledgeAfterSeconds: 300 } };
+    given(...withFlags, slow).when({ type: 'flag.acknowledge', flagId: 'f1' }, facilitator, T0 + 6 * MIN).rejects(ErrorCode.OWN_FLAG);
+    given(...withFlags, slow)
+      .when({ type: 'flag.acknowledge', flagId: 'f1' }, facilitator, T0 + 7 * MIN)
+      .then({ type: 'flag.acknowledged', at: T0 + 7 * MIN, flagId: 'f1', by: facilitator.id, solo: true });
   });
 
   it('rejects a second acknowledgement, from anyone: NOTHING_CHANGED', () => {
@@ -407,7 +424,7 @@ describe('a crisis, command by command', () => {
       itemId: 'a',
       raisedBy: facilitator.id,
       raisedAt: T0 + 5 * MIN,
-      acknowledged: { by: supervisor.id, at: T0 + 5 * MIN + 20_000 },
+      acknowledged: { by: supervisor.id, at: T0 + 5 * MIN + 20_000, solo: false },
       followUps: [{ note: 'Seen by the on-call team', by: facilitator.id, at: T0 + 70 * MIN }],
       steps: CRISIS.checklist.map((s, n) => ({ stepId: s.id, label: s.label, by: n % 2 ? coFacilitator.id : facilitator.id, at: T0 + (6 + n) * MIN })),
       resolved: { outcome: 'Safety plan in place', by: coFacilitator.id, at: T0 + 80 * MIN }

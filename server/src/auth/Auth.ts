@@ -13,6 +13,8 @@ export interface ClinicianIdentity {
   readonly kind: 'clinician';
   readonly account: Account;
   readonly authSessionId: string;
+  /** When the login ends however active it is (its absolute lifetime). */
+  readonly expiresAt: Date;
 }
 
 /** A member authenticated by the token from their invite: one session, the member role. */
@@ -101,17 +103,21 @@ export class Auth {
     }
   }
 
-  /** The clinician behind a login token, or null if it is unknown, revoked, idle too long or too old. */
-  async clinician(token: string | undefined): Promise<ClinicianIdentity | null> {
+  /**
+   * The clinician behind a login token, or null if it is unknown, revoked, idle too long or too old.
+   * `touch` counts this as the person's activity (a request they made): a socket or notes connection
+   * re-checking itself does not, so an open page never keeps a login alive on its own.
+   */
+  async clinician(token: string | undefined, options: { touch: boolean } = { touch: true }): Promise<ClinicianIdentity | null> {
     if (!token) return null;
     const session = await this.accounts.authSession(this.hashToken(token));
     if (!session || session.revokedAt) return null;
     const now = this.now();
     if (now >= session.expiresAt.getTime()) return null;
     if (now - session.lastSeenAt.getTime() >= this.config.sessionIdleMs) return null;
-    if (now - session.lastSeenAt.getTime() >= TOUCH_EVERY_MS) await this.accounts.touchAuthSession(session.id, new Date(now));
+    if (options.touch && now - session.lastSeenAt.getTime() >= TOUCH_EVERY_MS) await this.accounts.touchAuthSession(session.id, new Date(now));
     const account = await this.accounts.byId(session.accountId);
-    return account && !account.deactivatedAt ? { kind: 'clinician', account, authSessionId: session.id } : null;
+    return account && !account.deactivatedAt ? { kind: 'clinician', account, authSessionId: session.id, expiresAt: session.expiresAt } : null;
   }
 
   /** A one-time link for an account to set its password; the token is returned once, its HMAC stored. */

@@ -2,6 +2,7 @@ import { API_ROUTES, ErrorCode, type RouteName } from '@hearth/shared';
 import express, { type Request, type Response, type Router } from 'express';
 import { bindRoute, type Handler } from './bindRoute.ts';
 import { errorHandler, sendError } from './errors.ts';
+import { alertRoutes } from './routes/alerts.ts';
 import { authRoutes } from './routes/auth.ts';
 import type { ApiDeps } from './routes/deps.ts';
 import { groupRoutes } from './routes/groups.ts';
@@ -47,7 +48,8 @@ export function apiRouter(deps: ApiDeps): Router {
     ...sessionRoutes(deps),
     ...inviteRoutes(deps),
     ...memberInviteRoutes(deps),
-    ...recordRoutes(deps)
+    ...recordRoutes(deps),
+    ...alertRoutes(deps)
   };
   for (const name of Object.keys(API_ROUTES) as RouteName[]) bind(api, deps, name, handlers);
 

@@ -1,4 +1,4 @@
-import { ErrorCode, type RouteResponse, type RouteSpec } from '@hearth/shared';
+import { BACKGROUND_HEADER, ErrorCode, type RouteResponse, type RouteSpec } from '@hearth/shared';
 import type { Request, Response, Router } from 'express';
 import type { z } from 'zod';
 import type { Auth, ClinicianIdentity } from '../auth/Auth.ts';
@@ -45,7 +45,8 @@ export function bindRoute<R extends RouteSpec>(router: Router, auth: Auth, spec:
   router[spec.method](path, route(async (req, res) => {
     let who: ClinicianIdentity | null = null;
     if (spec.auth !== 'none') {
-      who = await auth.clinician(sessionToken(req.get('cookie')));
+      // A page's own background request (BACKGROUND_HEADER) is not the person's activity: it never keeps a login alive.
+      who = await auth.clinician(sessionToken(req.get('cookie')), { touch: req.get(BACKGROUND_HEADER) !== '1' });
       if (!who && spec.auth === 'clinician') throw new HttpError(ErrorCode.UNAUTHENTICATED, 'Please sign in.');
     }
     const params = spec.params ? parseOr400(spec.params, req.params) : {};

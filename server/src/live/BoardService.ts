@@ -16,6 +16,7 @@ import {
   type Command,
   type CommandResult,
   type EventMessage,
+  type Flag,
   type Role,
   type Viewer
 } from '@hearth/shared';
@@ -205,6 +206,11 @@ export class BoardService {
   /** Where a member's device (its token id) stands in the session's waiting room, at the end of the log. */
   admission(sessionId: string, memberId: string, requestId: string): Promise<Admission> {
     return this.serial(sessionId, async () => admissionOf((await this.catchUp(sessionId)).state, memberId, requestId));
+  }
+
+  /** The session's crisis flags as they stand at the end of the log (clinicians' alerts away from the board). */
+  crisisFlags(sessionId: string): Promise<readonly Flag[]> {
+    return this.serial(sessionId, async () => (await this.catchUp(sessionId)).state.flags.filter((f) => f.severity === 'crisis'));
   }
 
   /**

@@ -44,6 +44,8 @@ export const roleRoom = (sessionId: string, role: Role) => `board:${sessionId}:$
 /** Rooms that name one credential, so revoking it reaches its sockets on every instance. */
 export const authRoom = (authSessionId: string) => `auth:${authSessionId}`;
 export const tokenRoom = (tokenId: string) => `member-token:${tokenId}`;
+/** Every socket of one clinician, whatever page it is on: crisis alerts reach them here. */
+export const accountRoom = (accountId: string) => `account:${accountId}`;
 /** One member's connections to one session: what is for that member alone goes here. */
 export const memberRoom = (sessionId: string, memberId: string) => `member:${sessionId}:${memberId}`;
 
@@ -81,7 +83,7 @@ export function attachBoardSocket(
       const identity =
         typeof memberToken === 'string' && memberToken.length > 0 && memberToken.length < 200
           ? await auth.member(memberToken)
-          : await auth.clinician(loginToken);
+          : await auth.clinician(loginToken, { touch: false });
       if (!identity) {
         const e = new Error('Sign in, or open your invite link again.') as Error & { data: WireError };
         e.data = { code: ErrorCode.UNAUTHENTICATED, message: e.message };
@@ -91,7 +93,8 @@ export function attachBoardSocket(
       socket.data.credential = identity.kind === 'clinician' ? loginToken : (memberToken as string);
       socket.data.checkedAt = Date.now();
       socket.data.joined = new Map();
-      await socket.join(identity.kind === 'clinician' ? authRoom(identity.authSessionId) : tokenRoom(identity.tokenId));
+      if (identity.kind === 'clinician') await socket.join([authRoom(identity.authSessionId), accountRoom(identity.account.id)]);
+      else await socket.join(tokenRoom(identity.tokenId));
       next();
     })().catch((e: unknown) => {
       logger.error('board handshake failed', { error: errorMessage(e) });
@@ -103,7 +106,7 @@ export function attachBoardSocket(
   const stillSignedIn = async (socket: BoardSocket): Promise<boolean> => {
     const { identity, credential, checkedAt } = socket.data;
     if (Date.now() - checkedAt < recheckMs) return true;
-    const valid = identity.kind === 'clinician' ? await auth.clinician(credential) : await auth.member(credential);
+    const valid = identity.kind === 'clinician' ? await auth.clinician(credential, { touch: false }) : await auth.member(credential);
     if (!valid) {
       socket.emit('revoked', { code: ErrorCode.UNAUTHENTICATED, message: 'Your access to this board has ended.' });
       socket.disconnect(true);

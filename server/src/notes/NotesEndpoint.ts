@@ -96,7 +96,7 @@ export class NotesEndpoint {
     if (!sessionId) return refuse(socket, 400, ErrorCode.BAD_REQUEST, 'Notes live at /yjs/notes:<sessionId>.');
     if (!origins.allows(req.headers.origin)) return refuse(socket, 403, ErrorCode.BAD_ORIGIN, 'This origin may not open notes.');
     const credential = sessionToken(req.headers.cookie);
-    const identity = await auth.clinician(credential);
+    const identity = await auth.clinician(credential, { touch: false });
     if (!identity || !credential) {
       // Members are known (403: notes are never theirs); anyone else is asked to sign in (401).
       const member = await auth.member(memberTokenOf(req));
@@ -162,7 +162,7 @@ export class NotesEndpoint {
         conn.alive = false;
         conn.ws.ping();
         try {
-          const identity = await auth.clinician(conn.credential);
+          const identity = await auth.clinician(conn.credential, { touch: false });
           if (!identity) {
             conn.ws.close(NotesClose.UNAUTHENTICATED, 'sign-in ended');
             continue;

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { AgendaTemplate, CrisisProtocol, DEFAULT_CRISIS_PROTOCOL, type NewAgendaTemplate } from '@hearth/shared';
+import { AgendaTemplate, CrisisProtocol, DEFAULT_CRISIS_PROTOCOL, protocolGaps, type NewAgendaTemplate } from '@hearth/shared';
 import type { Db, Queryable } from './Db.ts';
 
 /** Organizations and what each keeps for all its groups: its time zone, crisis protocol and agenda templates. */
@@ -20,9 +20,18 @@ export class Organizations {
     return parseProtocol(row?.crisis_protocol);
   }
 
-  async organization(organizationId: string): Promise<{ name: string; timeZone: string } | null> {
-    const [row] = await this.db.query<{ name: string; time_zone: string }>('select name, time_zone from organizations where id = $1', [organizationId]);
-    return row ? { name: row.name, timeZone: row.time_zone } : null;
+  async organization(organizationId: string): Promise<{ name: string; timeZone: string; warnings: string[] } | null> {
+    const [row] = await this.db.query<{ name: string; time_zone: string; crisis_protocol: unknown }>('select name, time_zone, crisis_protocol from organizations where id = $1', [organizationId]);
+    return row ? { name: row.name, timeZone: row.time_zone, warnings: protocolGaps(parseProtocol(row.crisis_protocol)) } : null;
+  }
+
+  /** The organization's sessions that are not over (scheduled or live): they follow its crisis protocol. */
+  async openSessionIds(organizationId: string): Promise<string[]> {
+    const rows = await this.db.query<{ id: string }>(
+      `select s.id from sessions s join groups g on g.id = s.group_id where g.organization_id = $1 and s.status in ('scheduled', 'live') order by s.created_at`,
+      [organizationId]
+    );
+    return rows.map((r) => r.id);
   }
 
   async setTimeZone(organizationId: string, timeZone: string, tx: Queryable = this.db): Promise<void> {

@@ -29,6 +29,11 @@ export const COMMAND_DOCS: Record<CommandType, CommandDoc> = {
     events: ['session.started', 'item.started'],
     rejects: ['SESSION_NOT_FOUND', 'SESSION_NOT_SCHEDULED', 'ITEM_NOT_FOUND']
   },
+  'crisis.configure': {
+    summary: 'Replaces the session\'s crisis protocol with the organization\'s current one. Sent by the server when the protocol is saved, to every session not yet over.',
+    events: ['crisis.configured'],
+    rejects: [...OPEN, 'NOTHING_CHANGED']
+  },
   'roster.set': {
     summary: 'The group\'s roster as it now stands, for a session that has not started (the server sends it when a member is added, discharged or re-admitted).',
     events: ['roster.changed'],
@@ -151,7 +156,7 @@ export const COMMAND_DOCS: Record<CommandType, CommandDoc> = {
     rejects: [...LIVE, 'FLAG_EXISTS', 'LIMIT_REACHED', 'DUPLICATE_ID', 'MEMBER_NOT_FOUND']
   },
   'flag.acknowledge': {
-    summary: 'Acknowledges a flag: the co-facilitator or the supervisor, never the one who raised it.',
+    summary: 'Acknowledges a flag: the co-facilitator or the supervisor; the one who raised it only once the protocol\'s wait (60 s unless set) passed with nobody else acknowledging (recorded as `solo`).',
     events: ['flag.acknowledged'],
     rejects: ['SESSION_NOT_FOUND', 'SESSION_NOT_LIVE', 'FLAG_NOT_FOUND', 'NOTHING_CHANGED', 'OWN_FLAG', 'RECORD_FINAL']
   },

@@ -86,6 +86,10 @@ export const Command = z.discriminatedUnion('type', [
     .object({ type: z.literal('roster.set'), roster: z.array(RosterEntry).max(LIMITS.maxRoster) })
     .strict()
     .describe('Sent by the server when the group\'s roster changes, to each of its sessions that has not started.'),
+  z
+    .object({ type: z.literal('crisis.configure'), crisis: CrisisProtocol })
+    .strict()
+    .describe('Sent by the server when the organization\'s crisis protocol is saved, to each session not yet over.'),
   z.object({ type: z.literal('session.reschedule'), scheduledFor: DateTimeInput.nullable() }).strict(),
   z.object({ type: z.literal('session.cancel'), reason: z.string().trim().min(1, 'say why').max(LIMITS.cancelReasonLength) }).strict(),
   z.object({ type: z.literal('agenda.add'), item: NewItem, position: z.number().int().min(0).optional() }).strict(),
@@ -182,4 +186,4 @@ export const COMMAND_TYPES = Command.options.map((o) => o.shape.type.value) as r
  * Commands only the server issues: a session's creation (with its row, roster and protocol) and a
  * member's connection and departure (from presence). A client sending one could forge attendance.
  */
-export const SERVER_COMMANDS: readonly CommandType[] = ['session.create', 'member.connect', 'member.disconnect', 'roster.set', 'admission.request'];
+export const SERVER_COMMANDS: readonly CommandType[] = ['session.create', 'member.connect', 'member.disconnect', 'roster.set', 'crisis.configure', 'admission.request'];

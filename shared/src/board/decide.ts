@@ -18,6 +18,7 @@ export const COMMAND_ROLES: Record<CommandType, readonly Role[]> = {
   'session.end': ['facilitator'],
   'session.reschedule': ['facilitator'],
   'roster.set': ['facilitator'],
+  'crisis.configure': ['facilitator'],
   'session.cancel': ['facilitator'],
   'agenda.add': ['facilitator'],
   'agenda.edit': ['facilitator'],
@@ -119,6 +120,12 @@ export function decide(state: BoardState, command: Command, actor: Actor, now: n
       const same = command.roster.length === state.roster.length && command.roster.every((r, n) => r.memberId === state.roster[n]?.memberId && r.alias === state.roster[n]?.alias);
       if (same) return reject(ErrorCode.NOTHING_CHANGED, 'The roster is unchanged.');
       return accept({ type: 'roster.changed', at, roster: command.roster });
+    }
+    case 'crisis.configure': {
+      const closed = openSession(state);
+      if (closed) return closed;
+      if (JSON.stringify(command.crisis) === JSON.stringify(state.crisis)) return reject(ErrorCode.NOTHING_CHANGED, 'The session has this crisis protocol already.');
+      return accept({ type: 'crisis.configured', at, protocol: command.crisis });
     }
     case 'session.reschedule':
     case 'session.cancel': {

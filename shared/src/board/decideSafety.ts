@@ -1,6 +1,7 @@
 import { ErrorCode } from '../errors.ts';
 import type { Actor } from '../roles.ts';
 import { SAFETY_LIMITS, type Flag } from '../safety/types.ts';
+import { soloAcknowledgeSeconds } from '../safety/alerts.ts';
 import type { Command } from './commands.ts';
 import { accept, liveSession, reject, type Decision } from './decision.ts';
 import type { BoardState } from './state.ts';
@@ -66,8 +67,14 @@ export function decideSafety(state: BoardState, command: SafetyCommand, actor: A
       const flag = existingFlag(state, command.flagId);
       if ('ok' in flag) return flag;
       if (flag.acknowledged) return reject(ErrorCode.NOTHING_CHANGED, 'This flag is already acknowledged.');
-      if (flag.raisedBy === actor.id) return reject(ErrorCode.OWN_FLAG, 'A flag is acknowledged by the co-facilitator or the supervisor.');
-      return accept({ type: 'flag.acknowledged', at, flagId: flag.id, by: actor.id });
+      if (flag.raisedBy !== actor.id) return accept({ type: 'flag.acknowledged', at, flagId: flag.id, by: actor.id });
+      // Nobody else came within the protocol's wait (a solo facilitator, a supervisor away): the
+      // raiser may take it up, and the record says so.
+      const wait = soloAcknowledgeSeconds(state.crisis);
+      if (at - flag.raisedAt < wait * 1000) {
+        return reject(ErrorCode.OWN_FLAG, `A flag is acknowledged by the co-facilitator or the supervisor; if none has within ${wait} s, you may acknowledge it yourself.`);
+      }
+      return accept({ type: 'flag.acknowledged', at, flagId: flag.id, by: actor.id, solo: true });
     }
     case 'flag.follow_up': {
       const flag = existingFlag(state, command.flagId);

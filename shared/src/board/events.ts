@@ -76,7 +76,7 @@ export const BoardEvent = z.discriminatedUnion('type', [
     itemId: Id.nullable(),
     by: z.string()
   }),
-  ev('flag.acknowledged', { flagId: Id, by: z.string() }),
+  ev('flag.acknowledged', { flagId: Id, by: z.string(), solo: z.literal(true).optional().describe('The raiser acknowledged it: no colleague did within the protocol\'s wait.') }),
   ev('flag.followed_up', { flagId: Id, note: z.string(), by: z.string() }),
   ev('flag.step_checked', { flagId: Id, stepId: Id, label: z.string(), by: z.string() }),
   ev('flag.resolved', { flagId: Id, outcome: z.string(), by: z.string() }),

@@ -227,7 +227,7 @@ export function evolve(state: BoardState, event: BoardEvent): BoardState {
       return { ...state, flags: [...state.flags, flag] };
     }
     case 'flag.acknowledged':
-      return patchFlag(state, event.flagId, (f) => ({ ...f, acknowledged: f.acknowledged ?? { by: event.by, at: event.at } }));
+      return patchFlag(state, event.flagId, (f) => ({ ...f, acknowledged: f.acknowledged ?? { by: event.by, at: event.at, solo: event.solo === true } }));
     case 'flag.followed_up':
       return patchFlag(state, event.flagId, (f) => ({ ...f, followUps: [...f.followUps, { note: event.note, by: event.by, at: event.at }] }));
     case 'flag.step_checked':

@@ -91,7 +91,11 @@ export const STANDARD_TEMPLATES: readonly NewAgendaTemplate[] = [
 
 /** The organization as its clinicians see it. */
 export const OrganizationInfo = z
-  .object({ name: z.string(), timeZone: z.string().describe('IANA time zone (`America/Chicago`): weekly series keep their local time in it.') })
+  .object({
+    name: z.string(),
+    timeZone: z.string().describe('IANA time zone (`America/Chicago`): weekly series keep their local time in it.'),
+    warnings: z.array(z.string()).describe('What the organization\'s setup lacks that clinicians need, in words (e.g. a crisis protocol without a local contact); shown on the home and settings pages.')
+  })
   .strict();
 export type OrganizationInfo = Frozen<z.infer<typeof OrganizationInfo>>;
 

@@ -67,7 +67,7 @@ export function draftRecord(log: readonly BoardEvent[], notes: NotesText, contex
     severity: f.severity,
     note: f.note,
     raised: { by: name(f.raisedBy), at: iso(f.raisedAt)! },
-    acknowledged: byAt(f.acknowledged),
+    acknowledged: f.acknowledged ? { by: name(f.acknowledged.by), at: iso(f.acknowledged.at)!, ...(f.acknowledged.solo && { solo: true as const }) } : null,
     followUps: f.followUps.map((u) => ({ note: u.note, by: name(u.by), at: iso(u.at)! })),
     steps: f.steps.map((s) => ({ label: s.label, by: name(s.by), at: iso(s.at)! })),
     resolved: f.resolved ? { outcome: f.resolved.outcome, by: name(f.resolved.by), at: iso(f.resolved.at)! } : null

@@ -43,7 +43,9 @@ export const RecordFlag = z
     members: z.array(z.string()).describe('Aliases of the members it concerns.'),
     note: z.string(),
     raised: ByAt,
-    acknowledged: ByAt.nullable(),
+    acknowledged: ByAt.extend({
+      solo: z.literal(true).optional().describe('Acknowledged by the raiser: no colleague available (absent when a colleague acknowledged).')
+    }).nullable(),
     followUps: z.array(z.object({ note: z.string(), by: z.string(), at: Instant }).strict()),
     steps: z.array(z.object({ label: z.string(), by: z.string(), at: Instant }).strict()).describe('Crisis checklist steps, as checked.'),
     resolved: z.object({ outcome: z.string(), by: z.string(), at: Instant }).strict().nullable()

@@ -46,7 +46,14 @@ export type CrisisResource = z.infer<typeof CrisisResource>;
 export const CrisisProtocol = z
   .object({
     checklist: z.array(CrisisStep).min(1).max(SAFETY_LIMITS.maxSteps),
-    resources: z.array(CrisisResource).max(SAFETY_LIMITS.maxResources)
+    resources: z.array(CrisisResource).max(SAFETY_LIMITS.maxResources),
+    soloAcknowledgeAfterSeconds: z
+      .number()
+      .int()
+      .min(10)
+      .max(600)
+      .optional()
+      .describe('How long a flag\'s raiser waits for a colleague to acknowledge it before they may acknowledge it themself (60 when absent).')
   })
   .strict()
   .refine((p) => new Set(p.checklist.map((s) => s.id)).size === p.checklist.length, 'checklist step ids must be unique')
@@ -65,8 +72,7 @@ export const DEFAULT_CRISIS_PROTOCOL: CrisisProtocol = {
   resources: [
     { id: '988', name: '988 Suicide & Crisis Lifeline (US)', contact: 'Call or text 988', notes: 'Free, confidential, 24/7.' },
     { id: 'emergency', name: 'Emergency services', contact: '911 (US) · 112 (EU) · 999 (UK)', notes: 'Immediate danger to life.' },
-    { id: 'crisis-text', name: 'Crisis Text Line (US)', contact: 'Text HOME to 741741', notes: '24/7 text support.' },
-    { id: 'local', name: 'Local crisis team', contact: 'Set your organization\u2019s number', notes: 'Edit this list under crisis protocol settings.' }
+    { id: 'crisis-text', name: 'Crisis Text Line (US)', contact: 'Text HOME to 741741', notes: '24/7 text support.' }
   ]
 };
 
@@ -79,6 +85,13 @@ const At = z.number().int().nonnegative();
 /** Who did something: a clinician's account id (never a name). */
 const By = z.string().describe('The clinician\'s account id (never a name): clinicians map it to names with the session\'s staff list.');
 const ByAt = z.object({ by: By, at: At }).strict();
+const Acknowledged = z
+  .object({
+    by: By,
+    at: At,
+    solo: z.boolean().describe('Acknowledged by the raiser: no colleague was available within the protocol\'s wait.')
+  })
+  .strict();
 
 /** A flag as it stands: its facts and its history. Clinicians only. */
 export const Flag = z
@@ -91,7 +104,7 @@ export const Flag = z
     itemId: Id.nullable().describe('The agenda item current when it was raised.'),
     raisedBy: By,
     raisedAt: At,
-    acknowledged: ByAt.nullable(),
+    acknowledged: Acknowledged.nullable(),
     followUps: z.array(z.object({ note: z.string(), by: By, at: At }).strict()),
     steps: z.array(z.object({ stepId: Id, label: z.string(), by: By, at: At }).strict()).describe('Crisis checklist steps checked, in order.'),
     resolved: z.object({ outcome: z.string(), by: By, at: At }).strict().nullable()

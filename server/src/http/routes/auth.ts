@@ -50,7 +50,10 @@ export function authRoutes({ auth, accounts, audit, config, origins, revokeSocke
       res.set('Set-Cookie', clearedSessionCookie(origins.secure));
       return { status: 204, body: undefined };
     },
-    me: async ({ who }) => ({ status: 200, body: { me: meOf(who.account) } }),
+    me: async ({ who }) => ({
+      status: 200,
+      body: { me: meOf(who.account), login: { idleMinutes: Math.round(config.sessionIdleMs / 60_000), expiresAt: who.expiresAt.toISOString() } }
+    }),
     changePassword: async ({ who, body, ip }) => {
       if (!(await auth.confirmPassword(who.account.id, body.currentPassword, 'password.change'))) {
         throw new HttpError('INVALID_CREDENTIALS', 'Your current password is not right.');

@@ -6,6 +6,8 @@ import type { RecordService } from '../../records/RecordService.ts';
 import type { Logger } from '../../log.ts';
 import type { Mailer } from '../../mail/Mailer.ts';
 import type { Passkeys } from '../../store/Passkeys.ts';
+import type { CrisisAlerts } from '../../alerts/CrisisAlerts.ts';
+import type { PushAlerts } from '../../alerts/PushAlerts.ts';
 import type { MemberInvites } from '../../store/MemberInvites.ts';
 import type { AttemptLimiter } from '../../auth/AttemptLimiter.ts';
 import type { Accounts } from '../../store/Accounts.ts';
@@ -31,6 +33,8 @@ export interface ApiDeps {
   readonly mailer: Mailer;
   readonly passkeys: Passkeys;
   readonly memberInvites: MemberInvites;
+  readonly alerts: CrisisAlerts;
+  readonly push: PushAlerts;
   /** Failed personal-invite attempts per address. */
   readonly inviteAttempts: AttemptLimiter;
   /** Refused passkey sign-ins per address. */

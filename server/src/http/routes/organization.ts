@@ -1,4 +1,5 @@
-import { API_ROUTES } from '@hearth/shared';
+import { randomUUID } from 'node:crypto';
+import type { API_ROUTES } from '@hearth/shared';
 import { sqlState, UNIQUE_VIOLATION } from '../../store/Db.ts';
 import type { Handler } from '../bindRoute.ts';
 import { HttpError } from '../errors.ts';
@@ -7,7 +8,7 @@ import type { ApiDeps } from './deps.ts';
 type R = typeof API_ROUTES;
 
 /** The organization: its time zone, crisis protocol and library of agenda templates. */
-export function organizationRoutes({ audit, organizations }: ApiDeps): {
+export function organizationRoutes({ audit, organizations, board, logger }: ApiDeps): {
   organization: Handler<R['organization']>;
   saveTimeZone: Handler<R['saveTimeZone']>;
   agendaTemplates: Handler<R['agendaTemplates']>;
@@ -46,10 +47,17 @@ export function organizationRoutes({ audit, organizations }: ApiDeps): {
       return { status: 204, body: undefined };
     },
     crisisProtocol: async ({ who }) => ({ status: 200, body: { protocol: await organizations.crisisProtocol(who.account.organizationId) } }),
-    // Any clinician of the organization may keep its crisis protocol current; sessions scheduled
-    // afterwards carry the new one.
+    // Any clinician of the organization may keep its crisis protocol current. Every session not yet
+    // over takes the new one at once, live boards included: a crisis is met with today's numbers.
     saveCrisisProtocol: async ({ who, body, ip }) => {
       await organizations.setCrisisProtocol(who.account.organizationId, body);
+      for (const sessionId of await organizations.openSessionIds(who.account.organizationId)) {
+        const result = await board.execute(sessionId, randomUUID(), { type: 'crisis.configure', crisis: body }, { role: 'facilitator', id: who.account.id });
+        // Unchanged, or ended meanwhile: nothing to do there.
+        if (!result.ok && !['NOTHING_CHANGED', 'SESSION_ENDED', 'SESSION_CANCELLED'].includes(result.error.code)) {
+          logger.error('crisis protocol not applied to a session', { code: result.error.code });
+        }
+      }
       await audit.record({ actorRole: 'clinician', actorId: who.account.id, action: 'organization.crisis-protocol', ip });
       return { status: 200, body: { protocol: body } };
     }
