@@ -10,6 +10,9 @@ import type {
   GroupInvites,
   IssuedInvite,
   Me,
+  LoginTimes,
+  CrisisAlert,
+  PushSubscriptionBody,
   MentionOverride,
   PendingRecord,
   RecordAccess,
@@ -47,7 +50,12 @@ export const hearthApi = {
   login: (email: string, password: string) =>
     request<{ me: Me }>('/api/auth/login', { method: 'POST', body: { email, password } }),
   logout: () => request<void>('/api/auth/logout', { method: 'POST' }),
-  me: (fetch?: Fetch) => request<{ me: Me }>('/api/me', { fetch }),
+  me: (fetch?: Fetch) => request<{ me: Me; login: LoginTimes }>('/api/me', { fetch }),
+  /** The crisis flags open in the clinician's live sessions (asked by the page itself). */
+  alerts: () => request<{ alerts: CrisisAlert[] }>('/api/alerts', { background: true }),
+  pushKey: () => request<{ publicKey: string }>('/api/push/key'),
+  savePushSubscription: (body: PushSubscriptionBody) => request<void>('/api/push/subscription', { method: 'PUT', body }),
+  deletePushSubscription: (endpoint: string) => request<void>('/api/push/subscription', { method: 'DELETE', body: { endpoint } }),
   passkeys: (fetch?: Fetch) => request<{ passkeys: Passkey[] }>('/api/me/passkeys', { fetch }),
   passkeyRegistrationOptions: () => request<PasskeyChallenge>('/api/me/passkeys/options', { method: 'POST' }),
   addPasskey: (body: PasskeyRegistration) => request<{ passkey: Passkey }>('/api/me/passkeys', { method: 'POST', body }),

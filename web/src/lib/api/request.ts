@@ -1,4 +1,4 @@
-import type { ErrorBody } from '@hearth/shared';
+import { BACKGROUND_HEADER, type ErrorBody } from '@hearth/shared';
 import { ApiError } from './ApiError.ts';
 
 /** The fetch to use: SvelteKit's in loaders, the global one elsewhere. */
@@ -16,15 +16,24 @@ function isErrorBody(value: unknown): value is ErrorBody {
  */
 export async function request<T>(
   path: string,
-  options: { method?: 'GET' | 'POST' | 'PUT' | 'DELETE'; body?: unknown; fetch?: Fetch } = {}
+  options: {
+    method?: 'GET' | 'POST' | 'PUT' | 'DELETE';
+    body?: unknown;
+    fetch?: Fetch;
+    /** Asked by the page itself, not by the person: does not keep the login alive. */
+    background?: boolean;
+  } = {}
 ): Promise<T> {
-  const { method = 'GET', body, fetch: fetchFn = fetch } = options;
+  const { method = 'GET', body, fetch: fetchFn = fetch, background = false } = options;
+  const headers: Record<string, string> = { accept: 'application/json' };
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  if (background) headers[BACKGROUND_HEADER] = '1';
   let response: Response;
   try {
     response = await fetchFn(path, {
       method,
       credentials: 'same-origin',
-      headers: body === undefined ? { accept: 'application/json' } : { accept: 'application/json', 'content-type': 'application/json' },
+      headers,
       body: body === undefined ? undefined : JSON.stringify(body)
     });
   } catch (cause) {

@@ -220,7 +220,11 @@ export class BoardConnection {
     socket.on('presence', (view) => {
       if (view.sessionId === this.sessionId) this.#presence = view;
     });
-    socket.on('revoked', (error) => this.#stop('ended', error));
+    socket.on('revoked', (error) => {
+      this.#stop('ended', error);
+      // The page's lock takes over when a clinician's login ended: nothing of the board stays on screen.
+      window.dispatchEvent(new CustomEvent('hearth:access-ended', { detail: error.code }));
+    });
     socket.on('protocol_error', (error) => this.#say(error.message));
 
     // An event can be lost between instances (Redis down, or an instance dying between commit and

@@ -1,5 +1,5 @@
 import { startAuthentication, startRegistration } from '@simplewebauthn/browser';
-import type { Passkey } from '@hearth/shared';
+import type { Me, Passkey } from '@hearth/shared';
 import { hearthApi } from '../api/hearthApi.ts';
 
 /** The two WebAuthn ceremonies against Hearth's API: adding a passkey, and signing in with one. */
@@ -18,13 +18,14 @@ export async function addPasskey(name: string): Promise<Passkey> {
 }
 
 /** Signs in with any passkey of this site the browser offers. */
-export async function signInWithPasskey(): Promise<void> {
+export async function signInWithPasskey(): Promise<Me> {
   const { challengeId, options } = await hearthApi.passkeySignInOptions();
   const response = await startAuthentication({ optionsJSON: options as unknown as Parameters<typeof startAuthentication>[0]['optionsJSON'] });
-  await hearthApi.passkeySignIn({
+  const { me } = await hearthApi.passkeySignIn({
     challengeId,
     response: { ...response, type: 'public-key', response: { ...response.response }, clientExtensionResults: { ...response.clientExtensionResults } }
   });
+  return me;
 }
 
 /** What went wrong in a ceremony, in words for the person. */

@@ -1,4 +1,4 @@
-import { CrisisProtocol, SAFETY_LIMITS } from '@hearth/shared';
+import { CrisisProtocol, SAFETY_LIMITS, SOLO_ACKNOWLEDGE_DEFAULT_SECONDS, soloAcknowledgeSeconds } from '@hearth/shared';
 import { newId } from '../newId.ts';
 
 /** A checklist step being edited. `id` is kept for existing steps: flags refer to steps by it. */
@@ -31,6 +31,8 @@ export class CrisisProtocolDraft {
   #steps = $state<StepDraft[]>([]);
   #resources = $state<ResourceDraft[]>([]);
   #saved = $state<string>('');
+  /** Seconds a flag's raiser waits for a colleague before acknowledging it themself. */
+  soloWait = $state(SOLO_ACKNOWLEDGE_DEFAULT_SECONDS);
 
   constructor(protocol: CrisisProtocol) {
     this.reset(protocol);
@@ -58,7 +60,8 @@ export class CrisisProtocolDraft {
   get value(): CrisisProtocol {
     return {
       checklist: this.#steps.map((s) => ({ id: s.id, label: s.label.trim() })),
-      resources: this.#resources.map((r) => ({ id: r.id, name: r.name.trim(), contact: r.contact.trim(), notes: r.notes.trim() }))
+      resources: this.#resources.map((r) => ({ id: r.id, name: r.name.trim(), contact: r.contact.trim(), notes: r.notes.trim() })),
+      soloAcknowledgeAfterSeconds: this.soloWait
     };
   }
 
@@ -102,6 +105,7 @@ export class CrisisProtocolDraft {
   reset(protocol: CrisisProtocol): void {
     this.#steps = protocol.checklist.map((s) => ({ ...s }));
     this.#resources = protocol.resources.map((r) => ({ ...r }));
+    this.soloWait = soloAcknowledgeSeconds(protocol);
   }
 
   markSaved(): void {
