@@ -24,6 +24,7 @@ import { Passkey, PasskeyChallenge, PasskeyRegistration, PasskeySignIn } from '.
 import { ChangePasswordRequest, InvitePersonRequest, PasswordLinkInfo, PasswordLinkIssued, Person, SetPasswordRequest } from './people.ts';
 import { INVITE_ROUTES } from './practice/inviteRoutes.ts';
 import { ALERT_ROUTES } from './safety/alerts.ts';
+import { RESOURCE_ROUTES } from './practice/resources.ts';
 
 /** HTTP request bodies and responses of /api, and the table of routes the server serves and documents. */
 
@@ -386,6 +387,7 @@ export const API_ROUTES = {
   // Members' personal invites and the waiting room's setting.
   ...INVITE_ROUTES,
   ...ALERT_ROUTES,
+  ...RESOURCE_ROUTES,
   takeRecord: {
     method: 'post', path: '/api/sessions/:sessionId/record', tag: 'records', auth: 'clinician',
     summary: 'Take the record\'s draft (facilitators, once the session has ended): the notes freeze, on every instance, and the draft is drawn from the log and the notes. Answers the record if it exists.',

@@ -113,7 +113,7 @@ export const ERRORS = {
   CUE_NOT_FOUND: { status: 409, retry: false, meaning: 'No cue with that id in this session.' },
   CUE_EXISTS: { status: 409, retry: false, meaning: '`cue.send` with the id of a cue that exists.' },
   RESOURCE_EXISTS: { status: 409, retry: false, meaning: '`resource.share` with the id of a resource already shared in this session.' },
-  LIMIT_REACHED: { status: 409, retry: false, meaning: 'The session holds as many flags (100), cues (200) or shared resources (100) as it may.' },
+  LIMIT_REACHED: { status: 409, retry: false, meaning: 'The session holds as many flags (100), cues (200) or shared resources (100) as it may, or the organization\'s resource library as many resources (200).' },
   // Records
   SESSION_NOT_ENDED: { status: 409, retry: false, meaning: 'A record is drawn once the session has ended: end it first.' },
   RECORD_NOT_FOUND: { status: 404, retry: false, meaning: 'The session has no record yet: take its draft first.' },

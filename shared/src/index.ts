@@ -33,3 +33,4 @@ export * from './practice/zonedTime.ts';
 export * from './practice/roster.ts';
 export * from './practice/invites.ts';
 export * from './safety/alerts.ts';
+export * from './practice/resources.ts';

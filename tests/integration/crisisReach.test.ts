@@ -279,3 +279,26 @@ describe('the crisis protocol and the login on an open page', () => {
     }
   }, 30_000);
 });
+
+describe('the organization\'s resource library', () => {
+  const fx = useServerFixture();
+
+  it('keeps resources to give members, refuses bad input with 4xx, and removes them', async () => {
+    const { url } = fx.server;
+    const added = await api<{ resource: { id: string } }>(url, '/organization/resources', {
+      cookie: fx.cookies.b,
+      body: { title: 'Warmline', body: 'Call 555-0100, evenings 6–10 pm.', url: 'https://warmline.example.org' }
+    });
+    expect(added.status).toBe(201);
+    const listed = await api<{ resources: { id: string; title: string }[] }>(url, '/organization/resources', { cookie: fx.cookies.supervisor });
+    expect(listed.body.resources).toEqual([{ id: added.body.resource.id, title: 'Warmline', body: 'Call 555-0100, evenings 6–10 pm.', url: 'https://warmline.example.org' }]);
+    for (const body of [{ title: '', body: '', url: null }, { title: 'Plain', body: '', url: 'http://insecure.example.org' }, { title: 'Extra', body: '', url: null, who: 'x' }]) {
+      const res = await api<{ error: { code: string } }>(url, '/organization/resources', { cookie: fx.cookies.b, body });
+      expect(res).toMatchObject({ status: 400, body: { error: { code: 'BAD_REQUEST' } } });
+    }
+    expect((await api(url, `/organization/resources/${added.body.resource.id}`, { cookie: fx.cookies.a, method: 'DELETE' })).status).toBe(204);
+    expect(await api(url, `/organization/resources/${added.body.resource.id}`, { cookie: fx.cookies.a, method: 'DELETE' })).toMatchObject({ status: 404, body: { error: { code: 'NOT_FOUND' } } });
+    expect(await api(url, '/organization/resources/not-a-uuid', { cookie: fx.cookies.a, method: 'DELETE' })).toMatchObject({ status: 400 });
+    expect((await api<{ resources: unknown[] }>(url, '/organization/resources', { cookie: fx.cookies.a })).body.resources).toEqual([]);
+  });
+});

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { AgendaTemplate, CrisisProtocol, DEFAULT_CRISIS_PROTOCOL, protocolGaps, type NewAgendaTemplate } from '@hearth/shared';
+import { AgendaTemplate, CrisisProtocol, DEFAULT_CRISIS_PROTOCOL, LIBRARY_LIMIT, protocolGaps, type LibraryResource, type NewAgendaTemplate, type NewLibraryResource } from '@hearth/shared';
 import type { Db, Queryable } from './Db.ts';
 
 /** Organizations and what each keeps for all its groups: its time zone, crisis protocol and agenda templates. */
@@ -23,6 +23,32 @@ export class Organizations {
   async organization(organizationId: string): Promise<{ name: string; timeZone: string; warnings: string[] } | null> {
     const [row] = await this.db.query<{ name: string; time_zone: string; crisis_protocol: unknown }>('select name, time_zone, crisis_protocol from organizations where id = $1', [organizationId]);
     return row ? { name: row.name, timeZone: row.time_zone, warnings: protocolGaps(parseProtocol(row.crisis_protocol)) } : null;
+  }
+
+  /** The organization's resource library, by title. */
+  async libraryResources(organizationId: string): Promise<LibraryResource[]> {
+    const rows = await this.db.query<{ id: string; title: string; body: string; url: string | null }>(
+      'select id, title, body, url from library_resources where organization_id = $1 order by lower(title), created_at',
+      [organizationId]
+    );
+    return rows.map((r) => ({ id: r.id, title: r.title, body: r.body, url: r.url }));
+  }
+
+  /** Adds to the library; null when it holds LIBRARY_LIMIT already. */
+  async addLibraryResource(organizationId: string, resource: NewLibraryResource, by: string): Promise<LibraryResource | null> {
+    const id = randomUUID();
+    const rows = await this.db.query<{ id: string }>(
+      `insert into library_resources (id, organization_id, title, body, url, created_by)
+       select $1, $2, $3, $4, $5, $6 where (select count(*) from library_resources where organization_id = $2) < $7
+       returning id`,
+      [id, organizationId, resource.title, resource.body, resource.url, by, LIBRARY_LIMIT]
+    );
+    return rows.length > 0 ? { id, ...resource } : null;
+  }
+
+  async removeLibraryResource(organizationId: string, resourceId: string): Promise<boolean> {
+    const rows = await this.db.query('delete from library_resources where organization_id = $1 and id = $2 returning id', [organizationId, resourceId]);
+    return rows.length > 0;
   }
 
   /** The organization's sessions that are not over (scheduled or live): they follow its crisis protocol. */

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { API_ROUTES } from '@hearth/shared';
+import { LIBRARY_LIMIT, type API_ROUTES } from '@hearth/shared';
 import { sqlState, UNIQUE_VIOLATION } from '../../store/Db.ts';
 import type { Handler } from '../bindRoute.ts';
 import { HttpError } from '../errors.ts';
@@ -16,6 +16,9 @@ export function organizationRoutes({ audit, organizations, board, logger }: ApiD
   deleteAgendaTemplate: Handler<R['deleteAgendaTemplate']>;
   crisisProtocol: Handler<R['crisisProtocol']>;
   saveCrisisProtocol: Handler<R['saveCrisisProtocol']>;
+  libraryResources: Handler<R['libraryResources']>;
+  addLibraryResource: Handler<R['addLibraryResource']>;
+  deleteLibraryResource: Handler<R['deleteLibraryResource']>;
 } {
   const info = async (organizationId: string) => {
     const found = await organizations.organization(organizationId);
@@ -44,6 +47,20 @@ export function organizationRoutes({ audit, organizations, board, logger }: ApiD
         throw new HttpError('NOT_FOUND', 'Your organization has no template with that id.');
       }
       await audit.record({ actorRole: 'clinician', actorId: who.account.id, action: 'organization.agenda-template.remove', target: params.templateId, ip });
+      return { status: 204, body: undefined };
+    },
+    libraryResources: async ({ who }) => ({ status: 200, body: { resources: await organizations.libraryResources(who.account.organizationId) } }),
+    addLibraryResource: async ({ who, body, ip }) => {
+      const resource = await organizations.addLibraryResource(who.account.organizationId, body, who.account.id);
+      if (!resource) throw new HttpError('LIMIT_REACHED', `The library holds at most ${LIBRARY_LIMIT} resources; remove one first.`);
+      await audit.record({ actorRole: 'clinician', actorId: who.account.id, action: 'organization.resource', target: resource.id, ip });
+      return { status: 201, body: { resource } };
+    },
+    deleteLibraryResource: async ({ who, params, ip }) => {
+      if (!(await organizations.removeLibraryResource(who.account.organizationId, params.resourceId))) {
+        throw new HttpError('NOT_FOUND', 'Your organization\'s library has no resource with that id.');
+      }
+      await audit.record({ actorRole: 'clinician', actorId: who.account.id, action: 'organization.resource.remove', target: params.resourceId, ip });
       return { status: 204, body: undefined };
     },
     crisisProtocol: async ({ who }) => ({ status: 200, body: { protocol: await organizations.crisisProtocol(who.account.organizationId) } }),

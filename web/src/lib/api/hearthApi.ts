@@ -11,6 +11,8 @@ import type {
   IssuedInvite,
   Me,
   LoginTimes,
+  LibraryResource,
+  NewLibraryResource,
   CrisisAlert,
   PushSubscriptionBody,
   MentionOverride,
@@ -53,6 +55,9 @@ export const hearthApi = {
   me: (fetch?: Fetch) => request<{ me: Me; login: LoginTimes }>('/api/me', { fetch }),
   /** The crisis flags open in the clinician's live sessions (asked by the page itself). */
   alerts: () => request<{ alerts: CrisisAlert[] }>('/api/alerts', { background: true }),
+  libraryResources: (fetch?: Fetch) => request<{ resources: LibraryResource[] }>('/api/organization/resources', { fetch }),
+  addLibraryResource: (body: NewLibraryResource) => request<{ resource: LibraryResource }>('/api/organization/resources', { method: 'POST', body }),
+  deleteLibraryResource: (id: string) => request<void>(`/api/organization/resources/${encodeURIComponent(id)}`, { method: 'DELETE' }),
   pushKey: () => request<{ publicKey: string }>('/api/push/key'),
   savePushSubscription: (body: PushSubscriptionBody) => request<void>('/api/push/subscription', { method: 'PUT', body }),
   deletePushSubscription: (endpoint: string) => request<void>('/api/push/subscription', { method: 'DELETE', body: { endpoint } }),
