@@ -15,7 +15,12 @@ describe('templates and weekly series', () => {
     const { body } = await api<{ templates: AgendaTemplate[] }>(fx.server.url, '/organization/agenda-templates', { cookie: fx.cookies.supervisor });
     expect(body.templates.map((t) => t.name).sort()).toEqual([...DEMO_TEMPLATES].sort());
     expect(body.templates.find((t) => t.name === 'DBT skills group')!.items.some((i) => i.guidance.length > 0)).toBe(true);
-    expect((await api<{ organization: OrganizationInfo }>(fx.server.url, '/organization', { cookie: fx.cookies.b })).body.organization).toEqual({ name: 'Demo Counseling Practice', timeZone: DEMO_TIME_ZONE });
+    expect((await api<{ organization: OrganizationInfo }>(fx.server.url, '/organization', { cookie: fx.cookies.b })).body.organization).toEqual({
+      name: 'Demo Counseling Practice',
+      timeZone: DEMO_TIME_ZONE,
+      // The demo keeps the stock protocol: national lines only, which the home page flags.
+      warnings: [expect.stringContaining('no local contact')]
+    });
 
     const mine = { name: 'Grief group', description: 'Six weeks', items: [{ title: 'Remembering', kind: 'open-process', plannedMinutes: 40, guidance: 'Invite a photo or object' }] };
     const saved = await api<{ template: AgendaTemplate }>(fx.server.url, '/organization/agenda-templates', { cookie: fx.cookies.b, body: mine });
