@@ -92,8 +92,8 @@ describe('colleagues in the browser', () => {
     await jordan.goto(`/sessions/${session.id}`);
     await expect.poll(() => jordan.getByTestId('connection').getAttribute('data-state'), { timeout: WAIT_MS }).toBe('connected');
 
-    // Deactivated by the admin: the board says so within two seconds of the click.
-    const closed = await watch([jordan], present('[data-testid="board-stopped"][data-reason="ended"]'));
+    // Deactivated by the admin: within two seconds of the click the board is gone, replaced by the lock screen.
+    const closed = await watch([jordan], present('[data-testid="lock-screen"][data-reason="ended"]'));
     await admin.reload();
     await row.getByRole('button', { name: 'Deactivate…' }).click();
     await row.getByRole('button', { name: 'Deactivate', exact: true }).click();
@@ -104,6 +104,8 @@ describe('colleagues in the browser', () => {
     console.info(`deactivation: the open board closed ${seenAt! - actedAt} ms after the admin's click`);
     await (await watch([admin], reads('[data-testid="person"][data-email="jordan@demo.hearth"] [data-testid="person-status"]', 'Deactivated'))).shown();
     await jordan.screenshot({ path: `${SHOTS}people-deactivated-board-laptop.png` });
+    expect(await jordan.locator('body').innerText()).toMatch(/deactivated/);
+    expect(await jordan.locator('body').innerText()).not.toMatch(/Fern|Oak|Week 1/);
     // Signing in again is refused.
     await jordan.goto('/login');
     await jordan.getByLabel('Email').fill('jordan@demo.hearth');

@@ -223,7 +223,7 @@ export class BoardConnection {
     socket.on('revoked', (error) => {
       this.#stop('ended', error);
       // The page's lock takes over when a clinician's login ended: nothing of the board stays on screen.
-      window.dispatchEvent(new CustomEvent('hearth:access-ended', { detail: error.code }));
+      window.dispatchEvent(new CustomEvent('hearth:access-ended', { detail: error }));
     });
     socket.on('protocol_error', (error) => this.#say(error.message));
 

@@ -23,6 +23,8 @@ export type LockReason = 'idle' | 'manual' | 'ended';
  */
 export class IdleLock {
   #locked = $state<LockReason | null>(null);
+  /** What the server said when it ended the login, if it did. */
+  #endedBecause = $state('');
   #lastInput = Date.now();
   #lastShared = 0;
   #lastPing = Date.now();
@@ -40,6 +42,10 @@ export class IdleLock {
 
   get locked(): LockReason | null {
     return this.#locked;
+  }
+
+  get endedBecause(): string {
+    return this.#endedBecause;
   }
 
   start(): void {
@@ -116,8 +122,10 @@ export class IdleLock {
   };
 
   #onEnded = (event: Event) => {
-    const code = event instanceof CustomEvent && typeof event.detail === 'string' ? event.detail : '';
-    if (code === 'UNAUTHENTICATED') this.lock('ended');
+    const detail: unknown = event instanceof CustomEvent ? event.detail : null;
+    if (typeof detail !== 'object' || detail === null || !('code' in detail) || detail.code !== 'UNAUTHENTICATED') return;
+    if ('message' in detail && typeof detail.message === 'string') this.#endedBecause = detail.message;
+    this.lock('ended');
   };
 
   #check(): void {
