@@ -112,6 +112,8 @@ describe('personal invites and the waiting room, in the browser', () => {
     expect(await phones['Maple']!.page.getByRole('button', { name: /raise hand/i }).count()).toBe(0);
 
     // After the group: a resource for everyone, then the end; members see a closing word and it.
+    // Resources are shared from the Plan view.
+    await a.getByRole('tab', { name: /^Plan/ }).click();
     const share = a.getByTestId('share-panel');
     await share.getByLabel('Title').fill('Distress tolerance handout');
     await share.getByLabel('Link (optional, https)').fill('https://example.org/tipp');

@@ -66,6 +66,8 @@ describe('live board in the browser', () => {
     // A starts the session, then the second agenda item; everyone shows it within a second.
     await a.getByRole('button', { name: 'Start session' }).click();
     await expect.poll(() => b.getByTestId('session-status').textContent(), { timeout: WAIT_MS }).toMatch(/live/i);
+    // The agenda's own controls (start any item, edit, reorder) are in the Plan view.
+    await a.getByRole('tab', { name: /^Plan/ }).click();
     const secondTitle = (await a.locator('[data-testid="agenda-item"]').nth(1).getAttribute('data-title')) ?? (await titleOf(a, 1));
     const started = await watch([b, member, sup], current(secondTitle));
     await a.getByRole('button', { name: `Start ${secondTitle}` }).click();
@@ -133,6 +135,7 @@ describe('live board in the browser', () => {
     expect(await member.getByTestId('member-resources').textContent()).toContain('Peer warmline');
     expect(memberFrames.some((f) => f.name === 'private')).toBe(true);
 
+    await a.getByRole('tab', { name: /^Now/ }).click();
     await member.screenshot({ path: `${SHOTS}member-phone.png`, fullPage: true });
     await a.screenshot({ path: `${SHOTS}facilitator-board.png`, fullPage: true });
     await sup.screenshot({ path: `${SHOTS}supervisor-board.png`, fullPage: true });

@@ -62,8 +62,11 @@ describe('flags, crisis and cues in the browser', () => {
     await b.screenshot({ path: `${SHOTS}crisis-cofacilitator.png`, fullPage: true });
 
     // The board goes on meanwhile: the member follows the agenda, and only the agenda.
+    // (Any agenda item is started from the Plan view; the crisis alert stays above both views.)
+    await a.getByRole('tab', { name: /^Plan/ }).click();
     await a.getByRole('button', { name: 'Start Check-in' }).click();
     await expect.poll(() => member.getByTestId('current-item').textContent(), { timeout: WAIT_MS }).toBe('Check-in');
+    await a.getByRole('tab', { name: /^Now/ }).click();
 
     // A works the checklist: the step is checked off with its time on every clinician's page.
     const checked = await watch([b, sup], present('[data-testid="crisis-step"][data-step-id="safety"][data-checked="true"]'));
