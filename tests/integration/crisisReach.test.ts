@@ -203,7 +203,9 @@ describe('a crisis reaches every clinician of the group', () => {
     await emitAck(board, 'command', { sessionId: session.id, id: 'f', command: { type: 'flag.raise', flagId: 's1', category: 'distress', severity: 'crisis', memberIds: [], note: '' } });
     // The raiser's other page hears it (their tabs stay in step); B never does.
     await waitFor(() => aAlerts.length > 0, 2000, 'the raiser\'s other page');
-    await new Promise((r) => setTimeout(r, 300));
+    // Resolved: once the raiser's page on instance 2 hears that, B's socket there would have heard the raise before it.
+    await emitAck(board, 'command', { sessionId: session.id, id: 'r', command: { type: 'flag.resolve', flagId: 's1', outcome: 'Settled' } });
+    await waitFor(() => aAlerts.some((x) => x.state === 'resolved'), 2000, 'the resolution on the raiser\'s other page');
     expect(bAlerts).toEqual([]);
   });
 });

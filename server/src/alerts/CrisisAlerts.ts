@@ -22,6 +22,17 @@ const isParcel = (v: unknown): v is AlertParcel =>
 
 const stateOf = (flag: Flag): CrisisAlert['state'] => (flag.resolved ? 'resolved' : flag.acknowledged ? 'acknowledged' : 'open');
 
+/** A crisis flag as an alert: where and since when, never what. */
+const alertOf = (flag: Flag, session: { id: string; groupName: string; title: string }): CrisisAlert => ({
+  flagId: flag.id,
+  sessionId: session.id,
+  groupName: session.groupName,
+  sessionTitle: session.title,
+  state: stateOf(flag),
+  raisedAt: new Date(flag.raisedAt).toISOString(),
+  path: `/sessions/${session.id}`
+});
+
 /**
  * A crisis reaches every clinician of the group wherever they are in Hearth, not only those at its
  * board: an `alert` on each of their sockets (every instance, through the bus), a push message to
@@ -83,15 +94,7 @@ export class CrisisAlerts {
     if (flags.length === 0) return;
     const staff = (await groups.staff(session.groupId)).map((s) => s.id);
     for (const flag of flags) {
-      const alert: CrisisAlert = {
-        flagId: flag.id,
-        sessionId,
-        groupName: session.groupName,
-        sessionTitle: session.title,
-        state: stateOf(flag),
-        raisedAt: new Date(flag.raisedAt).toISOString(),
-        path: `/sessions/${sessionId}`
-      };
+      const alert = alertOf(flag, session);
       toClinicians(staff, alert);
       bus?.publish(ALERT_CHANNEL, JSON.stringify({ accountIds: staff, alert } satisfies AlertParcel));
     }
@@ -128,8 +131,7 @@ export class CrisisAlerts {
     const alerts: CrisisAlert[] = [];
     for (const s of sessions) {
       for (const flag of await this.deps.board.crisisFlags(s.id)) {
-        if (flag.resolved) continue;
-        alerts.push({ flagId: flag.id, sessionId: s.id, groupName: s.group_name, sessionTitle: s.title, state: stateOf(flag), raisedAt: new Date(flag.raisedAt).toISOString(), path: `/sessions/${s.id}` });
+        if (!flag.resolved) alerts.push(alertOf(flag, { id: s.id, groupName: s.group_name, title: s.title }));
       }
     }
     return alerts;
