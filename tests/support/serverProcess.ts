@@ -16,12 +16,23 @@ export interface ServerProcess {
   stop(): Promise<void>;
 }
 
+/** The server's entry point as the tests run it by default, and as production runs it (`npm run build` first). */
+export const SERVER_FROM_SOURCE = ['--import', 'tsx', 'server/src/main.ts'] as const;
+export const SERVER_COMPILED = ['--enable-source-maps', 'server/dist/main.js'] as const;
+
+export interface ServerProcessOptions {
+  readonly timeoutMs?: number;
+  /** Node's arguments: the sources through tsx (default), or the compiled bundle. */
+  readonly args?: readonly string[];
+}
+
 /**
- * Starts `node --import tsx server/src/main.ts` with the given environment and waits for its
- * "listening" line. PORT defaults to 0 (any free port).
+ * Starts `node --import tsx server/src/main.ts` (or `options.args`) with the given environment and
+ * waits for its "listening" line. PORT defaults to 0 (any free port).
  */
-export async function startServerProcess(env: Record<string, string>, timeoutMs = 30_000): Promise<ServerProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/src/main.ts'], {
+export async function startServerProcess(env: Record<string, string>, options: ServerProcessOptions = {}): Promise<ServerProcess> {
+  const { timeoutMs = 30_000, args = SERVER_FROM_SOURCE } = options;
+  const child = spawn(process.execPath, [...args], {
     cwd: ROOT,
     env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'error', ...env },
     stdio: ['ignore', 'pipe', 'pipe']
