@@ -11,7 +11,8 @@ COPY server/package.json server/
 COPY web/package.json web/
 RUN npm ci --no-audit --no-fund
 
-# The sources, then the web app's production build (web/build, served by the server).
+# The sources, then the production build: the web app (web/build, served by the server) and the
+# server bundled into plain JavaScript (server/dist, with its SQL migrations beside it).
 COPY . .
 RUN npm run build \
  && mkdir -p /app/data \
@@ -24,5 +25,6 @@ ENV NODE_ENV=production \
 USER node
 EXPOSE 3000
 
-# The server runs its TypeScript through tsx; it handles SIGTERM by closing sockets and the database.
-CMD ["node", "--import", "tsx", "server/src/main.ts"]
+# The compiled server (no TypeScript loader at run time); it handles SIGTERM by closing sockets and
+# the database. `npm run admin` and `npm run verify-records` run their bundles beside it.
+CMD ["node", "--enable-source-maps", "server/dist/main.js"]
