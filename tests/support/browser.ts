@@ -1,7 +1,8 @@
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { SERVICE_DEFAULTS } from './services.ts';
 
 /** Debian's Chromium, started headless with no calls home (the machine has no network beyond loopback). */
-export const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
+export const CHROMIUM = process.env['CHROMIUM_PATH'] || SERVICE_DEFAULTS.chromium;
 
 export async function launchBrowser(): Promise<Browser> {
   return chromium.launch({

@@ -2,11 +2,18 @@ import { randomBytes } from 'node:crypto';
 import postgres from 'postgres';
 
 /**
- * The real services the integration and end-to-end tests use. DATABASE_URL names a server where
+ * The real services the integration and end-to-end tests use (and `npm test`'s preflight checks),
+ * unless DATABASE_URL, REDIS_URL or CHROMIUM_PATH say otherwise. DATABASE_URL names a server where
  * each run creates (and drops) a database of its own, so runs never collide.
  */
-export const ADMIN_DATABASE_URL = process.env['DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-export const REDIS_URL = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
+export const SERVICE_DEFAULTS = {
+  databaseUrl: 'postgres://postgres@127.0.0.1:5432/postgres',
+  redisUrl: 'redis://127.0.0.1:6379',
+  chromium: '/usr/bin/chromium'
+} as const;
+
+export const ADMIN_DATABASE_URL = process.env['DATABASE_URL'] || SERVICE_DEFAULTS.databaseUrl;
+export const REDIS_URL = process.env['REDIS_URL'] || SERVICE_DEFAULTS.redisUrl;
 
 export interface TestDatabase {
   readonly url: string;
