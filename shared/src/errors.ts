@@ -19,14 +19,19 @@ export const ERRORS = {
   BAD_REQUEST: {
     status: 400,
     retry: false,
-    meaning: 'The body, parameter or payload does not match its schema (unknown key, wrong type, too long, a command without a string `type`), JSON that does not parse, or a socket message sent without an acknowledgement callback.'
+    meaning: 'The body, parameter or payload does not match its schema (unknown key, wrong type, too long, a command without a string `type`), JSON that does not parse, a path with a malformed `%` escape, a body that is not encoded as its Content-Encoding says, or a socket message sent without an acknowledgement callback.'
   },
   UNKNOWN_COMMAND: {
     status: 400,
     retry: false,
     meaning: 'The command `type`, or the socket message name, is not one this server knows: possibly a client of a newer protocol.'
   },
-  PAYLOAD_TOO_LARGE: { status: 413, retry: false, meaning: 'An HTTP body over 32 KiB, or a command over 16 KiB.' },
+  PAYLOAD_TOO_LARGE: { status: 413, retry: false, meaning: 'An HTTP body over 32 KiB (as read, after its Content-Encoding), or a command over 16 KiB.' },
+  UNSUPPORTED_ENCODING: {
+    status: 415,
+    retry: false,
+    meaning: 'An HTTP body in a charset other than UTF-8, or with a Content-Encoding the server does not read: send UTF-8 JSON, as it is or in gzip, deflate or br (the answer\'s Accept-Encoding names them).'
+  },
   UNSUPPORTED_PROTOCOL: {
     status: 400,
     retry: false,

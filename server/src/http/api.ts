@@ -35,8 +35,10 @@ export function apiRouter(deps: ApiDeps): Router {
     res.set('Cache-Control', 'no-store');
     next();
   });
-  // Parsed after the origin check: a foreign request is refused before its body is read.
-  api.use(express.json({ limit: '32kb', strict: true }));
+  // Parsed after the origin check: a foreign request is refused before its body is read. A GET's
+  // or HEAD's body has no meaning and is not read, so it cannot fail the request.
+  const json = express.json({ limit: '32kb', strict: true });
+  api.use((req, res, next) => (req.method === 'GET' || req.method === 'HEAD' ? next() : json(req, res, next)));
 
   const handlers: Handlers = {
     ...healthRoutes(deps),

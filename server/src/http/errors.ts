@@ -28,13 +28,54 @@ export const route =
     fn(req, res).catch(next);
   };
 
-/** The last middleware of /api: named errors for known failures, a bland 500 for the rest. */
+/** The content codings the JSON body parser reads, for a 415's Accept-Encoding. */
+const READ_ENCODINGS = 'gzip, deflate, br';
+
+/**
+ * What a refusal of body-parser's or the router's own means for the client, by its `type`, or null
+ * when it is not one (the server's own fault). The messages are ours: theirs name the runtime.
+ */
+function clientFault(err: unknown, req: Request): { code: ErrorCode; message: string } | null {
+  if (typeof err !== 'object' || err === null) return null;
+  const { type, status } = err as { type?: unknown; status?: unknown };
+  switch (type) {
+    case 'entity.too.large':
+      return { code: ErrorCode.PAYLOAD_TOO_LARGE, message: 'The request body is too large.' };
+    case 'entity.parse.failed':
+      return { code: ErrorCode.BAD_REQUEST, message: 'The request body is not valid JSON.' };
+    case 'charset.unsupported':
+      return { code: ErrorCode.UNSUPPORTED_ENCODING, message: 'The request body must be UTF-8.' };
+    case 'encoding.unsupported':
+      return { code: ErrorCode.UNSUPPORTED_ENCODING, message: `The request body's Content-Encoding is not one the server reads (${READ_ENCODINGS}, or none).` };
+    case 'request.aborted':
+      return { code: ErrorCode.BAD_REQUEST, message: 'The request body ended before it was complete.' };
+    case 'request.size.invalid':
+      return { code: ErrorCode.BAD_REQUEST, message: 'The request body is not as long as its Content-Length says.' };
+  }
+  // The router's: a path parameter that is not valid percent-encoding.
+  if (err instanceof URIError && status === 400) return { code: ErrorCode.BAD_REQUEST, message: 'The path has a malformed % escape.' };
+  // body-parser's, from the stream it read: the body did not inflate as its Content-Encoding says.
+  if (typeof status === 'number' && status >= 400 && status < 500) {
+    const encoded = (req.get('content-encoding') ?? 'identity').toLowerCase() !== 'identity';
+    return { code: ErrorCode.BAD_REQUEST, message: encoded ? 'The request body is not encoded as its Content-Encoding says.' : 'The request could not be read.' };
+  }
+  return null;
+}
+
+/**
+ * The last middleware of /api: named errors for known failures, a bland 500 for the rest. A 4xx
+ * always carries a code that says what the client did wrong; a 5xx is only ever the server's fault.
+ */
 export function errorHandler(logger: Logger): ErrorRequestHandler {
-  return (err: unknown, _req, res, _next) => {
+  return (err: unknown, req, res, next) => {
+    // Too late for an error body: Express ends the connection.
+    if (res.headersSent) return void next(err);
     if (err instanceof HttpError) return void sendError(res, err.code, err.message);
-    const type = typeof err === 'object' && err !== null && 'type' in err ? err.type : undefined;
-    if (type === 'entity.too.large') return void sendError(res, ErrorCode.PAYLOAD_TOO_LARGE, 'The request body is too large.');
-    if (type === 'entity.parse.failed') return void sendError(res, ErrorCode.BAD_REQUEST, 'The request body is not valid JSON.');
+    const fault = clientFault(err, req);
+    if (fault) {
+      if (fault.code === ErrorCode.UNSUPPORTED_ENCODING) res.set('Accept-Encoding', READ_ENCODINGS);
+      return void sendError(res, fault.code, fault.message);
+    }
     logger.error('request failed', { error: errorMessage(err) });
     sendError(res, ErrorCode.INTERNAL, 'Something went wrong on the server.');
   };
