@@ -379,7 +379,7 @@ export const API_ROUTES = {
     body: HttpCommandRequest,
     responses: { 200: HttpCommandResponse },
     errors: [
-      'UNKNOWN_COMMAND', 'FORBIDDEN', 'NOT_FOUND', 'COMMAND_ID_TAKEN', 'BUSY',
+      'UNKNOWN_COMMAND', 'FORBIDDEN', 'NOT_FOUND', 'COMMAND_ID_TAKEN', 'BUSY', 'UNAVAILABLE',
       // Every rejection of the board's rules, as the commands' documentation names them.
       ...new Set(Object.values(COMMAND_DOCS).flatMap((d) => d.rejects))
     ]
@@ -581,8 +581,7 @@ export function errorsOf(route: RouteSpec): ErrorCode[] {
   const codes = new Set<ErrorCode>(route.errors);
   if (route.auth === 'clinician') codes.add('UNAUTHENTICATED');
   if (route.params) codes.add('BAD_REQUEST');
-  // Only these read a body (a GET's is ignored), so only these can fail on one.
-  if (route.method !== 'get') for (const c of ['BAD_ORIGIN', 'BAD_REQUEST', 'PAYLOAD_TOO_LARGE', 'UNSUPPORTED_ENCODING'] as const) codes.add(c);
+  if (route.method !== 'get') for (const c of ['BAD_ORIGIN', 'BAD_REQUEST', 'PAYLOAD_TOO_LARGE'] as const) codes.add(c);
   codes.add('INTERNAL');
   return Object.keys(ERRORS).filter((c): c is ErrorCode => codes.has(c as ErrorCode));
 }

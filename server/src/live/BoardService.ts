@@ -20,6 +20,7 @@ import {
   type Role,
   type Viewer
 } from '@hearth/shared';
+import { isConnectionError } from '../store/Db.ts';
 import { AppendConflict, type BoardLog, type Broadcast, type BundleMessage, type Transaction } from './ports.ts';
 
 export type { Broadcast };
@@ -57,6 +58,15 @@ const positionOf = (cache: Pick<SessionCache, 'seq' | 'memberSeq'>, role: Role) 
 // row means the session is under a write storm, and the client is told to retry later.
 const MAX_ATTEMPTS = 20;
 const MAX_CACHED_SESSIONS = 2000;
+/** A command is answered within this long, acknowledged or refused as UNAVAILABLE (the protocol promises 1 s). */
+export const ANSWER_WITHIN_MS = 800;
+/** A database that has answered nothing for this long while a command waits is taken as unreachable. */
+const QUIET_MS = 500;
+
+const unavailable = (): CommandResult => ({
+  ok: false,
+  error: { code: ErrorCode.UNAVAILABLE, message: 'The database does not answer; try again shortly with the same command.' }
+});
 
 /** Folds one logged event into the cache, returning the per-role (and per-member) messages it produces. */
 function advance(cache: SessionCache, seq: number, event: BoardEvent, sessionId: string) {
@@ -89,13 +99,16 @@ const AFTER_THE_GROUP: ReadonlySet<string> = new Set(['attendance.correct', 'fla
 export class BoardService {
   private readonly caches = new Map<string, SessionCache>();
   private readonly queues = new Map<string, Promise<unknown>>();
+  /** Sessions with a command that outlived its answer (the database did not answer in time). */
+  private readonly stalled = new Set<string>();
 
   constructor(
     private readonly log: BoardLog,
     private readonly broadcast: Broadcast,
     private readonly now: () => number = Date.now,
     /** What the board's own state does not know: whether the session's record is final. */
-    private readonly recordFinal: (sessionId: string) => Promise<boolean> = async () => false
+    private readonly recordFinal: (sessionId: string) => Promise<boolean> = async () => false,
+    private readonly options: { readonly answerWithinMs: number } = { answerWithinMs: ANSWER_WITHIN_MS }
   ) {}
 
   /** Runs `fn` after every earlier task of the same session in this instance. */
@@ -134,6 +147,12 @@ export class BoardService {
    * Decides and appends one command. Acknowledges only after the events are committed; a command id
    * seen before is answered from the log without deciding again. `before` runs inside the append
    * transaction (the session row for a session's first command).
+   *
+   * Answered within `answerWithinMs` whatever the database does: while it is away, when it has
+   * stopped answering, or while an earlier command of the session still waits for it, with
+   * UNAVAILABLE (retryable with the same id: a command whose write was still under way is then found
+   * as a duplicate), so retries never pile up behind the session's queue. A database that answers,
+   * however busy, is waited for.
    */
   execute(
     sessionId: string,
@@ -142,27 +161,67 @@ export class BoardService {
     actor: Actor,
     before?: (tx: Transaction) => Promise<void>
   ): Promise<CommandResult> {
-    return this.serial(sessionId, async () => {
+    if (this.log.available === false || this.stalled.has(sessionId)) return Promise.resolve(unavailable());
+    const run = this.serial(sessionId, () => this.decideAndAppend(sessionId, commandId, command, actor, before));
+    let timer: NodeJS.Timeout | undefined;
+    // A command that waits behind others while the database keeps answering is not stuck: it waits
+    // on. Only a database that has answered nothing for a while makes the answer UNAVAILABLE.
+    const late = new Promise<CommandResult>((resolve) => {
+      const check = () => {
+        const quiet = this.log.lastAnswerAt === undefined ? 0 : performance.now() - this.log.lastAnswerAt;
+        if (this.log.available !== false && quiet < QUIET_MS) {
+          timer = setTimeout(check, QUIET_MS - quiet);
+          return;
+        }
+        this.stalled.add(sessionId);
+        void run.catch(() => undefined).finally(() => this.stalled.delete(sessionId));
+        resolve(unavailable());
+      };
+      timer = setTimeout(check, this.options.answerWithinMs);
+    });
+    return Promise.race([run, late]).finally(() => clearTimeout(timer));
+  }
+
+  private async decideAndAppend(
+    sessionId: string,
+    commandId: string,
+    command: Command,
+    actor: Actor,
+    before?: (tx: Transaction) => Promise<void>
+  ): Promise<CommandResult> {
+    try {
       for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-        // Read the log before looking the id up: were it the other way round, the same id committed
-        // by another instance in between would be in the state but not found, and deciding it again
-        // could reject it (e.g. "unchanged") instead of answering it as a duplicate.
-        const cache = await this.catchUp(sessionId);
-        const seen = await this.log.findCommand(sessionId, commandId);
-        if (seen) {
-          if (seen.actorId !== actor.id) {
-            return { ok: false, error: { code: ErrorCode.COMMAND_ID_TAKEN, message: 'This command id was already used by someone else.' } };
+        // The first attempt decides on the board as this instance last wrote or read it, without
+        // reading the log: if another instance appended since, or this command id was seen before,
+        // the append is refused by the sequencer (or the id's key) and the next attempt reads.
+        const cached = attempt === 0 ? this.caches.get(sessionId) : undefined;
+        let cache: SessionCache;
+        if (cached) {
+          cache = cached;
+        } else {
+          // Read the log before looking the id up: were it the other way round, the same id committed
+          // by another instance in between would be in the state but not found, and deciding it again
+          // could reject it (e.g. "unchanged") instead of answering it as a duplicate.
+          cache = await this.catchUp(sessionId);
+          const seen = await this.log.findCommand(sessionId, commandId);
+          if (seen) {
+            if (seen.actorId !== actor.id) {
+              return { ok: false, error: { code: ErrorCode.COMMAND_ID_TAKEN, message: 'This command id was already used by someone else.' } };
+            }
+            // A member is answered in members' numbering, as of now: never a log position.
+            const seq = actor.role === 'member' ? cache.memberSeq : seen.lastSeq;
+            return { ok: true, seq, serverTime: this.now(), duplicate: true };
           }
-          // A member is answered in members' numbering, as of now: never a log position.
-          const seq = actor.role === 'member' ? cache.memberSeq : seen.lastSeq;
-          return { ok: true, seq, serverTime: this.now(), duplicate: true };
         }
         // After the group, attendance and flags may still change, until the record is final: from
         // then on the record is the account of the session, and changes to it are its addenda.
         if (cache.state.status === 'ended' && AFTER_THE_GROUP.has(command.type) && (await this.recordFinal(sessionId))) {
+          if (cached) continue;
           return { ok: false, error: { code: ErrorCode.RECORD_FINAL, message: 'This session\'s record is final: add an addendum to the record instead.' } };
         }
         const decision = decide(cache.state, command, actor, this.now());
+        // A refusal is only ever given on the board as the log has it (and after the duplicate check).
+        if (!decision.ok && cached) continue;
         if (!decision.ok) return { ok: false, error: decision.rejection };
         let next = cache;
         const outgoing: BundleMessage[] = [];
@@ -200,7 +259,14 @@ export class BoardService {
         return { ok: true, seq: positionOf(next, actor.role), serverTime: this.now(), duplicate: false };
       }
       return { ok: false, error: { code: ErrorCode.BUSY, message: 'The board is busy; try again.' } };
-    });
+    } catch (err) {
+      // Lost its connection on the way: not applied, or applied and found as a duplicate on retry.
+      if (isConnectionError(err)) {
+        this.caches.delete(sessionId);
+        return unavailable();
+      }
+      throw err;
+    }
   }
 
   /** Where a member's device (its token id) stands in the session's waiting room, at the end of the log. */

@@ -20,6 +20,7 @@ import { sessionToken } from '../http/cookies.ts';
 import { errorMessage, type Logger } from '../log.ts';
 import type { LivePresence } from '../presence/LivePresence.ts';
 import type { AuditLog } from '../store/AuditLog.ts';
+import { isConnectionError } from '../store/Db.ts';
 import type { Groups } from '../store/Groups.ts';
 import type { BoardService } from './BoardService.ts';
 import type { Fanout } from './fanout.ts';
@@ -250,6 +251,7 @@ export function attachBoardSocket(
       const parsed = schema.safeParse(payload);
       if (!parsed.success) return reply(err(ErrorCode.BAD_REQUEST, validationMessage(parsed.error)));
       fn(parsed.data).then(reply, (e: unknown) => {
+        if (isConnectionError(e)) return reply(err(ErrorCode.UNAVAILABLE, 'The database does not answer; try again shortly.'));
         logger.error('board message failed', { message: name, error: errorMessage(e) });
         reply(err(ErrorCode.INTERNAL, 'Something went wrong on the server; nothing was changed.'));
       });

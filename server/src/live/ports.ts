@@ -51,6 +51,10 @@ export class AppendConflict extends Error {
 
 /** The session event log as the board uses it: append-only, sequenced per session. */
 export interface BoardLog {
+  /** False while storage is known to be away: commands are then refused at once. */
+  readonly available?: boolean;
+  /** When storage last answered anything (performance.now()), if it keeps count. */
+  readonly lastAnswerAt?: number;
   since(sessionId: string, afterSeq: number): Promise<StoredEvent[]>;
   memberSince(sessionId: string, afterMemberSeq: number): Promise<StoredEvent[]>;
   privateSince(sessionId: string, memberId: string, afterPrivateSeq: number): Promise<StoredEvent[]>;
