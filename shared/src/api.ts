@@ -581,7 +581,8 @@ export function errorsOf(route: RouteSpec): ErrorCode[] {
   const codes = new Set<ErrorCode>(route.errors);
   if (route.auth === 'clinician') codes.add('UNAUTHENTICATED');
   if (route.params) codes.add('BAD_REQUEST');
-  if (route.method !== 'get') for (const c of ['BAD_ORIGIN', 'BAD_REQUEST', 'PAYLOAD_TOO_LARGE'] as const) codes.add(c);
+  // Only these read a body (a GET's is ignored), so only these can fail on one.
+  if (route.method !== 'get') for (const c of ['BAD_ORIGIN', 'BAD_REQUEST', 'PAYLOAD_TOO_LARGE', 'UNSUPPORTED_ENCODING'] as const) codes.add(c);
   codes.add('INTERNAL');
   return Object.keys(ERRORS).filter((c): c is ErrorCode => codes.has(c as ErrorCode));
 }
