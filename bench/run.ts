@@ -2,6 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { boardBenchmarks } from './board.ts';
+import { fanoutBenchmarks } from './fanout.ts';
 import { notesBenchmarks } from './notes.ts';
 import { participationBenchmarks } from './participation.ts';
 import { recordsBenchmarks } from './records.ts';
@@ -14,10 +15,14 @@ import { createTestDatabase } from '../tests/support/services.ts';
  */
 async function main(): Promise<void> {
   const results: Record<string, BenchResult> = {};
+  // BENCH_ONLY=fanout,board runs those alone (names as below).
+  const only = process.env['BENCH_ONLY']?.split(',');
+  const servers = { board: boardBenchmarks, fanout: fanoutBenchmarks, notes: notesBenchmarks, records: recordsBenchmarks };
   // In process and first, before a server competes for the CPU.
-  Object.assign(results, participationBenchmarks());
+  if (!only || only.includes('participation')) Object.assign(results, participationBenchmarks());
   // Each server benchmark gets a server of its own on a fresh store.
-  for (const run of [boardBenchmarks, notesBenchmarks, recordsBenchmarks]) {
+  for (const [name, run] of Object.entries(servers)) {
+    if (only && !only.includes(name)) continue;
     if (process.env['DATABASE_URL']) {
       const db = await createTestDatabase();
       try {
