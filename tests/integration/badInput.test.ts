@@ -143,6 +143,54 @@ describe('bad input', () => {
       await assertUnchangedAndServing(session, before);
     });
 
+    it('answers binary attachments with a short BAD_REQUEST that says what was wrong, not what the runtime holds', async () => {
+      const { session, a, before } = await liveBoard();
+      // Every name a Buffer or a typed array has: none may reach a message, quoted as a key or (the
+      // camel-case ones, which are no English words) anywhere.
+      const runtimeNames = [...new Set([Buffer.prototype, Uint8Array.prototype, Object.getPrototypeOf(Uint8Array.prototype)].flatMap((p) => Object.getOwnPropertyNames(p)))];
+      const leaked = (message: string) => runtimeNames.filter((n) => message.includes(`"${n}"`) || (/[A-Z0-9]/.test(n) && message.includes(n)));
+      const bytes = (n: number) => Buffer.alloc(n, 7);
+      const cases: [string, unknown][] = [
+        ['join', bytes(5)],
+        ['join', bytes(0)],
+        ['leave', bytes(64)],
+        ['command', bytes(5)],
+        ['command', bytes(0)],
+        ['command', new Uint8Array(300)],
+        ['command', { sessionId: session.id, id: 'bin1', command: bytes(5) }],
+        ['command', { sessionId: session.id, id: 'bin2', command: { type: 'item.start', itemId: bytes(3) } }],
+        ['command', { sessionId: session.id, id: 'bin3', command: { type: 'agenda.add', item: bytes(0) } }],
+        ['command', { sessionId: bytes(36), id: 'bin5', command: { type: 'item.next' } }],
+        ['join', { sessionId: session.id, lastSeq: bytes(1) }],
+        ['command', { sessionId: session.id, id: 'bin6', command: { type: 'agenda.reorder', itemIds: ['a1', bytes(1)] } }]
+      ];
+      for (const [event, payload] of cases) {
+        const res = await emitRawAck(a, event, [payload]);
+        const label = `${event} ${JSON.stringify(payload).slice(0, 80)}`;
+        expectError(res, ErrorCode.BAD_REQUEST);
+        const { message } = (res as { error: WireError }).error;
+        expect(message.length, `${label}: ${message}`).toBeLessThanOrEqual(200);
+        expect(message, label).not.toMatch(/Buffer|Uint8Array|received object/);
+        expect(leaked(message), `${label}: ${message}`).toEqual([]);
+        expect(message, label).toMatch(/binary/);
+      }
+      await assertUnchangedAndServing(session, before);
+    });
+
+    it('keeps a validation message short however many or long the unknown keys', async () => {
+      const { session, a, before } = await liveBoard();
+      const many = Object.fromEntries(Array.from({ length: 500 }, (_, i) => [`key${i}`, i]));
+      const long = { ['k'.repeat(5000)]: 1, sessionId: session.id };
+      for (const payload of [many, long, { sessionId: session.id, ...many }]) {
+        const res = await emitRawAck(a, 'join', [payload]);
+        expectError(res, ErrorCode.BAD_REQUEST);
+        const { message } = (res as { error: WireError }).error;
+        expect(message.length, message).toBeLessThanOrEqual(200);
+        expect(message).toMatch(/nrecognized key/);
+      }
+      await assertUnchangedAndServing(session, before);
+    });
+
     it('refuses a command larger than MAX_COMMAND_BYTES with PAYLOAD_TOO_LARGE', async () => {
       const { session, a, before } = await liveBoard();
       const guidance = 'g'.repeat(MAX_COMMAND_BYTES + 1);
