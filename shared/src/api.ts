@@ -584,6 +584,8 @@ export function errorsOf(route: RouteSpec): ErrorCode[] {
   // Only these read a body (a GET's is ignored), so only these can fail on one.
   if (route.method !== 'get') for (const c of ['BAD_ORIGIN', 'BAD_REQUEST', 'PAYLOAD_TOO_LARGE', 'UNSUPPORTED_ENCODING'] as const) codes.add(c);
   codes.add('INTERNAL');
+  // Any route may need the database, and answers 503 while it is away.
+  codes.add('UNAVAILABLE');
   return Object.keys(ERRORS).filter((c): c is ErrorCode => codes.has(c as ErrorCode));
 }
 

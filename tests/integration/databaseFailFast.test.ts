@@ -26,11 +26,13 @@ describe.skipIf(!ownPostgresSuite('database fail-fast'))('commands while the dat
   let server: RunningServer;
   let socket: BoardClient;
   let sessionId: string;
+  let cookie: string;
 
   beforeAll(async () => {
     pg = await startOwnPostgres(await freePort());
     server = await startTestServer({ DATABASE_URL: pg.url });
     const cookies = await demoLogins(server.url);
+    cookie = cookies.a;
     sessionId = (await scheduleSession(server.url, cookies.a)).id;
     socket = await connectBoard(server.url, { cookie: cookies.a });
     expect(((await emitAck(socket, 'join', { sessionId })) as JoinResult).ok).toBe(true);
@@ -73,6 +75,11 @@ describe.skipIf(!ownPostgresSuite('database fail-fast'))('commands while the dat
     }
     const health = await api<{ error: { code: string } }>(server.url, '/health');
     expect(health).toMatchObject({ status: 503, body: { error: { code: ErrorCode.UNAVAILABLE } } });
+    // The API as a whole: a signed-in page's request is answered 503 UNAVAILABLE at once, not 500.
+    const t0 = performance.now();
+    const groups = await api<{ error: { code: string } }>(server.url, '/groups', { cookie });
+    expect(groups).toMatchObject({ status: 503, body: { error: { code: ErrorCode.UNAVAILABLE } } });
+    expect(performance.now() - t0).toBeLessThan(ANSWER_MS);
     const during = await Promise.all(answers);
     const slowest = Math.max(...during.map((a) => a.ms));
     expect(slowest).toBeLessThan(ANSWER_MS);

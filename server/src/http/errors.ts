@@ -2,6 +2,7 @@ import { ErrorCode, httpStatusOf, type ErrorBody, type WireError } from '@hearth
 import type { ErrorRequestHandler, NextFunction, Request, RequestHandler, Response } from 'express';
 import type { Logger } from '../log.ts';
 import { errorMessage } from '../log.ts';
+import { isConnectionError } from '../store/Db.ts';
 
 /** An error with its wire code (and so its HTTP status), thrown by route handlers. */
 export class HttpError extends Error {
@@ -75,6 +76,11 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     if (fault) {
       if (fault.code === ErrorCode.UNSUPPORTED_ENCODING) res.set('Accept-Encoding', READ_ENCODINGS);
       return void sendError(res, fault.code, fault.message);
+    }
+    // The database is away: not the request's fault, and worth a retry shortly.
+    if (isConnectionError(err)) {
+      res.set('Retry-After', '1');
+      return void sendError(res, ErrorCode.UNAVAILABLE, 'The database does not answer; try again shortly.');
     }
     logger.error('request failed', { error: errorMessage(err) });
     sendError(res, ErrorCode.INTERNAL, 'Something went wrong on the server.');
