@@ -1,7 +1,7 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { ErrorCode } from '@hearth/shared';
 import type { Config } from '../config.ts';
-import type { Account, Accounts, PasswordLinkRow } from '../store/Accounts.ts';
+import type { Account, Accounts, MemberTokenRow, PasswordLinkRow } from '../store/Accounts.ts';
 import type { AuditLog } from '../store/AuditLog.ts';
 import { DUMMY_HASH, verifyPassword } from './passwords.ts';
 
@@ -172,7 +172,17 @@ export class Auth {
   /** The member behind a token, or null if it is unknown, revoked or expired. */
   async member(token: string | undefined): Promise<MemberIdentity | null> {
     if (!token) return null;
-    const row = await this.accounts.memberToken(this.hashToken(token));
+    return this.memberOf(await this.accounts.memberToken(this.hashToken(token)));
+  }
+
+  /** The members behind many tokens, in one statement: each token's identity, or null as for `member`. */
+  async members(tokens: readonly string[]): Promise<Map<string, MemberIdentity | null>> {
+    const hashes = new Map(tokens.map((t) => [t, this.hashToken(t)]));
+    const rows = await this.accounts.memberTokens([...new Set(hashes.values())]);
+    return new Map(tokens.map((t) => [t, this.memberOf(rows.get(hashes.get(t)!) ?? null)]));
+  }
+
+  private memberOf(row: MemberTokenRow | null): MemberIdentity | null {
     if (!row || row.revokedAt || this.now() >= row.expiresAt.getTime()) return null;
     return { kind: 'member', memberId: row.memberId, alias: row.alias, sessionId: row.sessionId, tokenId: row.id };
   }

@@ -51,6 +51,9 @@ export const accountRoom = (accountId: string) => `account:${accountId}`;
 export const memberRoom = (sessionId: string, memberId: string) => `member:${sessionId}:${memberId}`;
 
 
+/** How many times per re-check interval the sweep looks for sockets that are due. */
+const SWEEP_SLICES = 10;
+
 const err = (code: ErrorCode, message: string): { ok: false; error: WireError } => ({ ok: false, error: { code, message } });
 
 /**
@@ -103,11 +106,41 @@ export function attachBoardSocket(
     });
   });
 
+  /**
+   * What one re-check asks the database, asked once however many sockets share it: a login, a
+   * member token (all of a sweep's in one statement), a clinician's role in a session.
+   */
+  class Recheck {
+    private readonly logins = new Map<string, Promise<Identity | null>>();
+    private readonly roles = new Map<string, Promise<Role | null>>();
+    constructor(private readonly members: Promise<Map<string, Identity | null>> = Promise.resolve(new Map())) {
+      // Read by each member socket's check; a failure is reported there (or by none, if none is still due).
+      members.catch(() => undefined);
+    }
+
+    identity(socket: BoardSocket): Promise<Identity | null> {
+      const { identity, credential } = socket.data;
+      if (identity.kind === 'member') {
+        return this.members.then((found) => (found.has(credential ?? '') ? found.get(credential ?? '')! : auth.member(credential)));
+      }
+      const key = credential ?? '';
+      let valid = this.logins.get(key);
+      if (!valid) this.logins.set(key, (valid = auth.clinician(credential, { touch: false })));
+      return valid;
+    }
+
+    role(identity: Identity, sessionId: string): Promise<Role | null> {
+      const key = `${identity.kind === 'clinician' ? identity.account.id : identity.tokenId} ${sessionId}`;
+      let role = this.roles.get(key);
+      if (!role) this.roles.set(key, (role = accessTo(groups, identity, sessionId).then((a) => (a.ok ? a.role : null))));
+      return role;
+    }
+  }
+
   /** Re-checks a socket's credential, and a clinician's role in each joined session, when due; a change ends the connection. */
-  const stillSignedIn = async (socket: BoardSocket): Promise<boolean> => {
-    const { identity, credential, checkedAt } = socket.data;
-    if (Date.now() - checkedAt < recheckMs) return true;
-    const valid = identity.kind === 'clinician' ? await auth.clinician(credential, { touch: false }) : await auth.member(credential);
+  const stillSignedIn = async (socket: BoardSocket, recheck: Recheck = new Recheck()): Promise<boolean> => {
+    if (Date.now() - socket.data.checkedAt < recheckMs) return true;
+    const valid = await recheck.identity(socket);
     if (!valid) {
       socket.emit('revoked', { code: ErrorCode.UNAUTHENTICATED, message: 'Your access to this board has ended.' });
       socket.disconnect(true);
@@ -116,8 +149,7 @@ export function attachBoardSocket(
     // A clinician's role is per group and may change while the socket is open: removed from the
     // staff, or made supervisor, the socket would go on receiving (or sending) as before.
     for (const [sessionId, role] of socket.data.joined) {
-      const access = await accessTo(groups, valid, sessionId);
-      if (!access.ok || access.role !== role) {
+      if ((await recheck.role(valid, sessionId)) !== role) {
         socket.emit('revoked', { code: ErrorCode.FORBIDDEN, message: 'Your role in this group has changed. Reload the page.' });
         socket.disconnect(true);
         return false;
@@ -126,11 +158,17 @@ export function attachBoardSocket(
     socket.data.checkedAt = Date.now();
     return true;
   };
+  // The sweep runs SWEEP_SLICES times an interval and re-checks the sockets that are due: they
+  // come due spread out as they connected, not all at once, and what they share is asked once.
   const sweep = setInterval(() => {
-    for (const socket of nsp.sockets.values()) {
-      stillSignedIn(socket).catch((e: unknown) => logger.error('credential re-check failed', { error: errorMessage(e) }));
+    const due = [...nsp.sockets.values()].filter((s) => Date.now() - s.data.checkedAt >= recheckMs);
+    if (due.length === 0) return;
+    const tokens = due.flatMap((s) => (s.data.identity.kind === 'member' && s.data.credential ? [s.data.credential] : []));
+    const recheck = new Recheck(tokens.length > 0 ? auth.members(tokens) : undefined);
+    for (const socket of due) {
+      stillSignedIn(socket, recheck).catch((e: unknown) => logger.error('credential re-check failed', { error: errorMessage(e) }));
     }
-  }, recheckMs);
+  }, Math.max(1, Math.floor(recheckMs / SWEEP_SLICES)));
   sweep.unref();
 
   nsp.on('connection', (socket: BoardSocket) => {

@@ -197,6 +197,24 @@ export class Accounts {
     return id;
   }
 
+  /** Many member tokens in one statement (the sockets' periodic re-check), by hash; unknown hashes are absent. */
+  async memberTokens(tokenHashes: readonly string[]): Promise<Map<string, MemberTokenRow>> {
+    const found = new Map<string, MemberTokenRow>();
+    if (tokenHashes.length === 0) return found;
+    const rows = await this.db.query<{
+      token_hash: string; id: string; session_id: string; member_id: string; alias: string; expires_at: Date; revoked_at: Date | null;
+    }>(
+      `select t.token_hash, t.id, t.session_id, t.member_id, m.alias, t.expires_at, t.revoked_at
+         from member_tokens t join roster_members m on m.id = t.member_id
+        where t.token_hash in (select jsonb_array_elements_text($1::text::jsonb))`,
+      [JSON.stringify(tokenHashes)]
+    );
+    for (const r of rows) {
+      found.set(r.token_hash, { id: r.id, sessionId: r.session_id, memberId: r.member_id, alias: r.alias, expiresAt: r.expires_at, revokedAt: r.revoked_at });
+    }
+    return found;
+  }
+
   async memberToken(tokenHash: string): Promise<MemberTokenRow | null> {
     const [r] = await this.db.query<{
       id: string; session_id: string; member_id: string; alias: string; expires_at: Date; revoked_at: Date | null;
