@@ -12,7 +12,7 @@ import type { Config } from './config.ts';
 import { seedDemo } from './demo/seed.ts';
 import { apiRouter } from './http/api.ts';
 import { Origins } from './http/origins.ts';
-import { BoardService } from './live/BoardService.ts';
+import { ANSWER_WITHIN_MS, BoardService } from './live/BoardService.ts';
 import { noMailer, smtpMailer } from './mail/Mailer.ts';
 import { Passkeys } from './store/Passkeys.ts';
 import { accountRoom, attachBoardSocket, authRoom, memberRoom, roleRoom, tokenRoom, type BoardIo } from './live/boardSocket.ts';
@@ -40,6 +40,7 @@ import { EventLog } from './store/EventLog.ts';
 import { Groups } from './store/Groups.ts';
 import { Organizations } from './store/Organizations.ts';
 import { migrate } from './store/migrate.ts';
+import { Metrics } from './metrics/Metrics.ts';
 
 /** The bus channel of logins that ended: every instance closes their connections. */
 const REVOKED_CHANNEL = 'revoked-logins';
@@ -137,7 +138,25 @@ async function assemble(config: Config, logger: Logger, db: Db): Promise<Running
   // changes, ended logins. Without REDIS_URL the instance is alone and all of it stays in process.
   const bus = config.redisUrl ? RedisBus.open(config.redisUrl, { prefix: config.redisPrefix, logger }) : null;
   // Each instance hands events to its own sockets, in seq order, whichever instance appended them.
+  // Counts only (no ids, no content), and only when the operator turns them on.
+  const metrics: Metrics | null = config.metrics.enabled
+    ? new Metrics({
+        socketsByRole: () => {
+          const byRole: Record<string, number> = { facilitator: 0, supervisor: 0, member: 0, none: 0 };
+          for (const socket of boardNs.sockets.values()) {
+            const roles = new Set(socket.data.joined?.values() ?? []);
+            if (roles.size === 0) byRole['none']!++;
+            for (const role of roles) byRole[role]!++;
+          }
+          return byRole;
+        },
+        presenceConnections: (): number => presence.connections,
+        redis: () => (bus ? (bus.up ? 'ok' : 'down') : 'off'),
+        database: () => db.available !== false
+      })
+    : null;
   const delivery = new InOrderDelivery((_sessionId, { role, message, to }) => {
+    if (role === 'facilitator') metrics?.delivered(message.event.at);
     if (to === undefined) boardNs.local.to(roleRoom(message.sessionId, role)).emit('event', message);
     else boardNs.local.to(memberRoom(message.sessionId, to)).emit('private', message);
     // A member's device that another device replaced, or that was turned away, leaves every instance
@@ -153,7 +172,7 @@ async function assemble(config: Config, logger: Logger, db: Db): Promise<Running
   const fanout = bus ? busFanout(bus, logger, (bundle) => delivery.receive(bundle)) : localFanout;
   const recordStore = new RecordStore(db);
   const board = new BoardService(
-    log,
+    metrics ? metrics.timed(log) : log,
     {
       publish: (bundle) => {
         delivery.receive(bundle);
@@ -163,7 +182,8 @@ async function assemble(config: Config, logger: Logger, db: Db): Promise<Running
       caughtUp: (sessionId, seq) => delivery.caughtUp(sessionId, seq)
     },
     Date.now,
-    (sessionId) => recordStore.isFinal(sessionId)
+    (sessionId) => recordStore.isFinal(sessionId),
+    { answerWithinMs: ANSWER_WITHIN_MS, ...(metrics && { observe: (result, seconds) => metrics.command(result, seconds) }) }
   );
   let publicUrl = '';
   const push = new PushAlerts(db, await vapidKeys(config, db), logger);
@@ -208,6 +228,7 @@ async function assemble(config: Config, logger: Logger, db: Db): Promise<Running
   const memberInvites = new MemberInvites(db);
   const records = new RecordService({ store: recordStore, log, notesStore: new NotesStore(db), notes, groups, auth, audit });
   const mailer = config.mail.smtpUrl ? smtpMailer(config.mail.smtpUrl, config.mail.from, logger) : noMailer;
+  if (metrics) app.get('/metrics', metrics.handler(config.metrics.token ?? undefined));
   app.use('/api', apiRouter({
     config, auth, accounts, audit, groups, organizations, board, records, origins, logger, mailer, passkeys: new Passkeys(db),
     memberInvites,

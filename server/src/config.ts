@@ -39,6 +39,8 @@ const EnvSchema = z.object({
   SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL').optional(),
   MAIL_FROM: z.string().min(3).max(200).default('Hearth <no-reply@hearth.invalid>'),
   DEMO: bool.default('auto'),
+  METRICS: bool.default(false),
+  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   LOG_LEVEL: z.enum(['silent', 'error', 'info', 'debug']).default('info'),
   TRUST_PROXY: z.string().min(1).default('loopback'),
   PRESENCE_TTL_SECONDS: z.coerce.number().min(1).max(3600).default(20),
@@ -89,6 +91,8 @@ export interface Config {
   };
   /** Seed the demo organization into an empty database. */
   readonly demo: boolean;
+  /** GET /metrics in the Prometheus format (off by default), and the bearer token it asks for, if any. */
+  readonly metrics: { readonly enabled: boolean; readonly token: string | null };
   readonly logLevel: 'silent' | 'error' | 'info' | 'debug';
   /**
    * Which proxies' X-Forwarded-For to believe, as Express's `trust proxy` takes it: an address list,
@@ -149,6 +153,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     // Demo accounts have published passwords: by default only on the embedded database.
     demo: e.DEMO === 'auto' ? e.DATABASE_URL === undefined : e.DEMO,
     logLevel: e.LOG_LEVEL,
+    metrics: { enabled: e.METRICS === true, token: e.METRICS_TOKEN ?? null },
     presence: {
       ttlMs: Math.round(e.PRESENCE_TTL_SECONDS * 1000),
       heartbeatMs: Math.round(e.PRESENCE_HEARTBEAT_SECONDS * 1000),

@@ -108,7 +108,11 @@ export class BoardService {
     private readonly now: () => number = Date.now,
     /** What the board's own state does not know: whether the session's record is final. */
     private readonly recordFinal: (sessionId: string) => Promise<boolean> = async () => false,
-    private readonly options: { readonly answerWithinMs: number } = { answerWithinMs: ANSWER_WITHIN_MS }
+    private readonly options: {
+      readonly answerWithinMs: number;
+      /** Told of every answer and how long it took (the instance's metrics). */
+      readonly observe?: (result: CommandResult, seconds: number) => void;
+    } = { answerWithinMs: ANSWER_WITHIN_MS }
   ) {}
 
   /** Runs `fn` after every earlier task of the same session in this instance. */
@@ -155,6 +159,22 @@ export class BoardService {
    * however busy, is waited for.
    */
   execute(
+    sessionId: string,
+    commandId: string,
+    command: Command,
+    actor: Actor,
+    before?: (tx: Transaction) => Promise<void>
+  ): Promise<CommandResult> {
+    const { observe } = this.options;
+    if (!observe) return this.answer(sessionId, commandId, command, actor, before);
+    const t0 = performance.now();
+    return this.answer(sessionId, commandId, command, actor, before).then((result) => {
+      observe(result, (performance.now() - t0) / 1000);
+      return result;
+    });
+  }
+
+  private answer(
     sessionId: string,
     commandId: string,
     command: Command,

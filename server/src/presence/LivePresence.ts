@@ -41,6 +41,13 @@ const RECONCILE_EVERY_MS = 30_000;
  */
 export class LivePresence {
   private readonly sessions = new Map<string, Watched>();
+
+  /** How many connections this instance keeps in presence (for the metrics). */
+  get connections(): number {
+    let n = 0;
+    for (const w of this.sessions.values()) n += w.conns.size;
+    return n;
+  }
   private readonly inFlight = new Set<Promise<void>>();
   private timer: NodeJS.Timeout | null = null;
   private ticking = false;
