@@ -165,27 +165,25 @@ export class BoardService {
     actor: Actor,
     before?: (tx: Transaction) => Promise<void>
   ): Promise<CommandResult> {
+    const answer =
+      this.log.available === false || this.stalled.has(sessionId)
+        ? Promise.resolve(unavailable())
+        : this.withinDeadline(sessionId, this.serial(sessionId, () => this.decideAndAppend(sessionId, commandId, command, actor, before)));
     const { observe } = this.options;
-    if (!observe) return this.answer(sessionId, commandId, command, actor, before);
-    const t0 = performance.now();
-    return this.answer(sessionId, commandId, command, actor, before).then((result) => {
-      observe(result, (performance.now() - t0) / 1000);
-      return result;
-    });
+    if (observe) {
+      const t0 = performance.now();
+      void answer.then((result) => observe(result, (performance.now() - t0) / 1000), () => undefined);
+    }
+    return answer;
   }
 
-  private answer(
-    sessionId: string,
-    commandId: string,
-    command: Command,
-    actor: Actor,
-    before?: (tx: Transaction) => Promise<void>
-  ): Promise<CommandResult> {
-    if (this.log.available === false || this.stalled.has(sessionId)) return Promise.resolve(unavailable());
-    const run = this.serial(sessionId, () => this.decideAndAppend(sessionId, commandId, command, actor, before));
+  /**
+   * `run`'s answer, or UNAVAILABLE once the database has answered nothing for a while: a command that
+   * waits behind others while the database keeps answering is not stuck, and waits on. The session
+   * counts as stalled (its next commands answered at once) until `run` settles.
+   */
+  private withinDeadline(sessionId: string, run: Promise<CommandResult>): Promise<CommandResult> {
     let timer: NodeJS.Timeout | undefined;
-    // A command that waits behind others while the database keeps answering is not stuck: it waits
-    // on. Only a database that has answered nothing for a while makes the answer UNAVAILABLE.
     const late = new Promise<CommandResult>((resolve) => {
       const check = () => {
         const quiet = this.log.lastAnswerAt === undefined ? 0 : performance.now() - this.log.lastAnswerAt;
