@@ -12,6 +12,7 @@ import type { Config } from './config.ts';
 import { seedDemo } from './demo/seed.ts';
 import { apiRouter } from './http/api.ts';
 import { Origins } from './http/origins.ts';
+import { securityHeaders } from './http/securityHeaders.ts';
 import { ANSWER_WITHIN_MS, BoardService } from './live/BoardService.ts';
 import { noMailer, smtpMailer } from './mail/Mailer.ts';
 import { Passkeys } from './store/Passkeys.ts';
@@ -122,6 +123,8 @@ async function assemble(config: Config, logger: Logger, db: Db): Promise<Running
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', config.trustProxy);
+  // First, so every answer carries them: /api, the scripts and the pages (whose CSP SvelteKit sets).
+  app.use(securityHeaders(config.publicOrigins));
   const http: HttpServer = createServer(app);
   // Idle keep-alive connections stay open longer than a client or proxy keeps them (Node's fetch: 4 s,
   // nginx's upstream keepalive and most load balancers: up to 60 s). With Node's default of 5 s a
