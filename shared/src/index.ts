@@ -34,3 +34,5 @@ export * from './practice/roster.ts';
 export * from './practice/invites.ts';
 export * from './safety/alerts.ts';
 export * from './practice/resources.ts';
+export * from './measures/instruments.ts';
+export * from './board/decideMeasures.ts';

@@ -9,8 +9,12 @@ import {
   Command,
   DEFAULT_CRISIS_PROTOCOL,
   DEFAULT_PARTICIPATION_SETTINGS,
+  BUILT_IN_INSTRUMENTS,
   ErrorCode,
   FlagCategory,
+  MEASURE_FLAG_RAISER,
+  hasChecklist,
+  openMeasure,
   FlagSeverity,
   ItemKind,
   LIMITS,
@@ -74,6 +78,9 @@ const speaker: fc.Arbitrary<Speaker> = fc.oneof(
 const FLAGS = ['f1', 'f2', 'f3'] as const;
 const CUES = ['q1', 'q2', 'q3'] as const;
 const SHARES = ['r1', 'r2', 'r3'] as const;
+const RUNS = ['m1', 'm2', 'm3'] as const;
+/** Answers of any length 1–9 on 0–3 with skips, so PHQ-9's question 9 (and ANSWERS_INVALID) come up. */
+const answers = fc.array(fc.oneof({ weight: 4, arbitrary: fc.integer({ min: 0, max: 3 }) }, { weight: 1, arbitrary: fc.constant(null) }), { minLength: 1, maxLength: 9 });
 const flagId = fc.constantFrom(...FLAGS);
 const cueId = fc.constantFrom(...CUES);
 /** Sessions are created with one of two protocols; step ids come from both, and one from neither. */
@@ -173,13 +180,16 @@ const COMMANDS: { [K in CommandType]: fc.Arbitrary<Extract<Command, { type: K }>
       memberId
     },
     { requiredKeys: ['type', 'shareId', 'title', 'body', 'url'] }
-  )
+  ),
+  'measure.open': fc.record({ type: fc.constant('measure.open'), runId: fc.constantFrom(...RUNS), instrument: fc.constantFrom(...BUILT_IN_INSTRUMENTS.map((i) => i.key), 'ors') }),
+  'measure.answer': fc.record({ type: fc.constant('measure.answer'), runId: fc.constantFrom(...RUNS), answers }),
+  'measure.close': fc.record({ type: fc.constant('measure.close'), runId: fc.constantFrom(...RUNS) })
 };
 
 /** Timer and floor commands come most often, lifecycle ones least, so sequences spend their time on a live board. */
 // The waiting room needs a request before an admit or decline can be accepted: drawn as often as hands.
 const WEIGHT = (t: CommandType): number =>
-  /^(item|flag)\./.test(t) ? 4 : /^(turn|hand|floor|cue|admission)\./.test(t) ? 3 : /^(agenda|member)\./.test(t) ? 2 : 1;
+  /^(item|flag)\./.test(t) ? 4 : /^(turn|hand|floor|cue|admission|measure)\./.test(t) ? 3 : /^(agenda|member)\./.test(t) ? 2 : 1;
 const command: fc.Arbitrary<Command> = fc.oneof(
   ...COMMAND_TYPES.map((t) => ({ weight: WEIGHT(t), arbitrary: COMMANDS[t] as fc.Arbitrary<Command> }))
 );
@@ -191,12 +201,12 @@ const actor: fc.Arbitrary<Actor> = fc.oneof(
   { weight: 2, arbitrary: memberId.map((id): Actor => ({ role: 'member', id })) }
 );
 
-/** What a member may do at all: their own hand, their own presence. */
-const MEMBER_COMMANDS: ReadonlySet<CommandType> = new Set<CommandType>(['hand.raise', 'hand.lower', 'member.connect', 'member.disconnect', 'admission.request']);
+/** What a member may do at all: their own hand, their own presence, their own answers. */
+const MEMBER_COMMANDS: ReadonlySet<CommandType> = new Set<CommandType>(['hand.raise', 'hand.lower', 'member.connect', 'member.disconnect', 'admission.request', 'measure.answer']);
 /** What a supervisor may do at all: acknowledge and follow up flags, send cues. */
 const SUPERVISOR_COMMANDS: ReadonlySet<CommandType> = new Set<CommandType>(['flag.acknowledge', 'flag.follow_up', 'cue.send']);
 /** What only members or only supervisors do: a facilitator sending one is refused. */
-const NOT_FOR_FACILITATORS: ReadonlySet<CommandType> = new Set<CommandType>(['hand.raise', 'member.connect', 'member.disconnect', 'admission.request', 'cue.send']);
+const NOT_FOR_FACILITATORS: ReadonlySet<CommandType> = new Set<CommandType>(['hand.raise', 'member.connect', 'member.disconnect', 'admission.request', 'cue.send', 'measure.answer']);
 const FACILITATOR_IDS: readonly string[] = [facilitator.id, coFacilitator.id];
 
 /** Time between commands: mostly forward (or none), occasionally a step back, as a corrected server clock can. */
@@ -307,7 +317,7 @@ function aimed(command: Command, state: BoardState, who: Actor): Command {
     }
     case 'flag.check_step': {
       for (const flag of state.flags) {
-        if (flag.severity !== 'crisis' || flag.resolved) continue;
+        if (!hasChecklist(flag) || flag.resolved) continue;
         const next = state.crisis.checklist.find((s) => !flag.steps.some((done) => done.stepId === s.id));
         if (next) return { ...command, flagId: flag.id, stepId: next.id };
       }
@@ -324,6 +334,25 @@ function aimed(command: Command, state: BoardState, who: Actor): Command {
     case 'resource.share': {
       const free = SHARES.find((id) => !state.resources.some((r) => r.shareId === id));
       return free ? { ...command, shareId: free } : command;
+    }
+    // A new measure while none is open; answers and a close to the open one, answers as many as it has questions.
+    case 'measure.open': {
+      const free = RUNS.find((id) => !state.measures.some((m) => m.runId === id));
+      return free && !openMeasure(state) ? { ...command, runId: free } : command;
+    }
+    case 'measure.answer': {
+      const open = openMeasure(state);
+      if (!open) return command;
+      const { items, scale } = open.instrument;
+      const fitted = items.map((_, n) => {
+        const a = command.answers[n % command.answers.length] ?? null;
+        return a === null ? null : Math.min(scale.max, scale.min + a * Math.ceil((scale.max - scale.min) / 3));
+      });
+      return { ...command, runId: open.runId, answers: fitted };
+    }
+    case 'measure.close': {
+      const open = openMeasure(state);
+      return open ? { ...command, runId: open.runId } : command;
     }
     default:
       return command;
@@ -468,15 +497,16 @@ function checkSafety(state: BoardState): void {
   if (state.flags.length > SAFETY_LIMITS.maxFlags) problems.push('too many flags');
   for (const flag of state.flags) {
     const at = `flag ${flag.id}`;
-    // Raised by a facilitator, about members of the roster, each once.
-    if (!FACILITATOR_IDS.includes(flag.raisedBy)) problems.push(`${at}: raised by ${flag.raisedBy}`);
+    // Raised by a facilitator, or by a member's answers to a safety item (about that member alone), about members of the roster, each once.
+    const fromAnswers = flag.raisedBy === MEASURE_FLAG_RAISER && flag.category === 'safety-risk' && flag.memberIds.length === 1;
+    if (!FACILITATOR_IDS.includes(flag.raisedBy) && !fromAnswers) problems.push(`${at}: raised by ${flag.raisedBy}`);
     if (new Set(flag.memberIds).size !== flag.memberIds.length) problems.push(`${at}: a member named twice`);
     if (!flag.memberIds.every((id) => rosterIds.includes(id))) problems.push(`${at}: a member off the roster`);
     // Acknowledged by someone other than whoever raised it, unless nobody else did within the wait (solo).
     if (flag.acknowledged && (flag.acknowledged.by === flag.raisedBy) !== flag.acknowledged.solo) problems.push(`${at}: acknowledged by ${flag.acknowledged.by}, solo ${flag.acknowledged.solo}`);
     if (flag.acknowledged?.solo && flag.acknowledged.at - flag.raisedAt < 60_000) problems.push(`${at}: acknowledged solo before the wait`);
-    // Steps only on crisis flags, only from the protocol (with its label), each once, by facilitators.
-    if (flag.steps.length > 0 && flag.severity !== 'crisis') problems.push(`${at}: checklist steps on a ${flag.severity} flag`);
+    // Steps only on crisis and safety-risk flags, only from the protocol (with its label), each once, by facilitators.
+    if (flag.steps.length > 0 && !hasChecklist(flag)) problems.push(`${at}: checklist steps on a ${flag.severity} ${flag.category} flag`);
     if (new Set(flag.steps.map((s) => s.stepId)).size !== flag.steps.length) problems.push(`${at}: a step checked twice`);
     for (const s of flag.steps) {
       if (!labels.has(`${s.stepId}\u0000${s.label}`)) problems.push(`${at}: step ${s.stepId} "${s.label}" is not from a protocol`);
@@ -588,7 +618,17 @@ describe('the board under random command sequences', () => {
           // Whatever is accepted changes the board: a repeat (a second acknowledgement, a step checked
           // twice) is refused rather than accepted and then ignored by evolve.
           expect(after).not.toEqual(state);
-          if (who.role === 'member' && cmd.type === 'admission.request') {
+          if (who.role === 'member' && cmd.type === 'measure.answer') {
+            acceptedFromMembers.add(cmd.type);
+            // Their own answers, and at most a safety flag about them alone; nothing but measures and flags moves.
+            const [answered, ...raised] = decision.events;
+            expect(answered).toEqual({ type: 'measure.answered', at: clock, runId: cmd.runId, memberId: who.id, answers: cmd.answers });
+            for (const e of raised) expect(e).toMatchObject({ type: 'flag.raised', by: MEASURE_FLAG_RAISER, category: 'safety-risk', memberIds: [who.id] });
+            const q9 = cmd.answers[8];
+            expect(raised.length).toBe(after.measures.find((m) => m.runId === cmd.runId)!.instrument.key === 'phq-9' && q9 !== null && q9 !== undefined && q9 > 0 ? 1 : 0);
+            const beyondAnswers = ({ measures: _m, flags: _f, ...rest }: BoardState) => rest;
+            expect(beyondAnswers(after)).toEqual(beyondAnswers(state));
+          } else if (who.role === 'member' && cmd.type === 'admission.request') {
             acceptedFromMembers.add(cmd.type);
             // One event about this device of their own; only the waiting room moves, and only for them.
             expect(decision.events).toHaveLength(1);
@@ -624,7 +664,7 @@ describe('the board under random command sequences', () => {
           }
           // A raised flag carries the item current when it was raised and who raised it.
           for (const e of decision.events) {
-            if (e.type === 'flag.raised') expect(e).toMatchObject({ itemId: state.currentItemId, by: who.id });
+            if (e.type === 'flag.raised') expect(e).toMatchObject({ itemId: state.currentItemId, by: who.role === 'member' ? MEASURE_FLAG_RAISER : who.id });
           }
           checkFlagHistory(state, after);
           state = after;
@@ -637,8 +677,10 @@ describe('the board under random command sequences', () => {
           expect(project(memberState, 'member')).toEqual(view);
           // What is for one member alone is in their view only: never in the shared one, never another's.
           expect(view.resources.every((r) => r.to === null)).toBe(true);
+          expect(view.measures.every((m) => m.responses.length === 0)).toBe(true);
           const self = project(state, { role: 'member', memberId: SELF });
           expect(self.resources.every((r) => r.to === null || r.to === SELF)).toBe(true);
+          expect(self.measures.every((m) => m.responses.every((r) => r.memberId === SELF))).toBe(true);
           expect(project(selfState, { role: 'member', memberId: SELF })).toEqual(self);
           // A private event is in no member's shared numbering.
           for (const e of decision.events) if (privateTo(e) !== null) expect(visibleTo(e, 'member')).toBe(false);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { COMMAND_ROLES, COMMAND_TYPES, ErrorCode, type Actor, type BoardEvent, type CommandType, type Role } from '@hearth/shared';
+import { CHECK_IN, COMMAND_ROLES, COMMAND_TYPES, ErrorCode, type Actor, type BoardEvent, type CommandType, type Role } from '@hearth/shared';
 import {
   CRISIS,
   MIN,
@@ -47,6 +47,9 @@ const safety: readonly BoardEvent[] = [
   cueSent('q1', 'Slow down the round', T0 + 3 * MIN),
   connected(member.id, T0 + 4 * MIN)
 ];
+
+/** Live on item a with the check-in open on members' phones. */
+const checkingIn: readonly BoardEvent[] = [...liveOnA, { type: 'measure.opened', at: T0 + 2 * MIN, runId: 'm1', instrument: CHECK_IN }];
 
 /** Dev's phone in the waiting room. */
 const devWaiting: BoardEvent = { type: 'admission.requested', at: T0 - MIN, requestId: 'dev-phone', memberId: 'mem-dev', secondDevice: false };
@@ -108,7 +111,10 @@ const SAMPLES: { [K in CommandType]: Sample<K> } = {
   'resource.share': {
     command: { type: 'resource.share', shareId: 'r1', title: 'Crisis line', body: 'Call or text 988', url: null, memberId: 'mem-dev' },
     acceptedAfter: liveOnA
-  }
+  },
+  'measure.open': { command: { type: 'measure.open', runId: 'm2', instrument: 'phq-9' }, acceptedAfter: liveOnA },
+  'measure.answer': { command: { type: 'measure.answer', runId: 'm1', answers: [7] }, acceptedAfter: checkingIn },
+  'measure.close': { command: { type: 'measure.close', runId: 'm1' }, acceptedAfter: checkingIn }
 };
 
 /**
@@ -157,7 +163,10 @@ const ALLOWED: Record<CommandType, readonly Role[]> = {
   'flag.resolve': F,
   'cue.send': ['supervisor'],
   'cue.acknowledge': F,
-  'resource.share': F
+  'resource.share': F,
+  'measure.open': F,
+  'measure.answer': ['member'],
+  'measure.close': F
 };
 const allowed = (type: CommandType): readonly Role[] => ALLOWED[type];
 
@@ -188,10 +197,10 @@ describe('who may change the board', () => {
     expect([...theirs].sort()).toEqual(['cue.send', 'flag.acknowledge', 'flag.follow_up']);
   });
 
-  it('members may only act on their own hand, presence and admission; nobody but members sends their presence', () => {
+  it('members may only act on their own hand, presence, admission and answers; nobody but members sends their presence or answers', () => {
     const theirs = COMMAND_TYPES.filter((type) => COMMAND_ROLES[type].includes('member'));
-    expect([...theirs].sort()).toEqual(['admission.request', 'hand.lower', 'hand.raise', 'member.connect', 'member.disconnect']);
-    for (const type of ['member.connect', 'member.disconnect', 'hand.raise', 'admission.request'] as const) expect(COMMAND_ROLES[type]).toEqual(['member']);
+    expect([...theirs].sort()).toEqual(['admission.request', 'hand.lower', 'hand.raise', 'measure.answer', 'member.connect', 'member.disconnect']);
+    for (const type of ['member.connect', 'member.disconnect', 'hand.raise', 'admission.request', 'measure.answer'] as const) expect(COMMAND_ROLES[type]).toEqual(['member']);
   });
 
   describe.each(COMMAND_TYPES.map((type) => [type, SAMPLES[type]] as const))('%s', (type, sample) => {

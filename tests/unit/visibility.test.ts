@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  PHQ_9,
   DEFAULT_CRISIS_PROTOCOL,
   DEFAULT_PARTICIPATION_SETTINGS,
   boardFromView,
@@ -79,8 +80,9 @@ const CLINICIANS_ONLY: ReadonlySet<BoardEventType> = new Set<BoardEventType>([
   'flag.resolved',
   'cue.sent',
   'cue.acknowledged',
-  // Reaches the one member it names on their own stream, never the members' shared one.
-  'resource.shared_privately'
+  // Reach the one member they name on their own stream, never the members' shared one.
+  'resource.shared_privately',
+  'measure.answered'
 ]);
 
 /**
@@ -128,6 +130,10 @@ const HISTORY: readonly BoardEvent[] = [
   cueAcknowledged('q1', T0 + 5 * MIN),
   { type: 'resource.shared', at: T0 + 5 * MIN, shareId: 'r1', title: 'Crisis line', body: 'Call or text 988', url: null },
   { type: 'resource.shared_privately', at: T0 + 5 * MIN, shareId: 'r2', memberId: 'mem-dev', title: 'For Dev', body: 'The plan we made', url: 'https://example.org/plan' },
+  { type: 'measure.opened', at: T0 + 5 * MIN, runId: 'm1', instrument: PHQ_9 },
+  { type: 'measure.answered', at: T0 + 5 * MIN, runId: 'm1', memberId: 'mem-dev', answers: [2, 2, 1, 3, 0, 2, 1, 0, 1] },
+  { type: 'measure.answered', at: T0 + 5 * MIN, runId: 'm1', memberId: 'mem-eli', answers: [0, 1, 0, 1, 0, 0, 0, 0, 0] },
+  { type: 'measure.closed', at: T0 + 5 * MIN, runId: 'm1' },
   itemResumed('a', T0 + 5 * MIN),
   itemExtended('a', 5, T0 + 6 * MIN),
   itemCompleted('a', T0 + 7 * MIN),
@@ -219,12 +225,31 @@ describe('visibleTo', () => {
     }
   });
 
-  it('sends a privately shared resource to no member on the shared stream, and names the one member it is for', () => {
+  it('sends a privately shared resource and a member\'s answers to no member on the shared stream, and names the one member each is for', () => {
     const e = HISTORY.find((x) => x.type === 'resource.shared_privately')!;
     expect(visibleTo(e, 'member')).toBe(false);
     expect(privateTo(e)).toBe('mem-dev');
-    for (const other of HISTORY) if (other !== e) expect(privateTo(other), other.type).toBeNull();
-    expect(PRIVATE_EVENT_TYPES).toEqual(['resource.shared_privately']);
+    const answers: readonly BoardEvent[] = HISTORY.filter((x) => x.type === 'measure.answered');
+    expect(answers.map((a) => [visibleTo(a, 'member'), privateTo(a)])).toEqual([
+      [false, 'mem-dev'],
+      [false, 'mem-eli']
+    ]);
+    for (const other of HISTORY) if (other !== e && !answers.includes(other)) expect(privateTo(other), other.type).toBeNull();
+    expect(PRIVATE_EVENT_TYPES).toEqual(['resource.shared_privately', 'measure.answered']);
+  });
+
+  it('shows each member the questions of a measure and their own answers only; clinicians every answer, scored', () => {
+    const full = fold(initialState, HISTORY);
+    const shared = project(full, 'member');
+    expect(shared.measures.map((m) => [m.instrument.key, m.responses.length])).toEqual([['phq-9', 0]]);
+    const dev = project(full, { role: 'member', memberId: 'mem-dev' });
+    expect(dev.measures[0]!.responses.map((r) => r.memberId)).toEqual(['mem-dev']);
+    expect(project(full, { role: 'member', memberId: 'mem-fay' }).measures[0]!.responses).toEqual([]);
+    const clinicians = project(full, 'supervisor').measures[0]!.responses;
+    expect(clinicians.map((r) => [r.memberId, r.total, r.band, r.concern])).toEqual([
+      ['mem-dev', 12, 'Moderate', true],
+      ['mem-eli', 2, 'Minimal', false]
+    ]);
   });
 
   it('shows each member the resources for the group and for them alone, and another member\u2019s to nobody else', () => {
@@ -310,11 +335,14 @@ describe('project', () => {
       cancelReason: null,
       waiting: [],
       admitted: {},
-      resources: []
+      resources: [],
+      measures: []
     };
     expect({ ...view, ...hidden }).toEqual({ ...full, ...hidden });
     // Resources: the group's only (the one shared with Dev alone is for Dev's view).
     expect(view.resources).toEqual(full.resources.filter((r) => r.to === null));
+    // Measures: the questions, without anyone's answers.
+    expect(view.measures).toEqual(full.measures.map((m) => ({ ...m, responses: [] })));
   });
 
   it('gives clinicians the whole board, guidance, turns, attendance, settings, flags, cues and crisis protocol included', () => {

@@ -175,6 +175,9 @@ async function scenario(server: RunningServer): Promise<void> {
   const privately = new Promise<EventMessage>((resolve) => member.once('private', resolve));
   await send(a, { type: 'resource.share', shareId: 'warmline', title: 'Peer warmline', body: 'Evenings 5–11 pm, free.', url: 'https://example.org/warmline', memberId: robin });
   keep('private.message', 'EventMessage', await privately);
+  await send(a, { type: 'measure.open', runId: 'checkin-1', instrument: 'check-in' });
+  await send(member, { type: 'measure.answer', runId: 'checkin-1', answers: [6] });
+  await send(a, { type: 'measure.close', runId: 'checkin-1' });
   await send(a, { type: 'resource.share', shareId: 'tipp', title: 'TIPP skills handout', body: 'Temperature, intense exercise, paced breathing, paired muscle relaxation.', url: null });
   await send(a, { type: 'participation.configure', settings: { quietFraction: 0.4, quietAfterMinutes: 10, silentMinutes: 15, dominanceMultiple: 2.5 } });
   await send(a, { type: 'agenda.add', item: { itemId: 'breathing', title: 'Paced breathing', kind: 'skill-practice', plannedMinutes: 10 }, position: 1 });

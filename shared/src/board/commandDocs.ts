@@ -65,8 +65,8 @@ export const COMMAND_DOCS: Record<CommandType, CommandDoc> = {
     rejects: [...OPEN, 'REQUEST_NOT_WAITING']
   },
   'session.end': {
-    summary: 'Ends a live session: completes the current item, ends the turn, lowers every hand and closes the attendance of members still connected.',
-    events: ['item.completed', 'turn.ended', 'floor.changed', 'hand.lowered', 'member.disconnected', 'session.ended'],
+    summary: 'Ends a live session: completes the current item, ends the turn, lowers every hand, closes the attendance of members still connected and a measure still open.',
+    events: ['item.completed', 'turn.ended', 'floor.changed', 'hand.lowered', 'member.disconnected', 'measure.closed', 'session.ended'],
     rejects: [...LIVE]
   },
   'agenda.add': {
@@ -166,7 +166,7 @@ export const COMMAND_DOCS: Record<CommandType, CommandDoc> = {
     rejects: ['SESSION_NOT_FOUND', 'SESSION_NOT_LIVE', 'FLAG_NOT_FOUND', 'RECORD_FINAL']
   },
   'flag.check_step': {
-    summary: 'Checks off a step of the crisis checklist on an open crisis flag.',
+    summary: 'Checks off a step of the crisis checklist (the organization\'s risk-assessment steps) on an open flag of severity `crisis` or category `safety-risk`.',
     events: ['flag.step_checked'],
     rejects: ['SESSION_NOT_FOUND', 'SESSION_NOT_LIVE', 'FLAG_NOT_FOUND', 'FLAG_RESOLVED', 'NOT_CRISIS', 'STEP_NOT_FOUND', 'NOTHING_CHANGED', 'RECORD_FINAL']
   },
@@ -189,6 +189,21 @@ export const COMMAND_DOCS: Record<CommandType, CommandDoc> = {
     summary: 'Shares a resource (a crisis line, a handout as text or an https link) with the whole group, or privately with one member (`memberId`), during the session or after it.',
     events: ['resource.shared', 'resource.shared_privately'],
     rejects: ['SESSION_NOT_FOUND', 'RESOURCE_EXISTS', 'LIMIT_REACHED', 'MEMBER_NOT_FOUND']
+  },
+  'measure.open': {
+    summary: 'Opens an instrument (a check-in, a check-out, PHQ-9, GAD-7) on every member\'s phone. One measure is open at a time.',
+    events: ['measure.opened'],
+    rejects: [...LIVE, 'MEASURE_EXISTS', 'MEASURE_OPEN', 'INSTRUMENT_NOT_FOUND', 'LIMIT_REACHED']
+  },
+  'measure.answer': {
+    summary: 'A member\'s answers to an open measure, once: they reach the clinicians and that member only. An answer above "not at all" to a safety item (PHQ-9 question 9) raises a clinicians-only `safety-risk` flag at once (`crisis` for "nearly every day").',
+    events: ['measure.answered', 'flag.raised'],
+    rejects: [...LIVE, 'MEASURE_NOT_FOUND', 'MEASURE_CLOSED', 'MEMBER_NOT_FOUND', 'ALREADY_ANSWERED', 'ANSWERS_INVALID']
+  },
+  'measure.close': {
+    summary: 'Closes a measure on members\' phones; answers are taken no more. A measure still open closes with the session.',
+    events: ['measure.closed'],
+    rejects: ['SESSION_NOT_FOUND', 'MEASURE_NOT_FOUND', 'NOTHING_CHANGED']
   }
 };
 
@@ -233,5 +248,8 @@ export const EVENT_DOCS: Record<BoardEventType, string> = {
   'cue.sent': 'A cue appended to `cues`.',
   'cue.acknowledged': 'The cue\'s `acknowledged` set.',
   'resource.shared': 'A resource appended to `resources`, for the whole group.',
-  'resource.shared_privately': 'A resource appended to `resources`, for that member alone: it reaches no other member.'
+  'resource.shared_privately': 'A resource appended to `resources`, for that member alone: it reaches no other member.',
+  'measure.opened': 'A measure appended to `measures`, open (`closedAt` null), with no responses.',
+  'measure.answered': 'A response appended to the measure\'s `responses`, scored by its instrument (`total`, `band`, `concern`). Clinicians, and the member who answered.',
+  'measure.closed': 'The measure\'s `closedAt` set.'
 };

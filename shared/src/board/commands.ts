@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { DateTimeInput, Id } from '../roles.ts';
 import { ParticipationSettings, Speaker } from '../participation/types.ts';
 import { AttendanceStatus, CrisisProtocol, FlagCategory, FlagSeverity, SAFETY_LIMITS } from '../safety/types.ts';
+import { Answers } from '../measures/instruments.ts';
 
 /** Kinds of agenda item a group session is usually built from. */
 export const ItemKind = z.enum([
@@ -174,7 +175,23 @@ export const Command = z.discriminatedUnion('type', [
       url: HttpsUrl.nullable(),
       memberId: Id.optional().describe('Share with this member only; omit to share with the whole group.')
     })
-    .strict()
+    .strict(),
+  // Measures: a facilitator opens one on every member's phone; each member answers for the clinicians only.
+  z
+    .object({
+      type: z.literal('measure.open'),
+      runId: Id.describe('The id of this use of the instrument in the session, chosen by the client.'),
+      instrument: Id.describe('The instrument\'s key: `check-in`, `check-out`, `phq-9`, `gad-7`, or one of the session\'s own.')
+    })
+    .strict(),
+  z
+    .object({
+      type: z.literal('measure.answer'),
+      runId: Id,
+      answers: Answers.describe('One per question, in order: a value of the instrument\'s scale, or null for a question skipped.')
+    })
+    .strict(),
+  z.object({ type: z.literal('measure.close'), runId: Id }).strict()
 ]);
 export type Command = z.infer<typeof Command>;
 export type CommandType = Command['type'];

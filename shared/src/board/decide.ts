@@ -6,6 +6,7 @@ import type { AgendaItem, BoardState } from './state.ts';
 import { decideParticipation, isParticipationCommand } from './decideParticipation.ts';
 import { decideSafety, isSafetyCommand } from './decideSafety.ts';
 import { decideAdmission, isAdmissionCommand } from './decideAdmission.ts';
+import { decideMeasures, isMeasureCommand } from './decideMeasures.ts';
 import { accept, findItem, liveSession, openSession, reject, type Decision } from './decision.ts';
 
 /**
@@ -53,7 +54,10 @@ export const COMMAND_ROLES: Record<CommandType, readonly Role[]> = {
   // The supervisor's one channel into the session: private cues to the facilitators.
   'cue.send': ['supervisor'],
   'cue.acknowledge': ['facilitator'],
-  'resource.share': ['facilitator']
+  'resource.share': ['facilitator'],
+  'measure.open': ['facilitator'],
+  'measure.answer': ['member'],
+  'measure.close': ['facilitator']
 };
 
 function existingItem(state: BoardState, itemId: string): AgendaItem | Decision {
@@ -84,6 +88,7 @@ export function decide(state: BoardState, command: Command, actor: Actor, now: n
   if (isParticipationCommand(command)) return decideParticipation(state, command, actor, at);
   if (isSafetyCommand(command)) return decideSafety(state, command, actor, at);
   if (isAdmissionCommand(command)) return decideAdmission(state, command, actor, at);
+  if (isMeasureCommand(command)) return decideMeasures(state, command, actor, at);
   switch (command.type) {
     case 'session.create': {
       if (state.status !== 'new') return reject(ErrorCode.SESSION_EXISTS, 'This session already exists.');
@@ -152,6 +157,8 @@ export function decide(state: BoardState, command: Command, actor: Actor, now: n
           ...state.roster
             .filter((r) => state.attendance[r.memberId]?.intervals.some((i) => i.to === null))
             .map((r) => ({ type: 'member.disconnected', at, memberId: r.memberId }) as const),
+          // A measure still open closes with the group.
+          ...state.measures.filter((m) => m.closedAt === null).map((m) => ({ type: 'measure.closed', at, runId: m.runId }) as const),
           { type: 'session.ended', at }
         )
       );

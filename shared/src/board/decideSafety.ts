@@ -23,6 +23,14 @@ export function isSafetyCommand(command: Command): command is SafetyCommand {
   return (SAFETY_TYPES as readonly string[]).includes(command.type);
 }
 
+/**
+ * Whether a flag carries the crisis checklist (the organization's risk-assessment steps): a crisis,
+ * and any safety risk (such as the one a PHQ-9 question 9 answer raises), whatever its severity.
+ */
+export function hasChecklist(flag: Pick<Flag, 'severity' | 'category'>): boolean {
+  return flag.severity === 'crisis' || flag.category === 'safety-risk';
+}
+
 /** A flag that exists (after the group too: flags are followed up and resolved when it is over). */
 function existingFlag(state: BoardState, flagId: string): Flag | Decision {
   if (state.status === 'new') return reject(ErrorCode.SESSION_NOT_FOUND, 'This session does not exist yet.');
@@ -84,7 +92,7 @@ export function decideSafety(state: BoardState, command: SafetyCommand, actor: A
     case 'flag.check_step': {
       const flag = openFlag(state, command.flagId);
       if ('ok' in flag) return flag;
-      if (flag.severity !== 'crisis') return reject(ErrorCode.NOT_CRISIS, 'The crisis checklist is for crisis flags.');
+      if (!hasChecklist(flag)) return reject(ErrorCode.NOT_CRISIS, 'The crisis checklist is for crisis and safety-risk flags.');
       const step = state.crisis.checklist.find((s) => s.id === command.stepId);
       if (!step) return reject(ErrorCode.STEP_NOT_FOUND, 'No such step in the crisis checklist.');
       if (flag.steps.some((s) => s.stepId === step.id)) return reject(ErrorCode.NOTHING_CHANGED, 'This step is already checked.');

@@ -3,6 +3,7 @@ import { Id, type Frozen } from '../roles.ts';
 import { ItemKind, RosterEntry } from './commands.ts';
 import { ParticipationSettings, Speaker } from '../participation/types.ts';
 import { AttendanceStatus, CrisisProtocol, FlagCategory, FlagSeverity } from '../safety/types.ts';
+import { Answers, Instrument } from '../measures/instruments.ts';
 
 /** Server time in epoch milliseconds at which the event happened. */
 const At = z.number().int().nonnegative();
@@ -84,7 +85,12 @@ export const BoardEvent = z.discriminatedUnion('type', [
   ev('cue.acknowledged', { cueId: Id, by: z.string() }),
   // Who shared a resource is the log row's actor, not in the event: members receive these.
   ev('resource.shared', { shareId: Id, title: z.string(), body: z.string(), url: z.string().nullable() }),
-  ev('resource.shared_privately', { shareId: Id, memberId: Id, title: z.string(), body: z.string(), url: z.string().nullable() })
+  ev('resource.shared_privately', { shareId: Id, memberId: Id, title: z.string(), body: z.string(), url: z.string().nullable() }),
+  // A measure on members' phones: the questions reach everyone, each member's answers the clinicians
+  // and that member alone.
+  ev('measure.opened', { runId: Id, instrument: Instrument.describe('The instrument as asked: its exact wording, scale and scoring.') }),
+  ev('measure.answered', { runId: Id, memberId: Id, answers: Answers }),
+  ev('measure.closed', { runId: Id })
 ]);
 export type BoardEvent = Frozen<z.infer<typeof BoardEvent>>;
 export type BoardEventType = BoardEvent['type'];

@@ -2,6 +2,7 @@ import type { BoardEvent } from './events.ts';
 import type { AgendaItem, BoardState } from './state.ts';
 import type { Turn } from '../participation/types.ts';
 import type { Flag, MemberAttendance } from '../safety/types.ts';
+import { score } from '../measures/instruments.ts';
 
 type Patch = Partial<AgendaItem>;
 
@@ -252,6 +253,20 @@ export function evolve(state: BoardState, event: BoardEvent): BoardState {
       const to = event.type === 'resource.shared_privately' ? event.memberId : null;
       return { ...state, resources: [...state.resources, { shareId: event.shareId, to, title: event.title, body: event.body, url: event.url, at: event.at }] };
     }
+    case 'measure.opened':
+      if (state.measures.some((m) => m.runId === event.runId)) return state;
+      return { ...state, measures: [...state.measures, { runId: event.runId, instrument: event.instrument, openedAt: event.at, closedAt: null, responses: [] }] };
+    case 'measure.answered':
+      return {
+        ...state,
+        measures: state.measures.map((m) =>
+          m.runId !== event.runId || m.responses.some((r) => r.memberId === event.memberId)
+            ? m
+            : { ...m, responses: [...m.responses, { memberId: event.memberId, answers: event.answers, ...score(m.instrument, [...event.answers]), at: event.at }] }
+        )
+      };
+    case 'measure.closed':
+      return { ...state, measures: state.measures.map((m) => (m.runId === event.runId && m.closedAt === null ? { ...m, closedAt: event.at } : m)) };
   }
 }
 

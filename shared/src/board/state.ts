@@ -3,6 +3,7 @@ import { Id, type Frozen } from '../roles.ts';
 import { ItemKind, RosterEntry } from './commands.ts';
 import { DEFAULT_PARTICIPATION_SETTINGS, ParticipationSettings, Speaker, Turn } from '../participation/types.ts';
 import { CrisisProtocol, Cue, DEFAULT_CRISIS_PROTOCOL, Flag, MemberAttendance } from '../safety/types.ts';
+import { Answers, Instrument } from '../measures/instruments.ts';
 
 /** Epoch milliseconds of the server's clock. */
 const At = z.number().int().nonnegative();
@@ -58,6 +59,31 @@ export const WaitingDevice = z
   .strict();
 export type WaitingDevice = Frozen<z.infer<typeof WaitingDevice>>;
 
+/** One member's answers to a measure, and what they come to. */
+export const MeasureResponse = z
+  .object({
+    memberId: Id,
+    answers: Answers,
+    total: z.number().nullable().describe('The sum or mean of the answers; null when a question was skipped.'),
+    band: z.string().nullable().describe('The severity band of the total, for instruments that have bands.'),
+    concern: z.boolean().describe('The total is in the instrument\'s range of concern (highlighted for the clinicians).'),
+    at: At
+  })
+  .strict();
+export type MeasureResponse = Frozen<z.infer<typeof MeasureResponse>>;
+
+/** A measure opened in the session: the instrument as asked, and the answers so far. */
+export const MeasureRun = z
+  .object({
+    runId: Id,
+    instrument: Instrument,
+    openedAt: At,
+    closedAt: At.nullable(),
+    responses: z.array(MeasureResponse).describe('In the order answered. A member\'s view holds their own only.')
+  })
+  .strict();
+export type MeasureRun = Frozen<z.infer<typeof MeasureRun>>;
+
 /** Everything the live board holds: a fold of the session's events. */
 export const BoardState = z
   .object({
@@ -86,7 +112,8 @@ export const BoardState = z
     admitted: z.record(Id, Id).describe('Each admitted member\'s device: the request id (member token id) by member id. One device per member. Clinicians only.'),
     resources: z
       .array(SharedResource)
-      .describe('Resources shared with members, in the order shared. A member\'s view holds those shared with the group and with them alone.')
+      .describe('Resources shared with members, in the order shared. A member\'s view holds those shared with the group and with them alone.'),
+    measures: z.array(MeasureRun).describe('Measures opened on members\' phones, in the order opened.')
   })
   .strict();
 export type BoardState = Frozen<z.infer<typeof BoardState>>;
@@ -114,7 +141,8 @@ export const initialState: BoardState = {
   crisis: DEFAULT_CRISIS_PROTOCOL,
   waiting: [],
   admitted: {},
-  resources: []
+  resources: [],
+  measures: []
 };
 
 /** Where a member's device stands in a session: let in, waiting, or not (declined, or replaced by another device). */
@@ -128,4 +156,9 @@ export function admissionOf(state: BoardState, memberId: string, requestId: stri
 /** The item currently in progress, if any. */
 export function currentItem(state: BoardState): AgendaItem | null {
   return state.items.find((i) => i.id === state.currentItemId) ?? null;
+}
+
+/** The measure open on members' phones, if any (one at a time). */
+export function openMeasure(state: BoardState): MeasureRun | null {
+  return state.measures.find((m) => m.closedAt === null) ?? null;
 }

@@ -53,11 +53,15 @@ export const EVENT_AUDIENCE: Record<BoardEventType, readonly Role[]> = {
   'cue.acknowledged': CLINICIANS,
   'resource.shared': EVERYONE,
   // Clinicians, and the one member it names, on that member's private stream (see privateTo).
-  'resource.shared_privately': CLINICIANS
+  'resource.shared_privately': CLINICIANS,
+  'measure.opened': EVERYONE,
+  'measure.closed': EVERYONE,
+  // Clinicians, and the member who answered, on that member's private stream.
+  'measure.answered': CLINICIANS
 };
 
 /** Event types that also reach the one member they name (`memberId`), on that member's private stream. */
-export const PRIVATE_EVENT_TYPES: readonly BoardEventType[] = ['resource.shared_privately'];
+export const PRIVATE_EVENT_TYPES: readonly BoardEventType[] = ['resource.shared_privately', 'measure.answered'];
 
 /**
  * The member an event is for alone, if any. Such an event is not in the members' shared numbering
@@ -65,7 +69,7 @@ export const PRIVATE_EVENT_TYPES: readonly BoardEventType[] = ['resource.shared_
  * that member's private numbering.
  */
 export function privateTo(event: BoardEvent): string | null {
-  return event.type === 'resource.shared_privately' ? event.memberId : null;
+  return event.type === 'resource.shared_privately' || event.type === 'measure.answered' ? event.memberId : null;
 }
 
 /** Whether a role may receive an event (in whole: events are never partially redacted). */
@@ -98,7 +102,8 @@ export type Viewer = Role | { readonly role: 'member'; readonly memberId: string
  * Projects the board for a viewer. A member's view leaves the clinician-only fields out entirely —
  * guidance, the turn history (from which talk time could be derived), attendance and nudge settings —
  * so nothing of them, not even their shape, reaches a member's device; of the shared resources it
- * keeps those shared with the group, and with that member alone when the viewer names one.
+ * keeps those shared with the group, and with that member alone when the viewer names one; of the
+ * measures' answers, that member's own.
  */
 export function project(state: BoardState, viewer: Viewer): BoardView {
   const role = typeof viewer === 'string' ? viewer : viewer.role;
@@ -120,7 +125,9 @@ export function project(state: BoardState, viewer: Viewer): BoardView {
   return {
     ...shared,
     items: state.items.map(({ guidance: _guidance, ...rest }) => rest),
-    resources: state.resources.filter((r) => r.to === null || r.to === self)
+    resources: state.resources.filter((r) => r.to === null || r.to === self),
+    // The questions of every measure; of the answers, the member's own only.
+    measures: state.measures.map((m) => ({ ...m, responses: m.responses.filter((r) => r.memberId === self) }))
   };
 }
 

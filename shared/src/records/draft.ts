@@ -107,6 +107,23 @@ export function draftRecord(log: readonly BoardEvent[], notes: NotesText, contex
           };
         }),
       resources: state.resources.filter((r) => r.to === row.memberId).map(resource),
+      measures: state.measures.flatMap((run) =>
+        run.responses
+          .filter((r) => r.memberId === row.memberId)
+          .map((r) => ({
+            instrument: run.instrument.key,
+            title: run.instrument.title,
+            answeredAt: iso(r.at)!,
+            answers: run.instrument.items.map((item, n) => {
+              const value = r.answers[n] ?? null;
+              const label = value === null ? null : (run.instrument.scale.anchors.find((a) => a.value === value)?.label ?? null);
+              return { itemId: item.id, question: item.text, value, label };
+            }),
+            total: r.total,
+            band: r.band,
+            concern: r.concern
+          }))
+      ),
       narrative: absent ? null : (edits.narratives?.[row.memberId] ?? notes.members.find((n) => n.memberId === row.memberId)?.text ?? '')
     };
   });

@@ -92,6 +92,22 @@ export const SessionPart = z
   .strict();
 
 /** One member's note: their part of the record, for their chart. */
+/** A member's answers to one measure of the session, as asked and as scored. */
+export const RecordMeasure = z
+  .object({
+    instrument: Id.describe('`check-in`, `check-out`, `phq-9`, `gad-7`, or an organization\'s own.'),
+    title: z.string(),
+    answeredAt: Instant,
+    answers: z
+      .array(z.object({ itemId: Id, question: z.string(), value: z.number().int().nullable(), label: z.string().nullable() }).strict())
+      .describe('Each question as it was asked, with the answer (null: skipped) and its label on the scale where it has one.'),
+    total: z.number().nullable().describe('The sum or mean; null when a question was skipped.'),
+    band: z.string().nullable(),
+    concern: z.boolean().describe('In the instrument\'s range of concern.')
+  })
+  .strict();
+export type RecordMeasure = Frozen<z.infer<typeof RecordMeasure>>;
+
 export const MemberNote = z
   .object({
     memberId: Id,
@@ -111,6 +127,7 @@ export const MemberNote = z
     participation: z.object({ share: z.number(), turns: z.number().int(), talkMinutes: Minutes }).strict().nullable().describe('Null when absent.'),
     flags: z.array(MemberFlag).describe('Flags that concern this member.'),
     resources: z.array(RecordResource).describe('Resources shared with this member alone.'),
+    measures: z.array(RecordMeasure).optional().describe('Their answers to the session\'s measures, in the order opened (absent in records signed before measures existed).'),
     narrative: z.string().nullable().describe('Their notes section as edited in review; null for an absence entry.')
   })
   .strict();

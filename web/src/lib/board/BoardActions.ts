@@ -81,6 +81,10 @@ export class BoardActions {
   decline = (requestId: string) => this.#send({ type: 'admission.decline', requestId });
 
   /** Shares a resource with the whole group, or with one member alone. */
+  /** Opens an instrument on every member's phone. */
+  openMeasure = (instrument: string) => this.#send({ type: 'measure.open', runId: newId(), instrument });
+  closeMeasure = (runId: string) => this.#send({ type: 'measure.close', runId });
+
   share = (draft: { title: string; body: string; url: string | null; memberId: string | null }) =>
     this.#send({
       type: 'resource.share',

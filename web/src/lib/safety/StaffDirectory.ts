@@ -1,4 +1,4 @@
-import type { StaffMember } from '@hearth/shared';
+import { MEASURE_FLAG_RAISER, type StaffMember } from '@hearth/shared';
 
 /**
  * Names for the account ids in flags, cues and corrections. The board carries ids only; the session
@@ -14,9 +14,13 @@ export class StaffDirectory {
     this.selfId = selfId;
   }
 
-  /** "you", the clinician's name, or "a clinician" for an account no longer on the group's staff. */
+  /**
+   * "you", the clinician's name, "a member's answers" for a flag their measure raised, or "a
+   * clinician" for an account no longer on the group's staff.
+   */
   name(id: string): string {
     if (id === this.selfId) return 'you';
+    if (id === MEASURE_FLAG_RAISER) return 'a member\'s answers';
     return this.#names.get(id) ?? 'a clinician';
   }
 
