@@ -233,7 +233,7 @@ async function assemble(config: Config, logger: Logger, db: Db): Promise<Running
   const mailer = config.mail.smtpUrl ? smtpMailer(config.mail.smtpUrl, config.mail.from, logger) : noMailer;
   if (metrics) app.get('/metrics', metrics.handler(config.metrics.token ?? undefined));
   app.use('/api', apiRouter({
-    config, auth, accounts, audit, groups, organizations, board, records, origins, logger, mailer, passkeys: new Passkeys(db),
+    config, auth, accounts, audit, groups, organizations, board, records, log, origins, logger, mailer, passkeys: new Passkeys(db),
     memberInvites,
     alerts,
     push,

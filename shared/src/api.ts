@@ -25,6 +25,7 @@ import { ChangePasswordRequest, InvitePersonRequest, PasswordLinkInfo, PasswordL
 import { INVITE_ROUTES } from './practice/inviteRoutes.ts';
 import { ALERT_ROUTES } from './safety/alerts.ts';
 import { RESOURCE_ROUTES } from './practice/resources.ts';
+import { PROGRESS_ROUTES } from './measures/progressRoutes.ts';
 
 /** HTTP request bodies and responses of /api, and the table of routes the server serves and documents. */
 
@@ -388,6 +389,7 @@ export const API_ROUTES = {
   ...INVITE_ROUTES,
   ...ALERT_ROUTES,
   ...RESOURCE_ROUTES,
+  ...PROGRESS_ROUTES,
   takeRecord: {
     method: 'post', path: '/api/sessions/:sessionId/record', tag: 'records', auth: 'clinician',
     summary: 'Take the record\'s draft (facilitators, once the session has ended): the notes freeze, on every instance, and the draft is drawn from the log and the notes. Answers the record if it exists.',

@@ -36,3 +36,4 @@ export * from './safety/alerts.ts';
 export * from './practice/resources.ts';
 export * from './measures/instruments.ts';
 export * from './board/decideMeasures.ts';
+export * from './measures/progress.ts';

@@ -217,6 +217,13 @@ describe('accessibility of every page', () => {
     await command(facilitator, { type: 'resource.share', shareId: 'a11y-share', title: 'Peer warmline', body: 'Evenings 5-11 pm, free and confidential.', url: 'https://example.org/warmline' });
     await maple.getByText('Peer warmline').first().waitFor({ timeout: WAIT_MS });
     await audit(maple, 'member board, live', [PHONE, LAPTOP]);
+    // A measure on Maple's phone, one question a screen, and its count on the facilitator's board.
+    await command(facilitator, { type: 'measure.open', runId: 'a11y-phq', instrument: 'phq-9' });
+    await maple.getByTestId('member-measure').waitFor({ timeout: WAIT_MS });
+    await audit(maple, 'member board, a measure open', [PHONE]);
+    await facilitator.getByTestId('measure-count').waitFor({ timeout: WAIT_MS });
+    await audit(facilitator, 'board, live, facilitator, a measure open');
+    await command(facilitator, { type: 'measure.close', runId: 'a11y-phq' });
 
     // River waits: the group stops admitting automatically, and River's link lands in the waiting room.
     const admission = await facilitator.context().request.put(`/api/groups/${group.id}/admission`, { data: { admitAutomatically: false } });
@@ -305,6 +312,15 @@ describe('accessibility of every page', () => {
     await facilitator.getByTestId('print-sheet').waitFor();
     await audit(facilitator, "record, print view of Maple's note");
     await facilitator.emulateMedia({ media: null });
+  });
+
+  it('the progress pages of a member and of the group', async () => {
+    await facilitator.goto(`/groups/${group.id}/members/${memberId('Maple')}`);
+    await facilitator.getByRole('heading', { name: 'Maple', level: 1 }).waitFor({ timeout: WAIT_MS });
+    await audit(facilitator, 'progress of a member', [LAPTOP, PHONE]);
+    await facilitator.goto(`/groups/${group.id}/progress`);
+    await facilitator.getByTestId('group-sessions').waitFor({ timeout: WAIT_MS });
+    await audit(facilitator, 'progress of the group', [LAPTOP, PHONE]);
   });
 
   it('leaves a list of every page checked and what else axe noted', () => {

@@ -12,6 +12,7 @@ import { memberInviteRoutes } from './routes/memberInvites.ts';
 import { organizationRoutes } from './routes/organization.ts';
 import { passkeyRoutes } from './routes/passkeys.ts';
 import { peopleRoutes } from './routes/people.ts';
+import { progressRoutes } from './routes/progress.ts';
 import { recordRoutes } from './routes/records.ts';
 import { sessionRoutes } from './routes/sessions.ts';
 
@@ -51,7 +52,8 @@ export function apiRouter(deps: ApiDeps): Router {
     ...inviteRoutes(deps),
     ...memberInviteRoutes(deps),
     ...recordRoutes(deps),
-    ...alertRoutes(deps)
+    ...alertRoutes(deps),
+    ...progressRoutes(deps)
   };
   for (const name of Object.keys(API_ROUTES) as RouteName[]) bind(api, deps, name, handlers);
 

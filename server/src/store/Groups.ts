@@ -224,6 +224,12 @@ export class Groups {
     return last ? toSession(last) : null;
   }
 
+  /** The sessions of the group that started (live or ended), oldest first: what progress is read from. */
+  async sessionIdsThatRan(groupId: string): Promise<string[]> {
+    const rows = await this.db.query<{ id: string }>("select id from sessions where group_id = $1 and status in ('live', 'ended') order by created_at", [groupId]);
+    return rows.map((r) => r.id);
+  }
+
   /** Whether any session of the group has started (a closed group then takes no one new without a reason). */
   async hasRun(groupId: string): Promise<boolean> {
     const [row] = await this.db.query<{ n: number }>("select count(*)::int as n from sessions where group_id = $1 and status in ('live', 'ended')", [groupId]);

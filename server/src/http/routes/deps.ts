@@ -2,6 +2,7 @@ import type { StaffRole } from '@hearth/shared';
 import type { Auth, ClinicianIdentity } from '../../auth/Auth.ts';
 import type { Config } from '../../config.ts';
 import type { BoardService } from '../../live/BoardService.ts';
+import type { EventLog } from '../../store/EventLog.ts';
 import type { RecordService } from '../../records/RecordService.ts';
 import type { Logger } from '../../log.ts';
 import type { Mailer } from '../../mail/Mailer.ts';
@@ -28,6 +29,8 @@ export interface ApiDeps {
   readonly organizations: Organizations;
   readonly board: BoardService;
   readonly records: RecordService;
+  /** The sessions' event logs, read whole for progress across sessions. */
+  readonly log: Pick<EventLog, 'since'>;
   readonly origins: Origins;
   readonly logger: Logger;
   readonly mailer: Mailer;

@@ -1,4 +1,6 @@
 import type {
+  GroupProgress,
+  MemberProgress,
   CommandResult,
   Command,
   CreateGroupRequest,
@@ -55,6 +57,9 @@ export const hearthApi = {
   me: (fetch?: Fetch) => request<{ me: Me; login: LoginTimes }>('/api/me', { fetch }),
   /** The crisis flags open in the clinician's live sessions (asked by the page itself). */
   alerts: () => request<{ alerts: CrisisAlert[] }>('/api/alerts', { background: true }),
+  memberProgress: (groupId: string, memberId: string, fetch?: Fetch) =>
+    request<MemberProgress>(`/api/groups/${encodeURIComponent(groupId)}/members/${encodeURIComponent(memberId)}/progress`, { fetch }),
+  groupProgress: (groupId: string, fetch?: Fetch) => request<GroupProgress>(`/api/groups/${encodeURIComponent(groupId)}/progress`, { fetch }),
   libraryResources: (fetch?: Fetch) => request<{ resources: LibraryResource[] }>('/api/organization/resources', { fetch }),
   addLibraryResource: (body: NewLibraryResource) => request<{ resource: LibraryResource }>('/api/organization/resources', { method: 'POST', body }),
   deleteLibraryResource: (id: string) => request<void>(`/api/organization/resources/${encodeURIComponent(id)}`, { method: 'DELETE' }),
