@@ -12,6 +12,7 @@ import { RelayKind, type NotesRelay } from './NotesRelay.ts';
 import { NotesSaver, type NotesTiming } from './NotesSaver.ts';
 import type { NotesStore, StoredNotes } from './NotesStore.ts';
 import { FROM_RELAY, FROM_STORAGE, originOf, type NotesOrigin } from './origins.ts';
+import { UpdateTrial } from './UpdateTrial.ts';
 
 export { DEFAULT_NOTES_TIMING, type NotesTiming } from './NotesSaver.ts';
 
@@ -80,6 +81,8 @@ export class NotesDoc {
   /** Who controls each awareness client id: a connection here, or another instance. */
   private readonly owners = new Map<number, NotesConnection | 'relay'>();
   private readonly saver: NotesSaver;
+  /** Where each editor's update is tried before the document takes it. */
+  private readonly trial: UpdateTrial;
   private destroyed = false;
   /** Frozen for the record: every connection reads only, whoever it is. */
   private frozen = false;
@@ -88,6 +91,7 @@ export class NotesDoc {
     // Only a document whose stored state loaded is ever constructed: there is no empty default.
     Y.applyUpdate(this.doc, stored.update, FROM_STORAGE);
     this.frozen = stored.frozen;
+    this.trial = new UpdateTrial(this.doc);
     this.saver = new NotesSaver(sessionId, this.doc, stored.ids, { ...deps, retried: () => deps.settle(this) });
     this.awareness.setLocalState(null);
     this.doc.on('update', (update: Uint8Array, origin: unknown) => this.onUpdate(update, origin));
@@ -220,11 +224,21 @@ export class NotesDoc {
       if (!isEmptyUpdate(update)) this.send(conn, this.frozen ? FROZEN_DENIED : READ_ONLY_DENIED);
       return;
     }
+    // Tried first: an update that would leave structures pending or break the sections is never
+    // applied, relayed or stored, and the connection that sent it is closed.
+    const problem = this.trial.try(update);
+    if (problem) {
+      this.deps.logger.info('notes update refused', { sessionId: this.sessionId, problem });
+      conn.ws.close(NotesClose.UNUSABLE_UPDATE, problem.slice(0, 120));
+      return;
+    }
     Y.applyUpdate(this.doc, update, originFor(conn));
   }
 
   private onUpdate(update: Uint8Array, origin: unknown): void {
     const from = originOf(origin);
+    // A connection's update is in the trial's copy already; what came from elsewhere is added to it.
+    if (from?.source !== 'connection') this.trial.follow(update);
     const data = message(NotesMessage.SYNC, (e) => syncProtocol.writeUpdate(e, update));
     for (const conn of this.conns.values()) if (from?.source !== 'connection' || from.conn !== conn) this.send(conn, data);
     // A connection's change goes to the other instances too; what came from them or from storage does not.
@@ -270,6 +284,7 @@ export class NotesDoc {
     this.saver.stop();
     this.deps.relay.leave(this.sessionId);
     this.awareness.destroy();
+    this.trial.destroy();
     this.doc.destroy();
   }
 }

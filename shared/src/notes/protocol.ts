@@ -32,6 +32,8 @@ export const NotesClose = {
   UNAUTHENTICATED: 4401,
   /** The clinician is no longer staff of the session's group. */
   FORBIDDEN: 4403,
+  /** A document update that decodes but cannot be used: it would leave structures pending, or breaks the sections. */
+  UNUSABLE_UPDATE: 4422,
   /** The stored notes could not be loaded; nothing was created in their place. Retried by the client. */
   LOAD_FAILED: 4500,
   /** The server is shutting down (after saving); the client reconnects, to another instance if there is one. */
@@ -43,6 +45,11 @@ export type NotesClose = (typeof NotesClose)[keyof typeof NotesClose];
 export const NOTES_CLOSE_INFO: readonly { readonly code: number; readonly when: string; readonly provider: string }[] = [
   { code: NotesClose.BAD_REQUEST, when: 'A malformed message: a text frame, an unknown message type, an undecodable update.', provider: 'stops (4400–4499 are final)' },
   { code: NotesClose.UNAUTHENTICATED, when: 'The login ended: signed out (at once, on every instance), or found expired or revoked at the periodic re-check.', provider: 'stops; sign in again' },
+  {
+    code: NotesClose.UNUSABLE_UPDATE,
+    when: 'A document update that decodes but cannot be used: it depends on changes the server never had (it would stay pending), or it adds something that is not a section of the notes (another root, text or values directly in a section). It is not applied, relayed or stored.',
+    provider: 'stops (4400–4499 are final); reload to start from the server\'s notes'
+  },
   { code: NotesClose.FORBIDDEN, when: 'The clinician is no longer staff of the session\'s group (periodic re-check).', provider: 'stops' },
   { code: NotesClose.LOAD_FAILED, when: 'The stored notes could not be loaded; no document was created in their place.', provider: 'retries with backoff; connects once the database answers' },
   { code: NotesClose.GOING_AWAY, when: 'The server is shutting down, after saving.', provider: 'retries (to another instance)' },
