@@ -167,10 +167,11 @@ describe('the audit log over the API', () => {
 
     const { status, body } = await admin<AuditPage>('?limit=200');
     expect(status).toBe(200);
-    const [{ id: recordId }] = await sql<{ id: string }[]>`select id::text from records where session_id = ${sessionId}`;
+    const [record] = await sql<{ id: string }[]>`select id::text from records where session_id = ${sessionId}`;
+    const recordId = record!.id;
     const about = (target: string) => body.entries.filter((e) => e.target === target).map((e) => `${e.action} by ${e.actor.name} (${e.actor.role})`);
     expect(about(sessionId)).toContain('notes.open by Alex Rivera (facilitator)');
-    expect(about(recordId!)).toEqual(['record.view by Dr. Morgan Lee (supervisor)', 'record.view by Alex Rivera (facilitator)', 'record.draft by Alex Rivera (facilitator)']);
+    expect(about(recordId)).toEqual(['record.view by Dr. Morgan Lee (supervisor)', 'record.view by Alex Rivera (facilitator)', 'record.draft by Alex Rivera (facilitator)']);
     expect(JSON.stringify(body)).not.toContain('anniversary');
   });
 
@@ -238,12 +239,12 @@ describe('the audit log over the API', () => {
     // Put back, it holds again; an entry deleted leaves a hole that is named.
     await tamper('notes.open');
     expect((await verify()).body.ok).toBe(true);
-    const [{ id: victim, chain_seq: seq }] = await sql<{ id: string; chain_seq: number }[]>`
+    const [gone] = await sql<{ id: string; chain_seq: number }[]>`
       select id::text, chain_seq from audit_log where organization_id is not null order by chain_seq desc offset 3 limit 1`;
-    const [after] = await sql<{ id: string }[]>`select id::text from audit_log where organization_id is not null and chain_seq = ${Number(seq) + 1}`;
+    const [after] = await sql<{ id: string }[]>`select id::text from audit_log where organization_id is not null and chain_seq = ${Number(gone!.chain_seq) + 1}`;
     await sql.begin(async (tx) => {
       await tx`alter table audit_log disable trigger audit_log_append_only`;
-      await tx`delete from audit_log where id = ${victim!}`;
+      await tx`delete from audit_log where id = ${gone!.id}`;
       await tx`alter table audit_log enable trigger audit_log_append_only`;
     });
     expect((await verify()).body).toMatchObject({ ok: false, firstBreak: { entryId: after!.id, problem: expect.stringContaining('one is missing') } });
