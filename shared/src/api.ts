@@ -26,6 +26,7 @@ import { INVITE_ROUTES } from './practice/inviteRoutes.ts';
 import { ALERT_ROUTES } from './safety/alerts.ts';
 import { RESOURCE_ROUTES } from './practice/resources.ts';
 import { PROGRESS_ROUTES } from './measures/progressRoutes.ts';
+import { AUDIT_ROUTES } from './audit.ts';
 
 /** HTTP request bodies and responses of /api, and the table of routes the server serves and documents. */
 
@@ -174,6 +175,8 @@ export interface RouteSpec {
   readonly description?: string;
   readonly auth: RouteAuth;
   readonly params?: z.ZodObject;
+  /** The query string's parameters (strict: an unknown one is a 400). */
+  readonly query?: z.ZodObject;
   readonly body?: z.ZodType;
   /** Success statuses and their bodies; `null` for no body (204). */
   readonly responses: Readonly<Record<number, z.ZodType | null>>;
@@ -181,6 +184,8 @@ export interface RouteSpec {
   readonly errors: readonly ErrorCode[];
   /** The answer sets or clears the login cookie. */
   readonly cookie?: 'set' | 'clear';
+  /** The success body's media type when it is not JSON: its schema is then that of the text (a download). */
+  readonly produces?: 'text/csv';
 }
 
 const groupParams = z.object({ groupId: Uuid }).strict();
@@ -390,6 +395,7 @@ export const API_ROUTES = {
   ...ALERT_ROUTES,
   ...RESOURCE_ROUTES,
   ...PROGRESS_ROUTES,
+  ...AUDIT_ROUTES,
   takeRecord: {
     method: 'post', path: '/api/sessions/:sessionId/record', tag: 'records', auth: 'clinician',
     summary: 'Take the record\'s draft (facilitators, once the session has ended): the notes freeze, on every instance, and the draft is drawn from the log and the notes. Answers the record if it exists.',
@@ -582,7 +588,7 @@ export type RouteName = keyof typeof API_ROUTES;
 export function errorsOf(route: RouteSpec): ErrorCode[] {
   const codes = new Set<ErrorCode>(route.errors);
   if (route.auth === 'clinician') codes.add('UNAUTHENTICATED');
-  if (route.params) codes.add('BAD_REQUEST');
+  if (route.params || route.query) codes.add('BAD_REQUEST');
   // Only these read a body (a GET's is ignored), so only these can fail on one.
   if (route.method !== 'get') for (const c of ['BAD_ORIGIN', 'BAD_REQUEST', 'PAYLOAD_TOO_LARGE', 'UNSUPPORTED_ENCODING'] as const) codes.add(c);
   codes.add('INTERNAL');

@@ -34,6 +34,7 @@ export * from './practice/roster.ts';
 export * from './practice/invites.ts';
 export * from './safety/alerts.ts';
 export * from './practice/resources.ts';
+export * from './audit.ts';
 export * from './measures/instruments.ts';
 export * from './board/decideMeasures.ts';
 export * from './measures/progress.ts';

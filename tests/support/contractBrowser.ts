@@ -42,8 +42,10 @@ export function recordContractTraffic(context: BrowserContext): void {
     const url = new URL(response.url());
     if (!url.pathname.startsWith('/api/')) return;
     const method = response.request().method();
+    // A download (the audit log's CSV) is recorded as its text; every other answer of /api is JSON.
+    const json = !(response.headers()['content-type'] ?? '').startsWith('text/');
     void response.text().then(
-      (text) => recordHttp(method, url.pathname + url.search, response.status(), text ? (JSON.parse(text) as unknown) : null),
+      (text) => recordHttp(method, url.pathname + url.search, response.status(), text ? (json ? (JSON.parse(text) as unknown) : text) : null),
       () => undefined
     );
   });

@@ -7,6 +7,8 @@ import { ConfigError, loadConfig } from '../config.ts';
 import { validationMessage } from '../edge/parse.ts';
 import { errorMessage } from '../log.ts';
 import { Accounts } from '../store/Accounts.ts';
+import { AuditLog } from '../store/AuditLog.ts';
+import type { Db } from '../store/Db.ts';
 import { Organizations } from '../store/Organizations.ts';
 import { STANDARD_TEMPLATES, TimeZoneRequest } from '@hearth/shared';
 import { migrate } from '../store/migrate.ts';
@@ -15,6 +17,7 @@ const USAGE = `Usage (the password is read from standard input, or asked for wit
   npm run admin -- create-admin --organization "Riverside Counseling" --email jordan@riverside.example --name "Jordan Park" [--credentials LCSW] [--time-zone America/Chicago]
   npm run admin -- create-clinician --organization "Riverside Counseling" --email sam@riverside.example --name "Sam Lee" [--credentials LMFT]
   npm run admin -- set-password --email jordan@riverside.example
+  npm run admin -- verify-audit [--organization "Riverside Counseling"]   (no password; exit 1 when a chain is broken)
 Runs on the configured database (DATABASE_URL, or the embedded one under DATA_DIR), applying migrations first.`;
 
 const MIN_PASSWORD = 10;
@@ -28,7 +31,43 @@ const CreateAdmin = z.object({
 });
 const SetPassword = z.object({ email: z.string().trim().toLowerCase().email() });
 
+const VerifyAudit = z.object({ organization: z.string().trim().min(1).max(120).optional() }).strict();
+
 class UsageError extends Error {}
+
+/**
+ * Walks the audit chains (every organization's and the server's own, or one organization's), one
+ * line each, naming the first break. 0 when every chain holds, 1 when one breaks or the
+ * organization is unknown.
+ */
+async function verifyAudit(db: Db, organization: string | undefined): Promise<number> {
+  const audit = new AuditLog(db);
+  let chains = await audit.chains();
+  if (organization !== undefined) {
+    const id = await new Accounts(db).organizationNamed(organization);
+    if (!id) {
+      process.stderr.write(`No organization is named ${organization}.\n`);
+      return 1;
+    }
+    chains = [{ organizationId: id, organizationName: organization }];
+  }
+  let broken = 0;
+  let entries = 0;
+  for (const chain of chains) {
+    const name = chain.organizationId ? `organization ${chain.organizationName ?? '?'} (${chain.organizationId})` : 'entries of no organization';
+    const result = await audit.verify(chain.organizationId);
+    entries += result.entries;
+    if (result.firstBreak) {
+      broken++;
+      const b = result.firstBreak;
+      process.stdout.write(`BROKEN ${name}: entry ${b.chainSeq} (id ${b.entryId}): ${b.problem}\n`);
+    } else {
+      process.stdout.write(`ok     ${name}: ${result.entries} entries${result.head ? `, head ${result.head.chainSeq} ${result.head.hash}` : ''}\n`);
+    }
+  }
+  process.stdout.write(`${chains.length} audit chains, ${entries} entries checked; ${broken === 0 ? 'every chain holds' : `${broken} broken`}\n`);
+  return broken === 0 ? 0 : 1;
+}
 
 /** The password: piped on stdin, or typed at a terminal without echo. */
 async function readPassword(): Promise<string> {
@@ -69,7 +108,8 @@ function parsed<S extends z.ZodType>(schema: S, values: unknown): z.output<S> {
 
 /**
  * `npm run admin`: what an operator does before anyone can sign in — the organization's first
- * administrator, and a password reset. Exit 0 done, 1 refused (e.g. the email exists), 2 bad usage.
+ * administrator, and a password reset — and the audit log's check. Exit 0 done, 1 refused (e.g. the
+ * email exists) or a broken chain, 2 bad usage.
  */
 async function main(): Promise<number> {
   const { positionals, values } = parseArgs({
@@ -77,6 +117,16 @@ async function main(): Promise<number> {
     options: { organization: { type: 'string' }, email: { type: 'string' }, name: { type: 'string' }, credentials: { type: 'string' }, 'time-zone': { type: 'string' } }
   });
   const command = positionals[0];
+  if (command === 'verify-audit') {
+    const { organization } = parsed(VerifyAudit, values);
+    const db = await openDb(loadConfig());
+    try {
+      await migrate(db);
+      return await verifyAudit(db, organization);
+    } finally {
+      await db.close();
+    }
+  }
   if (command !== 'create-admin' && command !== 'create-clinician' && command !== 'set-password') throw new UsageError(USAGE);
   const input = command === 'set-password' ? parsed(SetPassword, values) : parsed(CreateAdmin, values);
   const password = await readPassword();

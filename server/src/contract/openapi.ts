@@ -55,18 +55,29 @@ function operation(name: RouteName, names: Map<z.ZodType, string>): JsonSchema {
       ? { headers: { 'Set-Cookie': { description: route.cookie === 'set' ? `The login cookie \`${SESSION_COOKIE}\` (HttpOnly, SameSite=Lax, Secure on https).` : `Clears \`${SESSION_COOKIE}\`.`, schema: { type: 'string' } } } }
       : {};
     responses[status] = schema
-      ? { description: 'Success.', ...cookie, content: { 'application/json': { schema: ref(schema, names) } } }
+      ? { description: 'Success.', ...cookie, content: { [route.produces ?? 'application/json']: { schema: ref(schema, names) } } }
       : { description: 'Success, no body.', ...cookie };
   }
   Object.assign(responses, errorResponses(route));
-  const parameters = route.params
+  const parameters: { name: string; in: 'path' | 'query'; required: boolean; schema: JsonSchema }[] = route.params
     ? Object.entries(route.params.shape).map(([param, schema]) => ({
         name: param,
-        in: 'path',
+        in: 'path' as const,
         required: true,
         schema: z.toJSONSchema(schema as z.ZodType, { target: 'draft-2020-12' }) as JsonSchema
       }))
     : [];
+  if (route.query) {
+    for (const [param, schema] of Object.entries(route.query.shape)) {
+      const s = schema as z.ZodType;
+      parameters.push({
+        name: param,
+        in: 'query',
+        required: !s.safeParse(undefined).success,
+        schema: z.toJSONSchema(s, { target: 'draft-2020-12', io: 'input' }) as JsonSchema
+      });
+    }
+  }
   for (const p of parameters) delete p.schema['$schema'];
   const body = documentedBody(name);
   return {

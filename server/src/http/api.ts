@@ -3,6 +3,7 @@ import express, { type Request, type Response, type Router } from 'express';
 import { bindRoute, type Handler } from './bindRoute.ts';
 import { errorHandler, sendError } from './errors.ts';
 import { alertRoutes } from './routes/alerts.ts';
+import { auditRoutes } from './routes/audit.ts';
 import { authRoutes } from './routes/auth.ts';
 import type { ApiDeps } from './routes/deps.ts';
 import { groupRoutes } from './routes/groups.ts';
@@ -53,7 +54,8 @@ export function apiRouter(deps: ApiDeps): Router {
     ...memberInviteRoutes(deps),
     ...recordRoutes(deps),
     ...alertRoutes(deps),
-    ...progressRoutes(deps)
+    ...progressRoutes(deps),
+    ...auditRoutes(deps)
   };
   for (const name of Object.keys(API_ROUTES) as RouteName[]) bind(api, deps, name, handlers);
 

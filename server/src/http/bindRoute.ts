@@ -11,6 +11,7 @@ type Who<R extends RouteSpec> = R['auth'] extends 'clinician' ? ClinicianIdentit
 /** What a handler gets: the route's parameters and body, parsed; the clinician, when the route names one. */
 export interface RouteContext<R extends RouteSpec> {
   readonly params: R['params'] extends z.ZodType ? z.output<R['params']> : Record<string, never>;
+  readonly query: R['query'] extends z.ZodType ? z.output<R['query']> : Record<string, never>;
   readonly body: R['body'] extends z.ZodType ? z.output<R['body']> : undefined;
   readonly who: Who<R>;
   /** The caller's address, for the audit log. */
@@ -38,7 +39,8 @@ export function parseOr400<S extends z.ZodType>(schema: S, value: unknown): z.ou
 /**
  * Mounts a route of the contract on the /api router: the path and method come from the spec, its
  * parameters and body are parsed with the spec's schemas (once, here), the login is checked when the
- * spec asks for one, and the handler's status and body are sent as they are.
+ * spec asks for one, and the handler's status and body are sent as they are (as JSON, or as the
+ * text of the spec's `produces` media type).
  */
 export function bindRoute<R extends RouteSpec>(router: Router, auth: Auth, spec: R, handler: Handler<R>): void {
   const path = spec.path.slice('/api'.length);
@@ -50,10 +52,13 @@ export function bindRoute<R extends RouteSpec>(router: Router, auth: Auth, spec:
       if (!who && spec.auth === 'clinician') throw new HttpError(ErrorCode.UNAUTHENTICATED, 'Please sign in.');
     }
     const params = spec.params ? parseOr400(spec.params, req.params) : {};
+    // A route without query parameters ignores a query string, as it always has.
+    const query = spec.query ? parseOr400(spec.query, req.query) : {};
     const body = spec.body ? parseOr400(spec.body, req.body) : undefined;
-    const ctx = { params, body, who, ip: req.ip ?? '', req, res } as RouteContext<R>;
+    const ctx = { params, query, body, who, ip: req.ip ?? '', req, res } as RouteContext<R>;
     const reply = await handler(ctx);
     if (reply.body === undefined) res.status(reply.status).end();
+    else if (spec.produces) res.status(reply.status).type(`${spec.produces}; charset=utf-8`).send(reply.body);
     else res.status(reply.status).json(reply.body);
   }));
 }

@@ -117,7 +117,8 @@ export class RecordService {
       }
     }
     const record = existing ?? (await this.deps.store.open(session.id, session.groupId, actor.accountId));
-    if (!existing) await this.audited(actor, 'record.draft', record.id);
+    // Taking a record that exists already is reading it: audited as a view, like GET.
+    await this.audited(actor, existing ? 'record.view' : 'record.draft', record.id);
     return this.view(record, actor);
   }
 

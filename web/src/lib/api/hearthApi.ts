@@ -1,6 +1,8 @@
 import type {
   GroupProgress,
   MemberProgress,
+  AuditPage,
+  AuditVerification,
   CommandResult,
   Command,
   CreateGroupRequest,
@@ -78,6 +80,15 @@ export const hearthApi = {
   /** Sets the password and signs in (the cookie is set). */
   usePasswordLink: (token: string, password: string) =>
     request<{ me: Me }>(`/api/password-links/${encodeURIComponent(token)}`, { method: 'POST', body: { password } }),
+  /** The organization's audit log, newest first (admins only); `before` pages back. */
+  auditLog: (opts: { before?: string; limit?: number } = {}, fetch?: Fetch) => {
+    const query = new URLSearchParams();
+    if (opts.before) query.set('before', opts.before);
+    if (opts.limit) query.set('limit', String(opts.limit));
+    return request<AuditPage>(`/api/organization/audit${query.size > 0 ? `?${query}` : ''}`, { fetch });
+  },
+  /** Walks the audit chain (admins only). */
+  verifyAudit: () => request<AuditVerification>('/api/organization/audit/verify'),
   /** Admins of the organization only. */
   people: (fetch?: Fetch) => request<{ people: Person[] }>('/api/organization/people', { fetch }),
   invitePerson: (body: InvitePersonRequest) =>
