@@ -26,6 +26,7 @@ import { INVITE_ROUTES } from './practice/inviteRoutes.ts';
 import { ALERT_ROUTES } from './safety/alerts.ts';
 import { RESOURCE_ROUTES } from './practice/resources.ts';
 import { PROGRESS_ROUTES } from './measures/progressRoutes.ts';
+import { DueMeasure } from './measures/schedule.ts';
 import { AUDIT_ROUTES } from './audit.ts';
 
 /** HTTP request bodies and responses of /api, and the table of routes the server serves and documents. */
@@ -139,7 +140,8 @@ export const SessionInfo = z
     session: SessionSummary,
     group: z.object({ id: Uuid, name: z.string() }).strict(),
     role: StaffRole,
-    staff: z.array(StaffMember).describe('The group\'s clinicians: members never get this.')
+    staff: z.array(StaffMember).describe('The group\'s clinicians: members never get this.'),
+    due: z.array(DueMeasure).describe('Members due for each measure on the group\'s schedule, from the sessions before this one.')
   })
   .strict();
 export type SessionInfo = Frozen<z.infer<typeof SessionInfo>>;

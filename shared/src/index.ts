@@ -38,3 +38,4 @@ export * from './audit.ts';
 export * from './measures/instruments.ts';
 export * from './board/decideMeasures.ts';
 export * from './measures/progress.ts';
+export * from './measures/schedule.ts';

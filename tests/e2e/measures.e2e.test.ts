@@ -43,6 +43,13 @@ describe('measures in the browser', () => {
     await signIn(a, FACILITATOR_A, DEMO_PASSWORD);
     const { groups } = (await (await a.context().request.get('/api/groups')).json()) as { groups: GroupSummary[] };
     const session = groups[0]!.sessions.find((s) => s.status === 'scheduled')!;
+    // PHQ-9 on a schedule, set on the home page: every member is due at their first session.
+    await a.getByText('Measures on a schedule').first().click();
+    const form = a.getByTestId('measure-schedule').first();
+    await form.getByLabel('PHQ-9', { exact: true }).check();
+    await form.getByLabel('PHQ-9: every how many sessions').fill('4');
+    await form.getByRole('button', { name: 'Save the schedule' }).click();
+    await expect.poll(() => form.getByRole('status').textContent(), { timeout: WAIT_MS }).toBe('Saved: PHQ-9 every 4 sessions.');
     await a.goto(`/sessions/${session.id}`);
     await a.getByRole('button', { name: 'Start session' }).click();
     const sup = await open('desktop');
@@ -52,6 +59,7 @@ describe('measures in the browser', () => {
     const river = await memberJoins(session, 'River');
 
     const panel = a.getByTestId('measures-panel');
+    await expect.poll(() => panel.getByTestId('measures-due').textContent(), { timeout: WAIT_MS }).toMatch(/PHQ-9 due \(every 4 sessions\): .*Maple/);
     await panel.getByLabel('Ask every member').selectOption('phq-9');
     await panel.getByRole('button', { name: 'Open on members\' phones' }).click();
     await expect.poll(() => a.getByTestId('measure-count').textContent(), { timeout: WAIT_MS }).toMatch(/PHQ-9.*0 of 2 answered/);
@@ -70,6 +78,9 @@ describe('measures in the browser', () => {
     await answer(maple.page, [S, S, N, H, N, S, N, N, H]);
     await maple.page.screenshot({ path: `${SHOTS}measures-member-thanks.png` });
     await expect.poll(() => a.getByTestId('measure-count').textContent(), { timeout: WAIT_MS }).toMatch(/1 of 2 answered/);
+    // Maple has done it: no longer due. River still is.
+    await expect.poll(() => panel.getByTestId('measures-due').textContent(), { timeout: WAIT_MS }).not.toMatch(/Maple/);
+    expect(await panel.getByTestId('measures-due').textContent()).toMatch(/River/);
     await answer(river.page, [N, S, N, S, N, S, N, null, N]);
     for (const p of [a, sup]) await expect.poll(() => p.getByTestId('measure-count').textContent(), { timeout: WAIT_MS }).toMatch(/2 of 2 answered/);
 

@@ -78,6 +78,33 @@ describe('progress across sessions', () => {
     ]);
   });
 
+  it('marks who is due by the group\'s schedule of measures, which only its facilitators set', async () => {
+    const group = await demoGroup(fx.server.url, fx.cookies.a);
+    const path = `/groups/${group.id}/measure-schedule`;
+    expect((await api<{ schedule: unknown[] }>(fx.server.url, path, { cookie: fx.cookies.supervisor })).body).toEqual({ schedule: [] });
+    expect((await api(fx.server.url, path, { cookie: fx.cookies.supervisor, method: 'PUT', body: { schedule: [] } })).status).toBe(403);
+    for (const bad of [{ schedule: [{ instrument: 'ors', everySessions: 2 }] }, { schedule: [{ instrument: 'phq-9', everySessions: 0 }] }, { schedule: [{ instrument: 'phq-9', everySessions: 2 }, { instrument: 'phq-9', everySessions: 3 }] }]) {
+      const r = await api<{ error: { code: string } }>(fx.server.url, path, { cookie: fx.cookies.a, method: 'PUT', body: bad });
+      expect([r.status, r.body.error.code], JSON.stringify(bad)).toEqual([400, 'BAD_REQUEST']);
+    }
+    const saved = await api(fx.server.url, path, { cookie: fx.cookies.a, method: 'PUT', body: { schedule: [{ instrument: 'phq-9', everySessions: 2 }, { instrument: 'gad-7', everySessions: 4 }] } });
+    expect(saved.status).toBe(200);
+
+    // Maple and River completed PHQ-9 in weeks 1 and 2 (the test above): not due at 2; everyone else never has.
+    const next = await scheduleSession(fx.server.url, fx.cookies.a, 'Week 3');
+    const info = await api<{ due: { instrument: string; memberIds: string[] }[] }>(fx.server.url, `/sessions/${next.id}`, { cookie: fx.cookies.b });
+    const alias = (id: string) => group.members.find((m) => m.id === id)?.alias;
+    const phq = info.body.due.find((d) => d.instrument === 'phq-9')!;
+    expect(phq.memberIds.map(alias)).not.toContain('Maple');
+    expect(phq.memberIds.map(alias)).not.toContain('River');
+    expect(phq.memberIds.length).toBe(group.members.filter((m) => m.dischargedOn === null).length - 2);
+    expect(info.body.due.find((d) => d.instrument === 'gad-7')!.memberIds.map(alias)).toContain('Maple');
+    // Every session: Maple is due again.
+    await api(fx.server.url, path, { cookie: fx.cookies.a, method: 'PUT', body: { schedule: [{ instrument: 'phq-9', everySessions: 1 }] } });
+    const again = await api<{ due: { instrument: string; memberIds: string[] }[] }>(fx.server.url, `/sessions/${next.id}`, { cookie: fx.cookies.a });
+    expect(again.body.due[0]!.memberIds.map(alias)).toContain('Maple');
+  });
+
   it('refuses anyone outside the group, names an unknown member, and rejects a malformed id with a 4xx', async () => {
     // A group of A's alone: B, a colleague of the same organization, is not on its staff.
     const created = await api<{ group: GroupSummary }>(fx.server.url, '/groups', { cookie: fx.cookies.a, body: { name: 'A alone', aliases: ['Oak', 'Fern'] } });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CHECK_IN, GAD_7, PHQ_9, groupProgress, memberProgress, type Answers, type BoardEvent, type Instrument, type SessionLog } from '@hearth/shared';
+import { CHECK_IN, GAD_7, PHQ_9, dueMeasures, groupProgress, memberProgress, type Answers, type BoardEvent, type Instrument, type SessionLog } from '@hearth/shared';
 import { MIN, T0, connected, created, ended, started, turnEnded, turnStarted } from './givenWhenThen.ts';
 
 const WEEK = 7 * 24 * 60 * MIN;
@@ -110,5 +110,42 @@ describe('progress across sessions', () => {
     expect(g.sessions[0]!.balanceIndex).toBeLessThan(1);
     expect(g.sessions[2]!.balanceIndex).toBe(1);
     expect(groupProgress([], GROUP)).toEqual({ groupId: 'g1', groupName: 'Tuesday group', sessions: [], attendanceRate: null });
+  });
+});
+
+describe('measures due by the group\'s schedule', () => {
+  const ROSTER3 = [
+    { memberId: 'mem-dev', alias: 'Dev' },
+    { memberId: 'mem-eli', alias: 'Eli' },
+    { memberId: 'mem-fay', alias: 'Fay' }
+  ];
+  const incomplete: Answers = [1, 1, 1, 1, 1, 1, 1, null, 0];
+  // Week 1: Dev completes PHQ-9, Eli leaves a question out. Weeks 2 and 3: both come, no PHQ-9. Week 4: Eli away.
+  const history = [
+    week(0, (at) => measure(at, PHQ_9, { 'mem-dev': phq(9), 'mem-eli': incomplete })),
+    week(1, () => []),
+    week(2, () => []),
+    week(3, () => [], false)
+  ];
+
+  it('is due at a member\'s first session, then every N sessions they attend, counting the one they answered in', () => {
+    const due = (n: number, every: number) => dueMeasures([{ instrument: 'phq-9', everySessions: every }], history.slice(0, n), ROSTER3)[0]!.memberIds;
+    // Nothing yet: everyone.
+    expect(due(0, 4)).toEqual(['mem-dev', 'mem-eli', 'mem-fay']);
+    // After week 1: Dev answered (1 of 2 sessions counted); Eli's incomplete answer does not count; Fay never came.
+    expect(due(1, 2)).toEqual(['mem-eli', 'mem-fay']);
+    // After week 2: Dev has attended 2 sessions since (week 1 counted): due again every 2.
+    expect(due(2, 2)).toEqual(['mem-dev', 'mem-eli', 'mem-fay']);
+    expect(due(2, 3)).toEqual(['mem-eli', 'mem-fay']);
+    expect(due(3, 3)).toEqual(['mem-dev', 'mem-eli', 'mem-fay']);
+    // Every session: due each time.
+    expect(due(1, 1)).toEqual(['mem-dev', 'mem-eli', 'mem-fay']);
+  });
+
+  it('follows attendance, not the calendar: an absence does not bring the next one closer', () => {
+    const eliAway = [week(0, (at) => measure(at, PHQ_9, { 'mem-eli': phq(5) })), week(1, () => [], false), week(2, () => [], false)];
+    expect(dueMeasures([{ instrument: 'phq-9', everySessions: 2 }], eliAway, ROSTER3)[0]!.memberIds).not.toContain('mem-eli');
+    expect(dueMeasures([], history, ROSTER3)).toEqual([]);
+    expect(dueMeasures([{ instrument: 'gad-7', everySessions: 4 }], history, ROSTER3)).toEqual([{ instrument: 'gad-7', title: 'GAD-7', everySessions: 4, memberIds: ['mem-dev', 'mem-eli', 'mem-fay'] }]);
   });
 });

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { DEFAULT_PARTICIPATION_SETTINGS, ParticipationSettings, type RosterEntry } from '@hearth/shared';
+import { DEFAULT_PARTICIPATION_SETTINGS, MeasureSchedule, ParticipationSettings, type RosterEntry } from '@hearth/shared';
 import type { Db, Queryable } from './Db.ts';
 
 export type StaffRole = 'facilitator' | 'supervisor';
@@ -222,6 +222,17 @@ export class Groups {
       [groupId]
     );
     return last ? toSession(last) : null;
+  }
+
+  /** The group's schedule of standard measures; the edge validated it when it was saved. */
+  async measureSchedule(groupId: string): Promise<MeasureSchedule> {
+    const [row] = await this.db.query<{ measure_schedule: unknown }>('select measure_schedule from groups where id = $1', [groupId]);
+    const parsed = MeasureSchedule.safeParse(typeof row?.measure_schedule === 'string' ? JSON.parse(row.measure_schedule) : (row?.measure_schedule ?? []));
+    return parsed.success ? parsed.data : [];
+  }
+
+  async saveMeasureSchedule(groupId: string, schedule: MeasureSchedule): Promise<void> {
+    await this.db.query('update groups set measure_schedule = $2::text::jsonb where id = $1', [groupId, JSON.stringify(schedule)]);
   }
 
   /** The sessions of the group that started (live or ended), oldest first: what progress is read from. */

@@ -6,9 +6,17 @@ import { requireGroupRole, type ApiDeps } from './deps.ts';
 type R = typeof API_ROUTES;
 
 /** Progress across a group's sessions, for its clinicians; each read is audited. */
+/** Every session of the group that ran, its log read whole, but the one named (the session being looked at). */
+export async function sessionLogs(deps: Pick<ApiDeps, 'groups' | 'log'>, groupId: string, except?: string): Promise<SessionLog[]> {
+  const ids = (await deps.groups.sessionIdsThatRan(groupId)).filter((id) => id !== except);
+  return Promise.all(ids.map(async (sessionId) => ({ sessionId, events: (await deps.log.since(sessionId, 0)).map((e) => e.event) })));
+}
+
 export function progressRoutes({ groups, log, audit }: ApiDeps): {
   memberProgress: Handler<R['memberProgress']>;
   groupProgress: Handler<R['groupProgress']>;
+  measureSchedule: Handler<R['measureSchedule']>;
+  saveMeasureSchedule: Handler<R['saveMeasureSchedule']>;
 } {
   /** The group, for one of its clinicians; anyone else is refused before anything is read. */
   const groupFor = async (who: Parameters<Handler<R['groupProgress']>>[0]['who'], groupId: string) => {
@@ -17,9 +25,8 @@ export function progressRoutes({ groups, log, audit }: ApiDeps): {
     if (!group) throw new HttpError('FORBIDDEN', 'Only the group\'s facilitators and supervisor see its progress.');
     return { role, group };
   };
-  /** Every session of the group that ran, its log read whole: progress is a fold of them, like the records. */
-  const logs = async (groupId: string): Promise<SessionLog[]> =>
-    Promise.all((await groups.sessionIdsThatRan(groupId)).map(async (sessionId) => ({ sessionId, events: (await log.since(sessionId, 0)).map((e) => e.event) })));
+  /** Progress is a fold of the group's sessions' logs, like the records. */
+  const logs = (groupId: string) => sessionLogs({ groups, log }, groupId);
 
   return {
     memberProgress: async ({ who, params, ip }) => {
@@ -33,6 +40,16 @@ export function progressRoutes({ groups, log, audit }: ApiDeps): {
       const { role, group } = await groupFor(who, params.groupId);
       await audit.record({ actorRole: role, actorId: who.account.id, action: 'progress.group', target: group.id, ip });
       return { status: 200, body: groupProgress(await logs(group.id), group) };
+    },
+    measureSchedule: async ({ who, params }) => {
+      await requireGroupRole(groups, who, params.groupId, ['facilitator', 'supervisor'], 'You are not on this group\'s staff.');
+      return { status: 200, body: { schedule: await groups.measureSchedule(params.groupId) } };
+    },
+    saveMeasureSchedule: async ({ who, params, body, ip }) => {
+      await requireGroupRole(groups, who, params.groupId, ['facilitator'], 'Only a facilitator of this group can change its measures.');
+      await groups.saveMeasureSchedule(params.groupId, body.schedule);
+      await audit.record({ actorRole: 'facilitator', actorId: who.account.id, action: 'group.measure-schedule', target: params.groupId, ip });
+      return { status: 200, body: { schedule: body.schedule } };
     }
   };
 }

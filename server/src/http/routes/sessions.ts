@@ -1,20 +1,22 @@
-import { addDays, API_ROUTES, zonedToUtc, type CommandResult, type SessionSummary } from '@hearth/shared';
+import { addDays, API_ROUTES, dueMeasures, zonedToUtc, type CommandResult, type SessionSummary } from '@hearth/shared';
 import { parseCommand } from '../../edge/parse.ts';
 import { scheduleSession } from '../../sessions/scheduleSession.ts';
 import { sessionSummary } from './answers.ts';
 import type { Handler } from '../bindRoute.ts';
 import { HttpError } from '../errors.ts';
 import { requireGroupRole, sessionClinician, type ApiDeps } from './deps.ts';
+import { sessionLogs } from './progress.ts';
 
 type R = typeof API_ROUTES;
 
 /** Sessions: scheduling, opening, and the board's commands over HTTP. */
-export function sessionRoutes({ board, groups, organizations }: ApiDeps): {
+export function sessionRoutes(deps: ApiDeps): {
   createSession: Handler<R['createSession']>;
   createSeries: Handler<R['createSeries']>;
   session: Handler<R['session']>;
   command: Handler<R['command']>;
 } {
+  const { board, groups, organizations } = deps;
   return {
     createSession: async ({ who, params, body }) => {
       await requireGroupRole(groups, who, params.groupId, ['facilitator'], 'Only a facilitator of this group can schedule its sessions.');
@@ -55,6 +57,12 @@ export function sessionRoutes({ board, groups, organizations }: ApiDeps): {
 
     session: async ({ who, params }) => {
       const { session, role } = await sessionClinician(groups, who, params.sessionId);
+      // Who is due for a scheduled measure: from the sessions that ran before this one, for its roster.
+      const schedule = await groups.measureSchedule(session.groupId);
+      const due =
+        schedule.length === 0 || session.status === 'ended' || session.status === 'cancelled'
+          ? []
+          : dueMeasures(schedule, await sessionLogs(deps, session.groupId, session.id), (await board.view(session.id, 'facilitator')).state.roster);
       return {
         status: 200,
         body: {
@@ -62,7 +70,8 @@ export function sessionRoutes({ board, groups, organizations }: ApiDeps): {
           group: { id: session.groupId, name: session.groupName },
           role,
           // Clinicians put names to the account ids in flags and cues; members never get this.
-          staff: await groups.staff(session.groupId)
+          staff: await groups.staff(session.groupId),
+          due
         }
       };
     },

@@ -1,4 +1,5 @@
 import type {
+  MeasureSchedule,
   GroupProgress,
   MemberProgress,
   AuditPage,
@@ -61,6 +62,9 @@ export const hearthApi = {
   alerts: () => request<{ alerts: CrisisAlert[] }>('/api/alerts', { background: true }),
   memberProgress: (groupId: string, memberId: string, fetch?: Fetch) =>
     request<MemberProgress>(`/api/groups/${encodeURIComponent(groupId)}/members/${encodeURIComponent(memberId)}/progress`, { fetch }),
+  measureSchedule: (groupId: string) => request<{ schedule: MeasureSchedule }>(`/api/groups/${encodeURIComponent(groupId)}/measure-schedule`),
+  saveMeasureSchedule: (groupId: string, schedule: MeasureSchedule) =>
+    request<{ schedule: MeasureSchedule }>(`/api/groups/${encodeURIComponent(groupId)}/measure-schedule`, { method: 'PUT', body: { schedule } }),
   groupProgress: (groupId: string, fetch?: Fetch) => request<GroupProgress>(`/api/groups/${encodeURIComponent(groupId)}/progress`, { fetch }),
   libraryResources: (fetch?: Fetch) => request<{ resources: LibraryResource[] }>('/api/organization/resources', { fetch }),
   addLibraryResource: (body: NewLibraryResource) => request<{ resource: LibraryResource }>('/api/organization/resources', { method: 'POST', body }),
