@@ -39,3 +39,4 @@ export * from './measures/instruments.ts';
 export * from './board/decideMeasures.ts';
 export * from './measures/progress.ts';
 export * from './measures/schedule.ts';
+export * from './practice/agreement.ts';

@@ -22,6 +22,9 @@ describe('measures in the browser', () => {
     const page = await open('phone');
     const frames = recordFrames(page);
     await page.goto(await memberLink(fx.server().url, session, alias));
+    // First join: the group agreement, on the member's own phone, accepted by joining.
+    await page.getByTestId('group-agreement').waitFor({ timeout: WAIT_MS });
+    if (alias === 'Maple') await page.screenshot({ path: `${SHOTS}member-agreement.png`, fullPage: true });
     await page.getByRole('button', { name: 'Join the session' }).click();
     await expect.poll(() => page.getByTestId('connection').getAttribute('data-state'), { timeout: WAIT_MS }).toBe('connected');
     return { page, frames };

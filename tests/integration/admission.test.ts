@@ -40,7 +40,7 @@ describe('personal invites and the waiting room', () => {
     expect(res.status).toBe(201);
     return res.body.code;
   };
-  const join = (code: string, body: object = {}): Promise<Join> => api(fx.server.url, `/invites/${code}/join`, { body });
+  const join = (code: string, body: object = {}): Promise<Join> => api(fx.server.url, `/invites/${code}/join`, { body: { acceptAgreement: true, ...body } });
   const admission = async (code: string, token: string) => (await api<{ admission: string }>(fx.server.url, `/invites/${code}/admission`, { body: { token } })).body.admission;
   const command = (socket: BoardClient, sessionId: string, id: string, cmd: object) => emitAck(socket, 'command', { sessionId, id, command: cmd });
   const waiting = async (sessionId: string) => ((await boardAt(fx.server.url, { cookie: fx.cookies.a }, sessionId)).state as BoardState).waiting;
@@ -283,14 +283,14 @@ describe('one device per member across instances', () => {
     const code = await issue();
 
     // The first device, admitted, on instance 2.
-    const first = await api<MemberJoinResponse>(p2.url, `/invites/${code}/join`, { body: {} });
+    const first = await api<MemberJoinResponse>(p2.url, `/invites/${code}/join`, { body: { acceptAgreement: true } });
     const [w1] = ((await emitAck(a, 'join', { sessionId: session.id })) as { state: BoardState }).state.waiting;
     expect(await emitAck(a, 'command', { sessionId: session.id, id: 'in-1', command: { type: 'admission.admit', requestId: w1!.requestId } })).toMatchObject({ ok: true });
     const phone = await open(p2.url, { token: first.body.token });
     expect(await emitAck(phone, 'join', { sessionId: session.id })).toMatchObject({ ok: true });
 
     // A second device through instance 1, admitted there: the first, on instance 2, is told and let go.
-    const second = await api<MemberJoinResponse>(p1.url, `/invites/${code}/join`, { body: {} });
+    const second = await api<MemberJoinResponse>(p1.url, `/invites/${code}/join`, { body: { acceptAgreement: true } });
     expect(second.body.admission).toBe('waiting');
     const [w2] = ((await emitAck(a, 'join', { sessionId: session.id })) as { state: BoardState }).state.waiting;
     const told: WireError[] = [];

@@ -115,12 +115,12 @@ export async function personalCode(baseUrl: string, groupId: string, alias: stri
  */
 export async function joinAsMember(baseUrl: string, session: MemberSession, alias: string, opts: { waiting?: boolean } = {}): Promise<string> {
   const code = await personalCode(baseUrl, session.groupId, alias, { admitAutomatically: true });
-  let res = await api<{ token: string; admission: string }>(baseUrl, `/invites/${code}/join`, { body: { sessionId: session.id } });
+  let res = await api<{ token: string; admission: string }>(baseUrl, `/invites/${code}/join`, { body: { sessionId: session.id, acceptAgreement: true } });
   if (res.status === 404) {
     // The server behind the address was restarted on a fresh database: a new code.
     codes.delete(`${baseUrl} ${session.groupId} ${alias.toLowerCase()}`);
     const fresh = await personalCode(baseUrl, session.groupId, alias, { admitAutomatically: true });
-    res = await api<{ token: string; admission: string }>(baseUrl, `/invites/${fresh}/join`, { body: { sessionId: session.id } });
+    res = await api<{ token: string; admission: string }>(baseUrl, `/invites/${fresh}/join`, { body: { sessionId: session.id, acceptAgreement: true } });
   }
   if (res.status !== 201) throw new Error(`member join failed: ${res.status} ${JSON.stringify(res.body)}`);
   if (res.body.admission !== 'admitted' && !opts.waiting) throw new Error(`member ${alias} is ${res.body.admission}, not admitted`);

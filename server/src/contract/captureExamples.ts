@@ -105,7 +105,7 @@ async function scenario(server: RunningServer): Promise<void> {
   keep('invite', 'InviteInfo', (await http(base, 'GET', `/api/invites/${code}`)).body);
   keep('invite.not-valid', 'ErrorBody', (await http(base, 'GET', '/api/invites/not-a-code-of-anyone')).body);
   keep('join-invite.request', 'JoinInviteRequest', { sessionId: session.id });
-  const joinedInvite = await http(base, 'POST', `/api/invites/${code}/join`, { body: { sessionId: session.id } });
+  const joinedInvite = await http(base, 'POST', `/api/invites/${code}/join`, { body: { sessionId: session.id, acceptAgreement: true } });
   keep('join-invite.response', 'MemberJoinResponse', joinedInvite.body);
   const token = (joinedInvite.body as { token: string }).token;
   keep('admission.request', 'AdmissionRequest', { token });

@@ -23,6 +23,8 @@ export interface RosterMember {
 export interface RosterMemberRow extends RosterMember {
   readonly dischargedOn: string | null;
   readonly dischargeReason: string | null;
+  /** The group agreement as they accepted it on their device: its version and when; null before their first join. */
+  readonly agreement: { readonly version: string; readonly acceptedAt: string } | null;
 }
 
 /** What facilitators set on a group. */
@@ -157,11 +159,24 @@ export class Groups {
 
   /** Everyone ever on the roster, in order, with any discharge. */
   async members(groupId: string, tx: Queryable = this.db): Promise<RosterMemberRow[]> {
-    const rows = await tx.query<{ id: string; alias: string; discharged_on: string | Date | null; discharge_reason: string | null }>(
-      'select id, alias, discharged_on::text as discharged_on, discharge_reason from roster_members where group_id = $1 order by position',
+    const rows = await tx.query<{
+      id: string;
+      alias: string;
+      discharged_on: string | Date | null;
+      discharge_reason: string | null;
+      agreement_version: string | null;
+      agreement_accepted_at: string | Date | null;
+    }>(
+      'select id, alias, discharged_on::text as discharged_on, discharge_reason, agreement_version, agreement_accepted_at from roster_members where group_id = $1 order by position',
       [groupId]
     );
-    return rows.map((r) => ({ id: r.id, alias: r.alias, dischargedOn: r.discharged_on === null ? null : String(r.discharged_on).slice(0, 10), dischargeReason: r.discharge_reason }));
+    return rows.map((r) => ({
+      id: r.id,
+      alias: r.alias,
+      dischargedOn: r.discharged_on === null ? null : String(r.discharged_on).slice(0, 10),
+      dischargeReason: r.discharge_reason,
+      agreement: r.agreement_version !== null && r.agreement_accepted_at !== null ? { version: r.agreement_version, acceptedAt: new Date(r.agreement_accepted_at).toISOString() } : null
+    }));
   }
 
   /** The session roster of a group: every active member by alias, in roster order. */

@@ -9,6 +9,8 @@ export interface InviteHolder {
   readonly alias: string;
   /** Discharged members' codes stop working; the caller answers them like an unknown code. */
   readonly discharged: boolean;
+  /** The version of the group agreement they accepted, and when (ISO 8601); null before their first join. */
+  readonly agreement: { readonly version: string; readonly acceptedAt: string } | null;
 }
 
 export interface InviteStateRow {
@@ -61,13 +63,29 @@ export class MemberInvites {
 
   /** The member behind a current code, or null. */
   async holder(codeHash: string): Promise<InviteHolder | null> {
-    const [r] = await this.db.query<{ id: string; group_id: string; member_id: string; alias: string; discharged: boolean }>(
-      `select i.id, i.group_id, i.member_id, m.alias, m.discharged_on is not null as discharged
+    const [r] = await this.db.query<{
+      id: string;
+      group_id: string;
+      member_id: string;
+      alias: string;
+      discharged: boolean;
+      agreement_version: string | null;
+      agreement_accepted_at: Date | string | null;
+    }>(
+      `select i.id, i.group_id, i.member_id, m.alias, m.discharged_on is not null as discharged, m.agreement_version, m.agreement_accepted_at
          from member_invites i join roster_members m on m.id = i.member_id
         where i.code_hash = $1 and i.revoked_at is null`,
       [codeHash]
     );
-    return r ? { inviteId: r.id, groupId: r.group_id, memberId: r.member_id, alias: r.alias, discharged: r.discharged } : null;
+    if (!r) return null;
+    const agreement =
+      r.agreement_version !== null && r.agreement_accepted_at !== null ? { version: r.agreement_version, acceptedAt: new Date(r.agreement_accepted_at).toISOString() } : null;
+    return { inviteId: r.id, groupId: r.group_id, memberId: r.member_id, alias: r.alias, discharged: r.discharged, agreement };
+  }
+
+  /** Records that the member accepted this version of the group agreement, now. */
+  async acceptAgreement(memberId: string, version: string): Promise<void> {
+    await this.db.query('update roster_members set agreement_version = $2, agreement_accepted_at = now() where id = $1', [memberId, version]);
   }
 
   async markUsed(inviteId: string): Promise<void> {

@@ -59,6 +59,11 @@ export const MemberProgress = z
     groupName: z.string(),
     memberId: Id,
     alias: z.string(),
+    agreement: z
+      .object({ version: z.string(), acceptedAt: z.string() })
+      .strict()
+      .nullable()
+      .describe('The group agreement as the member accepted it on their own device (version, when); null: not yet.'),
     sessions: z.array(MemberSessionProgress).describe('Sessions that ran with them on the roster, oldest first.'),
     attended: z.number().int(),
     trajectories: z.array(Trajectory).describe('One per instrument they answered.')
@@ -136,7 +141,11 @@ function reading(instrument: Instrument, delta: number): ChangeReading {
  * their measures, flags about them, and each instrument's trajectory with reliable change read from
  * the first complete answer to the last. Pure, like the record's draft.
  */
-export function memberProgress(logs: readonly SessionLog[], group: { id: string; name: string }, member: { id: string; alias: string }): MemberProgress {
+export function memberProgress(
+  logs: readonly SessionLog[],
+  group: { id: string; name: string },
+  member: { id: string; alias: string; agreement?: { version: string; acceptedAt: string } | null }
+): MemberProgress {
   const sessions: MemberSessionProgress[] = [];
   const series = new Map<string, { instrument: Instrument; points: { sessionId: string; startedAt: string; total: number }[] }>();
   for (const { sessionId, state, end } of ran(logs)) {
@@ -182,6 +191,7 @@ export function memberProgress(logs: readonly SessionLog[], group: { id: string;
     groupName: group.name,
     memberId: member.id,
     alias: member.alias,
+    agreement: member.agreement ? { ...member.agreement } : null,
     sessions,
     attended: sessions.filter((s) => s.attendance !== 'absent').length,
     trajectories

@@ -28,7 +28,7 @@ export const INVITE_ROUTES = {
     params: inviteParams,
     body: JoinInviteRequest,
     responses: { 201: MemberJoinResponse },
-    errors: ['INVITE_NOT_VALID', 'RATE_LIMITED', 'NO_OPEN_SESSION', 'SESSION_CANCELLED', 'BUSY']
+    errors: ['INVITE_NOT_VALID', 'RATE_LIMITED', 'NO_OPEN_SESSION', 'SESSION_CANCELLED', 'AGREEMENT_REQUIRED', 'BUSY']
   },
   admission: {
     method: 'post', path: '/api/invites/:code/admission', tag: 'invites', auth: 'none',

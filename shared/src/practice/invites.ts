@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { AgreementState } from './agreement.ts';
 import { Uuid } from '../protocol.ts';
 import { UtcDateTime, type Frozen } from '../roles.ts';
 import { SharedResource } from '../board/state.ts';
@@ -62,14 +63,19 @@ export const InviteInfo = z
     session: InviteSession.nullable().describe('The live session, else the next one planned, else the last one; null when the group has none.'),
     resources: z
       .array(SharedResource)
-      .describe('When the session is the group\'s last one and has ended: what the facilitators shared with the group and with this member alone. Empty otherwise.')
+      .describe('When the session is the group\'s last one and has ended: what the facilitators shared with the group and with this member alone. Empty otherwise.'),
+    agreement: AgreementState.describe('The group agreement: shown before the first join, which accepts it.')
   })
   .strict();
 export type InviteInfo = Frozen<z.infer<typeof InviteInfo>>;
 
 export const JoinInviteRequest = z
   .object({
-    sessionId: Uuid.optional().describe('One session of the member\'s group to join; by default the live one, else the next one planned.')
+    sessionId: Uuid.optional().describe('One session of the member\'s group to join; by default the live one, else the next one planned.'),
+    acceptAgreement: z
+      .literal(true)
+      .optional()
+      .describe('The member accepts the group agreement their invite page showed (its current version); needed until they have. Recorded with the time.')
   })
   .strict();
 export type JoinInviteRequest = z.infer<typeof JoinInviteRequest>;

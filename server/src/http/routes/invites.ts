@@ -1,4 +1,4 @@
-import { API_ROUTES, type InviteInfo } from '@hearth/shared';
+import { API_ROUTES, GROUP_AGREEMENT, type InviteInfo } from '@hearth/shared';
 import { randomUUID } from 'node:crypto';
 import type { InviteHolder } from '../../store/MemberInvites.ts';
 import type { SessionRow } from '../../store/Groups.ts';
@@ -15,7 +15,7 @@ const NOT_VALID = 'This invite link does not work any more. Ask your facilitator
  * on waits until a facilitator lets it in. An unknown, replaced or revoked code and a discharged
  * member's code answer alike, and failures are counted per address.
  */
-export function inviteRoutes({ auth, board, groups, memberInvites, inviteAttempts }: ApiDeps): {
+export function inviteRoutes({ auth, audit, board, groups, memberInvites, inviteAttempts }: ApiDeps): {
   invite: Handler<R['invite']>;
   joinInvite: Handler<R['joinInvite']>;
   admission: Handler<R['admission']>;
@@ -30,8 +30,17 @@ export function inviteRoutes({ auth, board, groups, memberInvites, inviteAttempt
     return holder;
   };
 
+  /** Whether the member has accepted the agreement as it reads now. */
+  const accepted = (holder: InviteHolder) => holder.agreement?.version === GROUP_AGREEMENT.version;
+
   const infoOf = async (holder: InviteHolder, session: SessionRow | null): Promise<InviteInfo> => ({
     alias: holder.alias,
+    agreement: {
+      version: GROUP_AGREEMENT.version,
+      title: GROUP_AGREEMENT.title,
+      points: [...GROUP_AGREEMENT.points],
+      acceptedAt: accepted(holder) ? holder.agreement!.acceptedAt : null
+    },
     session: session && { id: session.id, title: session.title, status: session.status, scheduledFor: session.scheduledFor },
     // After the group, the member keeps what was shared with them: the group's and their own.
     resources: session?.status === 'ended' ? (await board.view(session.id, { role: 'member', memberId: holder.memberId })).state.resources : []
@@ -49,6 +58,12 @@ export function inviteRoutes({ auth, board, groups, memberInvites, inviteAttempt
       if (!session) throw new HttpError('NO_OPEN_SESSION', 'Your group has no session to join right now. Your facilitator will let you know about the next one.');
       if (session.status === 'cancelled') throw new HttpError('SESSION_CANCELLED', 'This session was cancelled. Your facilitator will let you know about the next one.');
       if (session.status === 'ended') throw new HttpError('NO_OPEN_SESSION', 'Your group\'s last session has ended. Your facilitator will let you know about the next one.');
+      // The group agreement is accepted on the member's own device, once per version, before they come in.
+      if (!accepted(holder)) {
+        if (body.acceptAgreement !== true) throw new HttpError('AGREEMENT_REQUIRED', 'Read the group agreement on your invite page first; joining accepts it.');
+        await memberInvites.acceptAgreement(holder.memberId, GROUP_AGREEMENT.version);
+        await audit.record({ actorRole: 'member', actorId: holder.memberId, action: 'member.agreement', target: GROUP_AGREEMENT.version, ip });
+      }
       const { token, tokenId } = await auth.issueMemberToken(session.id, holder.memberId, holder.inviteId, ip);
       const automatic = await groups.admitsAutomatically(holder.groupId);
       const result = await board.execute(

@@ -146,8 +146,12 @@ export const hearthApi = {
     request<{ protocol: CrisisProtocol }>('/api/organization/crisis-protocol', { method: 'PUT', body: protocol }),
   invite: (code: string, fetch?: Fetch) => request<InviteInfo>(`/api/invites/${encodeURIComponent(code)}`, { fetch }),
   /** A member's device asks to come in with their personal invite. */
-  joinInvite: (code: string, sessionId: string | null = null) =>
-    request<MemberJoinResponse>(`/api/invites/${encodeURIComponent(code)}/join`, { method: 'POST', body: sessionId ? { sessionId } : {} }),
+  /** `acceptAgreement`: the member was shown the group agreement, and joining accepts it. */
+  joinInvite: (code: string, sessionId: string | null = null, acceptAgreement = false) =>
+    request<MemberJoinResponse>(`/api/invites/${encodeURIComponent(code)}/join`, {
+      method: 'POST',
+      body: { ...(sessionId && { sessionId }), ...(acceptAgreement && { acceptAgreement: true as const }) }
+    }),
   admission: (code: string, token: string) =>
     request<AdmissionAnswer>(`/api/invites/${encodeURIComponent(code)}/admission`, { method: 'POST', body: { token } }),
   groupInvites: (groupId: string) => request<GroupInvites>(`/api/groups/${encodeURIComponent(groupId)}/invites`),
