@@ -19,7 +19,9 @@ import { Passkeys } from './store/Passkeys.ts';
 import { accountRoom, attachBoardSocket, authRoom, memberRoom, roleRoom, tokenRoom, type BoardIo } from './live/boardSocket.ts';
 import { CrisisAlerts } from './alerts/CrisisAlerts.ts';
 import { PushAlerts, type VapidKeys } from './alerts/PushAlerts.ts';
-import { AttemptLimiter } from './auth/AttemptLimiter.ts';
+import { AttemptLimiter } from './limits/AttemptLimiter.ts';
+import { RateLimits } from './limits/RateLimits.ts';
+import { clientAddressOf, type TrustProxy } from './http/clientAddress.ts';
 import { MemberInvites } from './store/MemberInvites.ts';
 import { busFanout, localFanout } from './live/fanout.ts';
 import { InOrderDelivery } from './live/InOrderDelivery.ts';
@@ -117,12 +119,13 @@ async function assemble(config: Config, logger: Logger, db: Db): Promise<Running
   // Without SESSION_SECRET, one is generated once and kept in the database, so that every
   // instance on the same database hashes tokens alike.
   const secret = config.sessionSecret ?? (await new Settings(db).getOrInit('token_secret', randomBytes(32).toString('base64url')));
-  const auth = new Auth(accounts, audit, secret, config);
   const origins = new Origins(config.publicOrigins);
 
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', config.trustProxy);
+  // Sockets and upgrades never pass through Express: their address is read with the same trust.
+  const clientAddress = clientAddressOf(app.get('trust proxy fn') as TrustProxy);
   // First, so every answer carries them: /api, the scripts and the pages (whose CSP SvelteKit sets).
   app.use(securityHeaders(config.publicOrigins));
   const http: HttpServer = createServer(app);
@@ -140,6 +143,12 @@ async function assemble(config: Config, logger: Logger, db: Db): Promise<Running
   // One bus per instance for everything that crosses instances: board events, notes, presence
   // changes, ended logins. Without REDIS_URL the instance is alone and all of it stays in process.
   const bus = config.redisUrl ? RedisBus.open(config.redisUrl, { prefix: config.redisPrefix, logger }) : null;
+  // Counted in Redis when there is one (the bus's command connection), so the limits hold across instances.
+  const limits = new RateLimits(bus && { client: bus.clients.commands, prefix: config.redisPrefix }, logger);
+  const { signInAttempts: signIn } = config;
+  const auth = new Auth(accounts, audit, secret, config, Date.now, new AttemptLimiter(limits.shared('sign-in', signIn.limit, signIn.windowSeconds), signIn.limit, 'failed sign-ins', logger));
+  // Board sockets and notes connections count against one allowance per address.
+  const connections = limits.allowance('connections', config.connectionsPerMinute, 60);
   // Each instance hands events to its own sockets, in seq order, whichever instance appended them.
   // Counts only (no ids, no content), and only when the operator turns them on.
   const metrics: Metrics | null = config.metrics.enabled
@@ -204,9 +213,15 @@ async function assemble(config: Config, logger: Logger, db: Db): Promise<Running
     toRole: (sessionId, role, view) => void boardNs.local.to(roleRoom(sessionId, role)).emit('presence', view),
     toConn: (connId, view) => void boardNs.sockets.get(connId)?.emit('presence', view)
   }, config.presence, logger);
-  attachBoardSocket(io, { auth, groups, audit, board, logger, presence, fanout, recheckMs: config.credentialRecheckMs });
+  attachBoardSocket(io, {
+    auth, groups, audit, board, logger, presence, fanout, recheckMs: config.credentialRecheckMs, clientAddress,
+    limits: { connections, commands: limits.bursty('commands', config.commands.perSecond, config.commands.burst) }
+  });
   // After Socket.IO: notes take the /yjs/ upgrades before its engine sees them.
-  const notes = attachNotes(http, { db, auth, groups, audit, origins, logger, bus, recheckMs: config.credentialRecheckMs, timing: { ...DEFAULT_NOTES_TIMING, ...config.notesSave } });
+  const notes = attachNotes(http, {
+    db, auth, groups, audit, origins, logger, bus, recheckMs: config.credentialRecheckMs, timing: { ...DEFAULT_NOTES_TIMING, ...config.notesSave },
+    connections: { limit: connections, clientAddress }
+  });
   presence.start();
 
   // A login that ended loses its board sockets and notes connections here, and on every other instance.
@@ -237,9 +252,9 @@ async function assemble(config: Config, logger: Logger, db: Db): Promise<Running
     memberInvites,
     alerts,
     push,
-    inviteAttempts: new AttemptLimiter(config.inviteAttempts.limit, config.inviteAttempts.windowSeconds, 'invite codes that did not work'),
-    // As many refused passkey answers as failed password sign-ins (10 in 15 minutes).
-    passkeyAttempts: new AttemptLimiter(10, 15 * 60, 'refused passkey sign-ins'),
+    inviteAttempts: new AttemptLimiter(limits.shared('invite', config.inviteAttempts.limit, config.inviteAttempts.windowSeconds), config.inviteAttempts.limit, 'invite codes that did not work from this address', logger),
+    // As many refused passkey answers per address as failed password sign-ins per email and address.
+    passkeyAttempts: new AttemptLimiter(limits.shared('passkey', signIn.limit, signIn.windowSeconds), signIn.limit, 'refused passkey sign-ins from this address', logger),
     health: async () => {
       await db.query('select 1');
       return { database: 'ok', redis: bus ? (bus.up ? 'ok' : 'down') : 'off' };

@@ -30,6 +30,14 @@ const EnvSchema = z.object({
   // Personal invite codes that do not work, per address, before it is refused for the window.
   INVITE_ATTEMPTS: z.coerce.number().int().min(1).max(10_000).default(20),
   INVITE_ATTEMPTS_WINDOW_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(15),
+  // Failed password sign-ins per email and address (and refused passkeys per address) before a lockout.
+  SIGN_IN_ATTEMPTS: z.coerce.number().int().min(1).max(10_000).default(10),
+  SIGN_IN_ATTEMPTS_WINDOW_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(15),
+  // Socket connections (board and notes) one address may open per minute.
+  CONNECTIONS_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(60),
+  // Board commands one socket may send per second, and how many at once in a burst.
+  COMMANDS_PER_SECOND: z.coerce.number().int().min(1).max(100_000).default(20),
+  COMMAND_BURST: z.coerce.number().int().min(1).max(100_000).default(40),
   // A paging system's endpoint: a JSON notice of each crisis flag (no clinical content).
   ALERT_WEBHOOK_URL: z.string().url('must be a URL such as https://pager.example.org/hooks/hearth').optional(),
   // Web Push identity; without keys, a pair is generated once and kept in the database.
@@ -57,6 +65,9 @@ const EnvSchema = z.object({
   if ((e.VAPID_PUBLIC_KEY === undefined) !== (e.VAPID_PRIVATE_KEY === undefined)) {
     ctx.addIssue({ code: 'custom', path: ['VAPID_PRIVATE_KEY'], message: 'set VAPID_PUBLIC_KEY and VAPID_PRIVATE_KEY together' });
   }
+  if (e.COMMAND_BURST < e.COMMANDS_PER_SECOND) {
+    ctx.addIssue({ code: 'custom', path: ['COMMAND_BURST'], message: 'must be at least COMMANDS_PER_SECOND' });
+  }
   if (e.NOTES_SAVE_WITHIN_SECONDS < e.NOTES_SAVE_AFTER_SECONDS) {
     ctx.addIssue({ code: 'custom', path: ['NOTES_SAVE_WITHIN_SECONDS'], message: 'must be at least NOTES_SAVE_AFTER_SECONDS' });
   }
@@ -81,6 +92,18 @@ export interface Config {
   readonly passwordLinkMs: number;
   /** Failed personal-invite attempts an address may make within the window. */
   readonly inviteAttempts: { readonly limit: number; readonly windowSeconds: number };
+  /**
+   * Failed password sign-ins per email and address, and refused passkey answers per address, within
+   * the window; then the address is locked out until the window ends, the right password too.
+   */
+  readonly signInAttempts: { readonly limit: number; readonly windowSeconds: number };
+  /** Socket connections (/board and /yjs together) one address may open per minute. */
+  readonly connectionsPerMinute: number;
+  /**
+   * Board commands per socket: `perSecond` sustained, and up to `burst` within one second (keyboard
+   * shortcuts fire quickly), the extra beyond `perSecond` refilling over a few seconds.
+   */
+  readonly commands: { readonly perSecond: number; readonly burst: number };
   /** Where set-password links are mailed from; without `smtpUrl` they are only shown to the admin. */
   readonly mail: { readonly smtpUrl: string | null; readonly from: string };
   /** Crisis reach beyond the board: the paging webhook, and the Web Push identity (null: generated and kept in the database). */
@@ -144,6 +167,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     memberTokenMs: e.MEMBER_TOKEN_HOURS * 3_600_000,
     passwordLinkMs: e.PASSWORD_LINK_HOURS * 3_600_000,
     inviteAttempts: { limit: e.INVITE_ATTEMPTS, windowSeconds: e.INVITE_ATTEMPTS_WINDOW_MINUTES * 60 },
+    signInAttempts: { limit: e.SIGN_IN_ATTEMPTS, windowSeconds: e.SIGN_IN_ATTEMPTS_WINDOW_MINUTES * 60 },
+    connectionsPerMinute: e.CONNECTIONS_PER_MINUTE,
+    commands: { perSecond: e.COMMANDS_PER_SECOND, burst: e.COMMAND_BURST },
     mail: { smtpUrl: e.SMTP_URL ?? null, from: e.MAIL_FROM },
     alerts: {
       webhookUrl: e.ALERT_WEBHOOK_URL ?? null,

@@ -50,7 +50,11 @@ export const ERRORS = {
   },
   BAD_ORIGIN: { status: 403, retry: false, meaning: 'The request\'s `Origin` is not an allowed origin (checked before the body is read).' },
   INVALID_CREDENTIALS: { status: 401, retry: false, meaning: 'Wrong email or password.' },
-  RATE_LIMITED: { status: 429, retry: true, meaning: 'Too many attempts from this address (failed sign-ins, or invite codes that did not work): wait for the window to pass.' },
+  RATE_LIMITED: {
+    status: 429,
+    retry: true,
+    meaning: 'Too many attempts: failed sign-ins or refused passkeys, invite codes that did not work, socket connections from one address (the code of `connect_error`), or commands sent faster than a person types on one socket. Wait `retryAfterMs` (HTTP: the `Retry-After` header) and try again; a refused command changed nothing.'
+  },
   NOT_FOUND: { status: 404, retry: false, meaning: 'No such session, group, invite, clinician or API route.' },
   NOT_JOINED: {
     status: 409,
@@ -162,7 +166,13 @@ export const ERROR_CODES = Object.keys(ERRORS) as readonly ErrorCode[];
 export const WireError = z
   .object({
     code: z.enum(ERROR_CODES as [ErrorCode, ...ErrorCode[]]).describe('Branch on this: one of the error codes.'),
-    message: z.string().describe('For people: what went wrong and what to do.')
+    message: z.string().describe('For people: what went wrong and what to do.'),
+    retryAfterMs: z
+      .number()
+      .int()
+      .min(0)
+      .optional()
+      .describe('With `RATE_LIMITED`: how long to wait before the next attempt can succeed, in milliseconds (over HTTP the `Retry-After` header says it in seconds).')
   })
   .strict();
 export type WireError = z.infer<typeof WireError>;

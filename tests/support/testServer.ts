@@ -12,9 +12,12 @@ export const SUPERVISOR = 'morgan@demo.hearth';
 
 /** Starts a real server in this process on port 0 with the demo organization seeded. */
 export async function startTestServer(env: Record<string, string> = {}): Promise<RunningServer> {
-  // Every test of a file comes from one address: the limit on invite codes that do not work is
-  // raised here, and tested on a server of its own with the default.
-  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', DEMO: 'true', LOG_LEVEL: process.env['TEST_LOG_LEVEL'] ?? 'silent', DATA_DIR: 'memory://', INVITE_ATTEMPTS: '10000', ...env });
+  // Every test of a file comes from one address: the limits on invite codes that do not work and on
+  // connections per address are raised here, and tested on servers of their own with the defaults.
+  const config = loadConfig({
+    PORT: '0', HOST: '127.0.0.1', DEMO: 'true', LOG_LEVEL: process.env['TEST_LOG_LEVEL'] ?? 'silent', DATA_DIR: 'memory://',
+    INVITE_ATTEMPTS: '10000', CONNECTIONS_PER_MINUTE: '100000', ...env
+  });
   return startServer(config, createLogger(config.logLevel));
 }
 

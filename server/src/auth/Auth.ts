@@ -3,6 +3,9 @@ import { ErrorCode } from '@hearth/shared';
 import type { Config } from '../config.ts';
 import type { Account, Accounts, MemberTokenRow, PasswordLinkRow } from '../store/Accounts.ts';
 import type { AuditLog } from '../store/AuditLog.ts';
+import { AttemptLimiter } from '../limits/AttemptLimiter.ts';
+import { RateLimits } from '../limits/RateLimits.ts';
+import { createLogger } from '../log.ts';
 import { DUMMY_HASH, verifyPassword } from './passwords.ts';
 
 /** The login cookie's name. httpOnly, SameSite=Lax: scripts cannot read it, other sites cannot send it. */
@@ -30,14 +33,13 @@ export type Identity = ClinicianIdentity | MemberIdentity;
 
 /** A failure the HTTP and socket layers turn into an error response with this code. */
 export class AuthError extends Error {
-  constructor(readonly code: ErrorCode, message: string) {
+  constructor(readonly code: ErrorCode, message: string, readonly retryAfterMs?: number) {
     super(message);
   }
 }
 
-const MAX_FAILURES = 10;
-const FAILURE_WINDOW_MS = 15 * 60_000;
-const MAX_TRACKED = 10_000;
+/** The default lockout: 10 failed sign-ins per email and address within 15 minutes, counted in this process. */
+const inProcessSignIns = () => new AttemptLimiter(new RateLimits(null, createLogger('silent')).shared('sign-in', 10, 15 * 60), 10, 'failed sign-ins', createLogger('silent'));
 // Touching last_seen on every request would write on every request; once a minute is enough for idle expiry.
 const TOUCH_EVERY_MS = 60_000;
 
@@ -46,14 +48,14 @@ const TOUCH_EVERY_MS = 60_000;
  * database keeps only their HMAC under the server secret, so a copy of the database logs no one in.
  */
 export class Auth {
-  private readonly failures = new Map<string, { count: number; since: number }>();
-
   constructor(
     private readonly accounts: Accounts,
     private readonly audit: AuditLog,
     private readonly secret: string,
     private readonly config: Pick<Config, 'sessionIdleMs' | 'sessionAbsoluteMs' | 'memberTokenMs' | 'passwordLinkMs'>,
-    private readonly now: () => number = Date.now
+    private readonly now: () => number = Date.now,
+    /** Failed sign-ins per email and address: shared between instances when the app counts them in Redis. */
+    private readonly signIns: AttemptLimiter = inProcessSignIns()
   ) {}
 
   hashToken(token: string): string {
@@ -67,21 +69,17 @@ export class Auth {
   /** Checks credentials and opens a login session. Throws AuthError on failure or too many attempts. */
   async login(email: string, password: string, ip: string): Promise<{ token: string; account: Account }> {
     const key = `${email}|${ip}`;
-    const f = this.failures.get(key);
-    if (f && this.now() - f.since < FAILURE_WINDOW_MS && f.count >= MAX_FAILURES) {
-      throw new AuthError(ErrorCode.RATE_LIMITED, 'Too many failed sign-ins. Try again in 15 minutes.');
-    }
+    const refused = await this.signIns.refusal(key);
+    if (refused) throw new AuthError(ErrorCode.RATE_LIMITED, refused.message, refused.retryAfterMs);
     const account = await this.accounts.byEmail(email);
     const ok = await verifyPassword(password, account?.passwordHash || DUMMY_HASH);
     // A deactivated account is answered like a wrong password: the caller learns nothing of it.
     if (!account || !ok || account.deactivatedAt) {
-      const fresh = !f || this.now() - f.since >= FAILURE_WINDOW_MS;
-      if (this.failures.size >= MAX_TRACKED) this.forgetOldFailures();
-      this.failures.set(key, { count: fresh ? 1 : f.count + 1, since: fresh ? this.now() : f.since });
+      await this.signIns.fail(key);
       await this.audit.record({ actorRole: 'anonymous', actorId: null, action: 'login.failed', target: email, ip });
       throw new AuthError(ErrorCode.INVALID_CREDENTIALS, 'The email or password is not right.');
     }
-    this.failures.delete(key);
+    await this.signIns.forgive(key);
     return { token: await this.openLogin(account, ip), account };
   }
 
@@ -91,16 +89,6 @@ export class Auth {
     const ok = await verifyPassword(password, account?.passwordHash || DUMMY_HASH);
     if (!ok) await this.audit.record({ actorRole: 'clinician', actorId: accountId, action: `${action}.password-refused` });
     return ok && account !== null;
-  }
-
-  /** Drops failure counts whose window has passed, so guessing many emails cannot grow memory without bound. */
-  private forgetOldFailures(): void {
-    for (const [key, f] of this.failures) if (this.now() - f.since >= FAILURE_WINDOW_MS) this.failures.delete(key);
-    // Still full: the oldest entries go first (a Map iterates in insertion order).
-    for (const key of this.failures.keys()) {
-      if (this.failures.size < MAX_TRACKED) break;
-      this.failures.delete(key);
-    }
   }
 
   /**

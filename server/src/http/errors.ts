@@ -7,20 +7,26 @@ import { isConnectionError } from '../store/Db.ts';
 /** An error with its wire code (and so its HTTP status), thrown by route handlers. */
 export class HttpError extends Error {
   readonly status: number;
+  /** With `RATE_LIMITED`: when trying again can succeed (the answer's Retry-After). */
+  readonly retryAfterMs: number | undefined;
 
-  constructor(readonly code: ErrorCode, message: string) {
+  constructor(readonly code: ErrorCode, message: string, options: { retryAfterMs?: number } = {}) {
     super(message);
     this.status = httpStatusOf(code);
+    this.retryAfterMs = options.retryAfterMs;
   }
 
   /** A refusal the domain or a service already phrased. */
   static of(error: WireError): HttpError {
-    return new HttpError(error.code, error.message);
+    return new HttpError(error.code, error.message, error.retryAfterMs === undefined ? {} : { retryAfterMs: error.retryAfterMs });
   }
 }
 
-export const sendError = (res: Response, code: ErrorCode, message: string) =>
-  res.status(httpStatusOf(code)).json({ error: { code, message } } satisfies ErrorBody);
+/** Answers with an error body; a wait, when known, goes in `Retry-After` (whole seconds, rounded up) and the body. */
+export const sendError = (res: Response, code: ErrorCode, message: string, retryAfterMs?: number) => {
+  if (retryAfterMs !== undefined) res.set('Retry-After', String(Math.max(1, Math.ceil(retryAfterMs / 1000))));
+  return res.status(httpStatusOf(code)).json({ error: { code, message, ...(retryAfterMs !== undefined && { retryAfterMs }) } } satisfies ErrorBody);
+};
 
 /** Wraps an async route so a rejection reaches the error handler instead of the process. */
 export const route =
@@ -71,7 +77,7 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (err: unknown, req, res, next) => {
     // Too late for an error body: Express ends the connection.
     if (res.headersSent) return void next(err);
-    if (err instanceof HttpError) return void sendError(res, err.code, err.message);
+    if (err instanceof HttpError) return void sendError(res, err.code, err.message, err.retryAfterMs);
     const fault = clientFault(err, req);
     if (fault) {
       if (fault.code === ErrorCode.UNSUPPORTED_ENCODING) res.set('Accept-Encoding', READ_ENCODINGS);

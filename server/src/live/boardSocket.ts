@@ -12,6 +12,7 @@ import {
   type ServerToClientEvents,
   type WireError
 } from '@hearth/shared';
+import type { IncomingMessage } from 'node:http';
 import type { Namespace, Server, Socket } from 'socket.io';
 import type { z } from 'zod';
 import { accessTo } from '../auth/access.ts';
@@ -25,6 +26,7 @@ import type { Groups } from '../store/Groups.ts';
 import type { BoardService } from './BoardService.ts';
 import type { Fanout } from './fanout.ts';
 import { parseCommand, validationMessage } from '../edge/parse.ts';
+import type { Allowance } from '../limits/RateLimits.ts';
 
 export interface SocketData {
   identity: Identity;
@@ -69,15 +71,29 @@ export function attachBoardSocket(
      * a revoked member token ends the connection within this time even if the socket only listens.
      */
     recheckMs: number;
+    /** Connections per client address (shared with notes), and commands per socket. */
+    limits: { readonly connections: Allowance; readonly commands: Allowance };
+    /** The client's address behind the configured proxies. */
+    clientAddress: (req: IncomingMessage) => string;
   }
 ): BoardNamespace {
-  const { auth, groups, audit, board, logger, presence, fanout, recheckMs } = deps;
+  const { auth, groups, audit, board, logger, presence, fanout, recheckMs, limits, clientAddress } = deps;
   const nsp: BoardNamespace = io.of(BOARD_NAMESPACE);
   const ROLES = ['facilitator', 'supervisor', 'member'] as const;
   // An instance hears a session's events from other instances only while a socket here is in it.
   nsp.adapter.on('delete-room', (room: string) => {
     const m = /^board:([^:]+):[a-z]+$/.exec(room);
     if (m && !ROLES.some((r) => nsp.adapter.rooms.has(roleRoom(m[1]!, r)))) fanout.release(m[1]!);
+  });
+
+  // Counted before the credential is read, so a flood of handshakes costs no database reads.
+  nsp.use((socket, next) => {
+    void limits.connections.take(clientAddress(socket.request)).then((retryAfterMs) => {
+      if (retryAfterMs === null) return next();
+      const e = new Error('Too many connections from this address. Try again shortly.') as Error & { data: WireError };
+      e.data = { code: ErrorCode.RATE_LIMITED, message: e.message, retryAfterMs };
+      next(e);
+    });
   });
 
   nsp.use((socket, next) => {
@@ -275,6 +291,8 @@ export function attachBoardSocket(
     schema: S,
     fn: (req: z.infer<S>) => Promise<R | { ok: false; error: WireError }>
   ): void {
+    // Commands are admitted one after another, so counting them never reorders a socket's commands.
+    let admitted: Promise<unknown> = Promise.resolve();
     socket.on(name, (...args: unknown[]) => {
       const ack = args[args.length - 1];
       if (typeof ack !== 'function') {
@@ -283,16 +301,28 @@ export function attachBoardSocket(
       }
       const reply = ack as (res: unknown) => void;
       const payload = args.length > 1 ? args[0] : undefined;
-      if (name === 'command' && jsonSize(payload) > MAX_COMMAND_BYTES) {
-        return reply(err(ErrorCode.PAYLOAD_TOO_LARGE, `A command may be at most ${MAX_COMMAND_BYTES} bytes.`));
-      }
-      const parsed = schema.safeParse(payload);
-      if (!parsed.success) return reply(err(ErrorCode.BAD_REQUEST, validationMessage(parsed.error)));
-      fn(parsed.data).then(reply, (e: unknown) => {
-        if (isConnectionError(e)) return reply(err(ErrorCode.UNAVAILABLE, 'The database does not answer; try again shortly.'));
-        logger.error('board message failed', { message: name, error: errorMessage(e) });
-        reply(err(ErrorCode.INTERNAL, 'Something went wrong on the server; nothing was changed.'));
-      });
+      const answer = () => {
+        if (name === 'command' && jsonSize(payload) > MAX_COMMAND_BYTES) {
+          return reply(err(ErrorCode.PAYLOAD_TOO_LARGE, `A command may be at most ${MAX_COMMAND_BYTES} bytes.`));
+        }
+        const parsed = schema.safeParse(payload);
+        if (!parsed.success) return reply(err(ErrorCode.BAD_REQUEST, validationMessage(parsed.error)));
+        fn(parsed.data).then(reply, (e: unknown) => {
+          if (isConnectionError(e)) return reply(err(ErrorCode.UNAVAILABLE, 'The database does not answer; try again shortly.'));
+          logger.error('board message failed', { message: name, error: errorMessage(e) });
+          reply(err(ErrorCode.INTERNAL, 'Something went wrong on the server; nothing was changed.'));
+        });
+      };
+      if (name !== 'command') return answer();
+      // Counted before the command is read: a flood of junk costs its sender as much as one of commands.
+      const turn = admitted.then(() => limits.commands.take(socket.id));
+      admitted = turn;
+      turn
+        .then((retryAfterMs) => {
+          if (retryAfterMs === null) return answer();
+          reply({ ok: false, error: { code: ErrorCode.RATE_LIMITED, message: 'Too many commands at once: this one was not applied. Send it again in a moment.', retryAfterMs } });
+        })
+        .catch((e: unknown) => logger.error('board message failed', { message: name, error: errorMessage(e) }));
     });
   }
 

@@ -9,6 +9,7 @@ import type { Origins } from '../http/origins.ts';
 import { errorMessage, type Logger } from '../log.ts';
 import type { AuditLog } from '../store/AuditLog.ts';
 import type { Groups } from '../store/Groups.ts';
+import type { Allowance } from '../limits/RateLimits.ts';
 import type { NotesConnection, NotesDoc } from './NotesDoc.ts';
 import type { NotesHub } from './NotesHub.ts';
 import type { NotesRelay } from './NotesRelay.ts';
@@ -25,6 +26,8 @@ export interface NotesEndpointDeps {
   readonly relay: NotesRelay;
   readonly logger: Logger;
   readonly recheckMs?: number;
+  /** Connections per client address (the board's count too), and how to read a request's address. */
+  readonly connections?: { readonly limit: Allowance; readonly clientAddress: (req: IncomingMessage) => string };
 }
 
 /** The session id in `/yjs/notes:<sessionId>`, or null when the path names anything else. */
@@ -50,12 +53,13 @@ function memberTokenOf(req: IncomingMessage): string | undefined {
 }
 
 /** Answers an upgrade request with a plain HTTP error, before any WebSocket exists. */
-function refuse(socket: Duplex, status: number, code: ErrorCode, message: string): void {
-  const body = JSON.stringify({ error: { code, message } });
+function refuse(socket: Duplex, status: number, code: ErrorCode, message: string, retryAfterMs?: number): void {
+  const body = JSON.stringify({ error: { code, message, ...(retryAfterMs !== undefined && { retryAfterMs }) } });
   if (!socket.writable) return void socket.destroy();
   socket.once('finish', () => socket.destroy());
+  const retryAfter = retryAfterMs === undefined ? '' : `Retry-After: ${Math.max(1, Math.ceil(retryAfterMs / 1000))}\r\n`;
   socket.end(
-    `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\nConnection: close\r\nContent-Type: application/json; charset=utf-8\r\n` +
+    `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\nConnection: close\r\nContent-Type: application/json; charset=utf-8\r\n${retryAfter}` +
       `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`
   );
 }
@@ -92,6 +96,10 @@ export class NotesEndpoint {
   private async upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
     const { auth, groups, origins, hub, logger } = this.deps;
     if (this.closing) return refuse(socket, 503, ErrorCode.BUSY, 'The server is restarting; try again.');
+    // Counted before the credential is read, so a flood of upgrades costs no database reads.
+    const connections = this.deps.connections;
+    const retryAfterMs = connections ? await connections.limit.take(connections.clientAddress(req)) : null;
+    if (retryAfterMs !== null) return refuse(socket, 429, ErrorCode.RATE_LIMITED, 'Too many connections from this address. Try again shortly.', retryAfterMs);
     const sessionId = notesSessionOf(req.url);
     if (!sessionId) return refuse(socket, 400, ErrorCode.BAD_REQUEST, 'Notes live at /yjs/notes:<sessionId>.');
     if (!origins.allows(req.headers.origin)) return refuse(socket, 403, ErrorCode.BAD_ORIGIN, 'This origin may not open notes.');

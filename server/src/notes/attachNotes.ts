@@ -7,7 +7,7 @@ import type { AuditLog } from '../store/AuditLog.ts';
 import type { Db } from '../store/Db.ts';
 import type { Groups } from '../store/Groups.ts';
 import { DEFAULT_NOTES_TIMING, type NotesTiming } from './NotesDoc.ts';
-import { NotesEndpoint } from './NotesEndpoint.ts';
+import { NotesEndpoint, type NotesEndpointDeps } from './NotesEndpoint.ts';
 import { NotesHub } from './NotesHub.ts';
 import type { RedisBus } from '../redis/RedisBus.ts';
 import { NotesNotSavedError, busRelay, localRelay } from './NotesRelay.ts';
@@ -40,7 +40,10 @@ export interface Notes {
  */
 export function attachNotes(
   http: HttpServer,
-  deps: { db: Db; auth: Auth; groups: Groups; audit: AuditLog; origins: Origins; logger: Logger; bus: RedisBus | null; timing?: NotesTiming; recheckMs?: number }
+  deps: {
+    db: Db; auth: Auth; groups: Groups; audit: AuditLog; origins: Origins; logger: Logger; bus: RedisBus | null; timing?: NotesTiming; recheckMs?: number;
+    connections?: NotesEndpointDeps['connections'];
+  }
 ): Notes {
   const { logger } = deps;
   const store = new NotesStore(deps.db);

@@ -38,7 +38,7 @@ export function authRoutes({ auth, accounts, audit, config, origins, revokeSocke
         res.set('Set-Cookie', sessionCookie(token, config.sessionAbsoluteMs, origins.secure));
         return { status: 200, body: { me: meOf(account) } };
       } catch (e) {
-        if (e instanceof AuthError) throw new HttpError(e.code, e.message);
+        if (e instanceof AuthError) throw new HttpError(e.code, e.message, e.retryAfterMs === undefined ? {} : { retryAfterMs: e.retryAfterMs });
         throw e;
       }
     },

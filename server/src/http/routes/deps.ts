@@ -10,7 +10,7 @@ import type { Passkeys } from '../../store/Passkeys.ts';
 import type { CrisisAlerts } from '../../alerts/CrisisAlerts.ts';
 import type { PushAlerts } from '../../alerts/PushAlerts.ts';
 import type { MemberInvites } from '../../store/MemberInvites.ts';
-import type { AttemptLimiter } from '../../auth/AttemptLimiter.ts';
+import type { AttemptLimiter } from '../../limits/AttemptLimiter.ts';
 import type { Accounts } from '../../store/Accounts.ts';
 import type { AuditLog } from '../../store/AuditLog.ts';
 import { accessTo } from '../../auth/access.ts';

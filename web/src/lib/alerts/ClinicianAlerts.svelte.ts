@@ -39,8 +39,10 @@ export class ClinicianAlerts {
     socket.on('alert', (alert) => this.#take(alert));
     // Signed out or expired: nothing more comes here (the page's lock or sign-in takes over).
     socket.on('revoked', () => this.close());
-    socket.on('connect_error', (e: Error & { data?: { code?: string } }) => {
+    socket.on('connect_error', (e: Error & { data?: { code?: string; retryAfterMs?: number } }) => {
       if (e.data?.code === 'UNAUTHENTICATED') this.close();
+      // Refused for now (too many connections from this address): Socket.IO does not retry a refusal itself.
+      else if (e.data?.code === 'RATE_LIMITED') setTimeout(() => this.#socket?.connect(), (e.data.retryAfterMs ?? 5000) + Math.random() * 2000);
     });
   }
 

@@ -207,7 +207,13 @@ export class BoardConnection {
       // A server-side disconnect (restart, deploy) is not retried by Socket.IO itself.
       if (reason === 'io server disconnect') this.#later(() => this.#socket?.connect(), 1500);
     });
-    socket.on('connect_error', (err) => {
+    socket.on('connect_error', (err: Error & { data?: WireError }) => {
+      // Too many connections from this address (a clinic behind one address, all reconnecting at
+      // once): connect again once the server says, spread a little so they do not all come back together.
+      if (err.data?.code === ErrorCode.RATE_LIMITED) {
+        this.#later(() => this.#socket?.connect(), (err.data.retryAfterMs ?? 5000) + Math.random() * 2000);
+        return;
+      }
       // Inactive after an error means the server refused the handshake (auth); retrying won't help.
       if (!socket.active) this.#stop('ended', { code: ErrorCode.UNAUTHENTICATED, message: err.message || 'The server refused the connection.' });
     });

@@ -151,6 +151,12 @@ export class CommandOutbox {
       this.#settle(pending, { ok: true, duplicate: result.duplicate });
       return;
     }
+    if (result.error.code === ErrorCode.RATE_LIMITED && pending.attempts < MAX_ATTEMPTS) {
+      // Sent faster than the server takes one socket's commands (nothing was applied): the same id
+      // again once the allowance is back.
+      this.#link.later(() => void this.#transmit(pending), result.error.retryAfterMs ?? 1000);
+      return;
+    }
     if (TRANSIENT.has(result.error.code) && pending.attempts < MAX_ATTEMPTS) {
       if (result.error.code === ErrorCode.NOT_JOINED) this.#link.resync();
       this.#link.later(() => void this.#transmit(pending), 500 * pending.attempts);
