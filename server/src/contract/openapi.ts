@@ -36,7 +36,12 @@ function errorResponses(route: RouteSpec): Record<string, JsonSchema> {
                 type: 'object',
                 required: ['code', 'message'],
                 additionalProperties: false,
-                properties: { code: { type: 'string', enum: codes }, message: { type: 'string' } }
+                properties: {
+                  code: { type: 'string', enum: codes },
+                  message: { type: 'string' },
+                  // Said with RATE_LIMITED (and beside the Retry-After header): the wait, in milliseconds.
+                  retryAfterMs: { type: 'integer', minimum: 0 }
+                }
               }
             }
           }
