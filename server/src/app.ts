@@ -16,6 +16,7 @@ import { securityHeaders } from './http/securityHeaders.ts';
 import { ANSWER_WITHIN_MS, BoardService } from './live/BoardService.ts';
 import { noMailer, smtpMailer } from './mail/Mailer.ts';
 import { Passkeys } from './store/Passkeys.ts';
+import { Goals } from './store/Goals.ts';
 import { accountRoom, attachBoardSocket, authRoom, memberRoom, roleRoom, tokenRoom, type BoardIo } from './live/boardSocket.ts';
 import { CrisisAlerts } from './alerts/CrisisAlerts.ts';
 import { PushAlerts, type VapidKeys } from './alerts/PushAlerts.ts';
@@ -244,11 +245,12 @@ async function assemble(config: Config, logger: Logger, db: Db): Promise<Running
   if (config.demo && (await seedDemo({ db, accounts, groups, organizations, board }))) logger.info('seeded the demo organization');
 
   const memberInvites = new MemberInvites(db);
-  const records = new RecordService({ store: recordStore, log, notesStore: new NotesStore(db), notes, groups, auth, audit });
+  const goals = new Goals(db);
+  const records = new RecordService({ store: recordStore, log, notesStore: new NotesStore(db), notes, groups, goals, auth, audit });
   const mailer = config.mail.smtpUrl ? smtpMailer(config.mail.smtpUrl, config.mail.from, logger) : noMailer;
   if (metrics) app.get('/metrics', metrics.handler(config.metrics.token ?? undefined));
   app.use('/api', apiRouter({
-    config, auth, accounts, audit, groups, organizations, board, records, log, origins, logger, mailer, passkeys: new Passkeys(db),
+    config, auth, accounts, audit, groups, organizations, board, records, goals, log, origins, logger, mailer, passkeys: new Passkeys(db),
     memberInvites,
     alerts,
     push,

@@ -26,6 +26,7 @@ import { INVITE_ROUTES } from './practice/inviteRoutes.ts';
 import { ALERT_ROUTES } from './safety/alerts.ts';
 import { RESOURCE_ROUTES } from './practice/resources.ts';
 import { PROGRESS_ROUTES } from './measures/progressRoutes.ts';
+import { GOAL_ROUTES, GoalRatingEdit } from './measures/goals.ts';
 import { DueMeasure } from './measures/schedule.ts';
 import { AUDIT_ROUTES } from './audit.ts';
 
@@ -397,6 +398,7 @@ export const API_ROUTES = {
   ...ALERT_ROUTES,
   ...RESOURCE_ROUTES,
   ...PROGRESS_ROUTES,
+  ...GOAL_ROUTES,
   ...AUDIT_ROUTES,
   takeRecord: {
     method: 'post', path: '/api/sessions/:sessionId/record', tag: 'records', auth: 'clinician',
@@ -432,6 +434,14 @@ export const API_ROUTES = {
     summary: 'Edit one member\'s narrative in a draft (facilitators). Signatures of the content before the edit are removed.',
     params: memberNoteParams,
     body: NarrativeEdit,
+    responses: { 200: RecordView },
+    errors: [...RECORD_ACCESS, 'RECORD_FINAL', 'MEMBER_NOT_FOUND']
+  },
+  rateGoal: {
+    method: 'put', path: '/api/sessions/:sessionId/record/members/:memberId/goals/:goalId', tag: 'records', auth: 'clinician',
+    summary: 'Rate how one of a member\'s goals went in this session (facilitators, in a draft): worse, no change or better. Signatures of the content before are removed.',
+    params: z.object({ sessionId: Uuid, memberId: Id, goalId: Id }).strict(),
+    body: GoalRatingEdit,
     responses: { 200: RecordView },
     errors: [...RECORD_ACCESS, 'RECORD_FINAL', 'MEMBER_NOT_FOUND']
   },

@@ -40,3 +40,4 @@ export * from './board/decideMeasures.ts';
 export * from './measures/progress.ts';
 export * from './measures/schedule.ts';
 export * from './practice/agreement.ts';
+export * from './measures/goals.ts';

@@ -69,6 +69,15 @@ describe('progress pages in the browser', () => {
       ]);
       expect(await page.locator('[data-testid="trajectory"][data-instrument="check-in"] [data-testid="change"]').textContent()).toMatch(/No published threshold/);
       expect(await page.getByTestId('progress-sessions').locator('tbody tr').count()).toBe(3);
+      if (kind === 'desktop') {
+        // A facilitator adds a treatment goal here; the record of each session will rate it.
+        const goals = page.getByTestId('goals');
+        await goals.getByLabel('New goal').fill('Use a skill when urges rise');
+        await goals.getByLabel(/^Target/).fill('Twice a week, self-reported');
+        await goals.getByRole('button', { name: 'Add the goal' }).click();
+        await goals.getByTestId('goal').filter({ hasText: 'Use a skill when urges rise' }).waitFor({ timeout: WAIT_MS });
+        expect(await goals.getByTestId('goal-ratings').first().textContent()).toMatch(/Not rated in a record yet/);
+      }
       await page.screenshot({ path: `${SHOTS}progress-member-${kind}.png`, fullPage: true });
       await phq.scrollIntoViewIfNeeded();
       await page.screenshot({ path: `${SHOTS}progress-member-${kind}-phq9.png` });

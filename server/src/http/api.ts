@@ -14,6 +14,7 @@ import { organizationRoutes } from './routes/organization.ts';
 import { passkeyRoutes } from './routes/passkeys.ts';
 import { peopleRoutes } from './routes/people.ts';
 import { progressRoutes } from './routes/progress.ts';
+import { goalRoutes } from './routes/goals.ts';
 import { recordRoutes } from './routes/records.ts';
 import { sessionRoutes } from './routes/sessions.ts';
 
@@ -55,6 +56,7 @@ export function apiRouter(deps: ApiDeps): Router {
     ...recordRoutes(deps),
     ...alertRoutes(deps),
     ...progressRoutes(deps),
+    ...goalRoutes(deps),
     ...auditRoutes(deps)
   };
   for (const name of Object.keys(API_ROUTES) as RouteName[]) bind(api, deps, name, handlers);

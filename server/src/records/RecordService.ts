@@ -4,6 +4,7 @@ import {
   fold,
   initialState,
   recordGuards,
+  type GoalRating,
   type MentionOverride,
   type RecordContent,
   type RecordSignature,
@@ -19,6 +20,7 @@ import { notesText } from '../notes/sections.ts';
 import type { NotesStore } from '../notes/NotesStore.ts';
 import type { AuditLog } from '../store/AuditLog.ts';
 import type { EventLog } from '../store/EventLog.ts';
+import type { Goals } from '../store/Goals.ts';
 import type { Groups, SessionRow } from '../store/Groups.ts';
 import { contentHash, sha256, canonicalJson } from './hash.ts';
 import type { EntryRow, RecordRow, RecordStore, SignatureRow } from './RecordStore.ts';
@@ -83,6 +85,8 @@ export class RecordService {
       readonly notesStore: NotesStore;
       readonly notes: Notes;
       readonly groups: Groups;
+      /** Members' open treatment goals, which each member's note rates. */
+      readonly goals: Pick<Goals, 'openByMember'>;
       readonly auth: Auth;
       readonly audit: AuditLog;
       readonly now?: () => number;
@@ -131,12 +135,13 @@ export class RecordService {
 
   /** What the draft says now: drawn from the log and the frozen notes, with review's edits. */
   private async draft(record: RecordRow): Promise<RecordContent> {
-    const { log, notesStore, groups } = this.deps;
-    const [events, stored, group, staff] = await Promise.all([
+    const { log, notesStore, groups, goals } = this.deps;
+    const [events, stored, group, staff, openGoals] = await Promise.all([
       log.since(record.sessionId, 0),
       notesStore.load(record.sessionId),
       groups.byId(record.groupId),
-      groups.staffWithCredentials(record.groupId)
+      groups.staffWithCredentials(record.groupId),
+      goals.openByMember(record.groupId)
     ]);
     const board = fold(initialState, events.map((e) => e.event));
     const doc = new Y.Doc();
@@ -149,7 +154,8 @@ export class RecordService {
       {
         group: { id: record.groupId, name: group?.name ?? '' },
         sessionId: record.sessionId,
-        clinicians: staff.map((s) => ({ accountId: s.id, name: s.displayName, credentials: s.credentials, role: s.role }))
+        clinicians: staff.map((s) => ({ accountId: s.id, name: s.displayName, credentials: s.credentials, role: s.role })),
+        goals: openGoals
       },
       record.edits
     );
@@ -241,6 +247,22 @@ export class RecordService {
     await this.deps.store.setEdits(record.id, next.edits, record.overrides);
     await this.audited(actor, 'record.edit', record.id);
     return this.afterEdit(next, actor, `${member.alias}'s note`);
+  }
+
+  /** Rates how one of a member's open goals went in this session (null: not rated). */
+  async rateGoal(sessionId: string, actor: RecordActor, memberId: string, goalId: string, rating: GoalRating | null): Promise<RecordView> {
+    const record = await this.editable(sessionId, actor);
+    const member = (await this.draft(record)).members.find((m) => m.memberId === memberId);
+    if (!member) throw new RecordRefusal(ErrorCode.MEMBER_NOT_FOUND, 'That member is not on this session\'s roster.');
+    if (!member.goals?.some((g) => g.goalId === goalId)) {
+      throw new RecordRefusal(ErrorCode.MEMBER_NOT_FOUND, member.narrative === null ? `${member.alias} was absent: goals are rated for sessions they attended.` : `${member.alias} has no open goal with that id.`);
+    }
+    const { [goalId]: _was, ...others } = record.edits.goalRatings?.[memberId] ?? {};
+    const mine = rating === null ? others : { ...others, [goalId]: rating };
+    const next = { ...record, edits: { ...record.edits, goalRatings: { ...record.edits.goalRatings, [memberId]: mine } } };
+    await this.deps.store.setEdits(record.id, next.edits, record.overrides);
+    await this.audited(actor, 'record.edit', record.id);
+    return this.afterEdit(next, actor, `${member.alias}'s goals`);
   }
 
   async override(sessionId: string, actor: RecordActor, o: MentionOverride): Promise<RecordView> {

@@ -7,6 +7,7 @@ import { computeMeasures } from '../participation/measures.ts';
 import { attendanceOf } from '../safety/attendance.ts';
 import { AttendanceStatus, FlagCategory, FlagSeverity } from '../safety/types.ts';
 import { Band, type Instrument } from './instruments.ts';
+import { Goal, GoalRating } from './goals.ts';
 
 const Instant = z.string().describe('ISO 8601 in UTC.');
 
@@ -66,10 +67,23 @@ export const MemberProgress = z
       .describe('The group agreement as the member accepted it on their own device (version, when); null: not yet.'),
     sessions: z.array(MemberSessionProgress).describe('Sessions that ran with them on the roster, oldest first.'),
     attended: z.number().int(),
-    trajectories: z.array(Trajectory).describe('One per instrument they answered.')
+    trajectories: z.array(Trajectory).describe('One per instrument they answered.'),
+    goals: z
+      .array(
+        z
+          .object({
+            goal: Goal,
+            ratings: z.array(z.object({ sessionId: Id, startedAt: Instant, rating: GoalRating }).strict()).describe('As each session\'s record rated it, oldest first.')
+          })
+          .strict()
+      )
+      .describe('Their treatment goals, open ones first.'),
+    role: z.enum(['facilitator', 'supervisor']).describe('The signed-in clinician\'s role in the group: facilitators change goals.')
   })
   .strict();
 export type MemberProgress = Frozen<z.infer<typeof MemberProgress>>;
+/** What the sessions' logs alone say of a member: the rest (goals, the viewer's role) comes from the database. */
+export type MemberProgressFromLogs = Omit<MemberProgress, 'goals' | 'role'>;
 
 /** One session as it went for the group. */
 export const GroupSessionProgress = z
@@ -145,7 +159,7 @@ export function memberProgress(
   logs: readonly SessionLog[],
   group: { id: string; name: string },
   member: { id: string; alias: string; agreement?: { version: string; acceptedAt: string } | null }
-): MemberProgress {
+): MemberProgressFromLogs {
   const sessions: MemberSessionProgress[] = [];
   const series = new Map<string, { instrument: Instrument; points: { sessionId: string; startedAt: string; total: number }[] }>();
   for (const { sessionId, state, end } of ran(logs)) {

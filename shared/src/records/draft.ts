@@ -7,6 +7,7 @@ import { attendanceOf } from '../safety/attendance.ts';
 import type { Flag } from '../safety/types.ts';
 import { aliasMentions } from '../notes/shape.ts';
 import type { MemberNote, RecordClinician, RecordContent } from './record.ts';
+import type { GoalRating } from '../measures/goals.ts';
 
 /** The notes as plain text, section by section: what becomes the record's narratives and summary. */
 export interface NotesText {
@@ -19,12 +20,16 @@ export interface RecordContext {
   readonly group: { readonly id: string; readonly name: string };
   readonly sessionId: string;
   readonly clinicians: readonly RecordClinician[];
+  /** Each member's open treatment goals when the draft is drawn, by roster id. */
+  readonly goals?: Readonly<Record<string, readonly { readonly goalId: string; readonly text: string; readonly target: string }[]>>;
 }
 
 /** What review changed: the summary and members' narratives as edited. */
 export interface RecordEdits {
   readonly summary?: string;
   readonly narratives?: Readonly<Record<string, string>>;
+  /** How each member's goals went this session, by roster id and goal id. */
+  readonly goalRatings?: Readonly<Record<string, Readonly<Record<string, GoalRating>>>>;
 }
 
 /** What a member's copy of a flag's note says for another member's alias. */
@@ -107,6 +112,7 @@ export function draftRecord(log: readonly BoardEvent[], notes: NotesText, contex
           };
         }),
       resources: state.resources.filter((r) => r.to === row.memberId).map(resource),
+      goals: absent ? [] : (context.goals?.[row.memberId] ?? []).map((g) => ({ ...g, rating: edits.goalRatings?.[row.memberId]?.[g.goalId] ?? null })),
       measures: state.measures.flatMap((run) =>
         run.responses
           .filter((r) => r.memberId === row.memberId)

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { ItemKind } from '../board/commands.ts';
 import { Id, type Frozen } from '../roles.ts';
 import { AttendanceStatus, FlagCategory, FlagSeverity } from '../safety/types.ts';
+import { RecordGoal } from '../measures/goals.ts';
 
 /**
  * A group session record: one session part and one member note per roster member — the way group
@@ -127,6 +128,7 @@ export const MemberNote = z
     participation: z.object({ share: z.number(), turns: z.number().int(), talkMinutes: Minutes }).strict().nullable().describe('Null when absent.'),
     flags: z.array(MemberFlag).describe('Flags that concern this member.'),
     resources: z.array(RecordResource).describe('Resources shared with this member alone.'),
+    goals: z.array(RecordGoal).optional().describe('Their open treatment goals with this session\'s rating (absent in records signed before goals existed; none for an absence).'),
     measures: z.array(RecordMeasure).optional().describe('Their answers to the session\'s measures, in the order opened (absent in records signed before measures existed).'),
     narrative: z.string().nullable().describe('Their notes section as edited in review; null for an absence entry.')
   })

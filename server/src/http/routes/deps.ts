@@ -3,6 +3,7 @@ import type { Auth, ClinicianIdentity } from '../../auth/Auth.ts';
 import type { Config } from '../../config.ts';
 import type { BoardService } from '../../live/BoardService.ts';
 import type { EventLog } from '../../store/EventLog.ts';
+import type { Goals } from '../../store/Goals.ts';
 import type { RecordService } from '../../records/RecordService.ts';
 import type { Logger } from '../../log.ts';
 import type { Mailer } from '../../mail/Mailer.ts';
@@ -29,6 +30,7 @@ export interface ApiDeps {
   readonly organizations: Organizations;
   readonly board: BoardService;
   readonly records: RecordService;
+  readonly goals: Goals;
   /** The sessions' event logs, read whole for progress across sessions. */
   readonly log: Pick<EventLog, 'since'>;
   readonly origins: Origins;

@@ -1,4 +1,4 @@
-import { API_ROUTES, groupProgress, memberProgress, type SessionLog } from '@hearth/shared';
+import { API_ROUTES, GoalRating, groupProgress, memberProgress, type SessionLog } from '@hearth/shared';
 import type { Handler } from '../bindRoute.ts';
 import { HttpError } from '../errors.ts';
 import { requireGroupRole, type ApiDeps } from './deps.ts';
@@ -12,7 +12,7 @@ export async function sessionLogs(deps: Pick<ApiDeps, 'groups' | 'log'>, groupId
   return Promise.all(ids.map(async (sessionId) => ({ sessionId, events: (await deps.log.since(sessionId, 0)).map((e) => e.event) })));
 }
 
-export function progressRoutes({ groups, log, audit }: ApiDeps): {
+export function progressRoutes({ groups, log, audit, goals }: ApiDeps): {
   memberProgress: Handler<R['memberProgress']>;
   groupProgress: Handler<R['groupProgress']>;
   measureSchedule: Handler<R['measureSchedule']>;
@@ -34,7 +34,15 @@ export function progressRoutes({ groups, log, audit }: ApiDeps): {
       const member = (await groups.members(params.groupId)).find((m) => m.id === params.memberId);
       if (!member) throw new HttpError('NOT_FOUND', 'No member of this group has that id.');
       await audit.record({ actorRole: role, actorId: who.account.id, action: 'progress.member', target: member.id, ip });
-      return { status: 200, body: memberProgress(await logs(group.id), group, member) };
+      const [sessionLogs, memberGoals, ratings] = await Promise.all([logs(group.id), goals.of(group.id, member.id), goals.ratingsOf(group.id, member.id)]);
+      const fromLogs = memberProgress(sessionLogs, group, member);
+      // Each goal's ratings in the order the sessions ran (a record rates the goals open when it was drawn).
+      const rated = (goalId: string) =>
+        fromLogs.sessions.flatMap((s) => {
+          const rating = GoalRating.safeParse(ratings.find((r) => r.sessionId === s.sessionId)?.ratings[goalId]);
+          return rating.success ? [{ sessionId: s.sessionId, startedAt: s.startedAt, rating: rating.data }] : [];
+        });
+      return { status: 200, body: { ...fromLogs, goals: memberGoals.map((goal) => ({ goal, ratings: rated(goal.id) })), role } };
     },
     groupProgress: async ({ who, params, ip }) => {
       const { role, group } = await groupFor(who, params.groupId);

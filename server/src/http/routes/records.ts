@@ -15,6 +15,7 @@ export function recordRoutes({ groups, records, audit }: ApiDeps): {
   recordForPrint: Handler<R['recordForPrint']>;
   editSummary: Handler<R['editSummary']>;
   editNarrative: Handler<R['editNarrative']>;
+  rateGoal: Handler<R['rateGoal']>;
   overrideMention: Handler<R['overrideMention']>;
   signRecord: Handler<R['signRecord']>;
   addAddendum: Handler<R['addAddendum']>;
@@ -61,6 +62,10 @@ export function recordRoutes({ groups, records, audit }: ApiDeps): {
     editNarrative: async ({ who, params, body, ip }) => {
       const { actor } = await actorFor(who, params.sessionId, ip);
       return view(await refused(() => records.editNarrative(params.sessionId, actor, params.memberId, body.narrative)));
+    },
+    rateGoal: async ({ who, params, body, ip }) => {
+      const { actor } = await actorFor(who, params.sessionId, ip);
+      return view(await refused(() => records.rateGoal(params.sessionId, actor, params.memberId, params.goalId, body.rating)));
     },
     overrideMention: async ({ who, params, body, ip }) => {
       const { actor } = await actorFor(who, params.sessionId, ip);

@@ -1,4 +1,8 @@
 import type {
+  Goal,
+  GoalEdit,
+  GoalRating,
+  NewGoal,
   MeasureSchedule,
   GroupProgress,
   MemberProgress,
@@ -65,6 +69,10 @@ export const hearthApi = {
   measureSchedule: (groupId: string) => request<{ schedule: MeasureSchedule }>(`/api/groups/${encodeURIComponent(groupId)}/measure-schedule`),
   saveMeasureSchedule: (groupId: string, schedule: MeasureSchedule) =>
     request<{ schedule: MeasureSchedule }>(`/api/groups/${encodeURIComponent(groupId)}/measure-schedule`, { method: 'PUT', body: { schedule } }),
+  addGoal: (groupId: string, memberId: string, goal: NewGoal) =>
+    request<{ goals: Goal[] }>(`/api/groups/${encodeURIComponent(groupId)}/members/${encodeURIComponent(memberId)}/goals`, { method: 'POST', body: goal }),
+  editGoal: (groupId: string, memberId: string, goalId: string, edit: GoalEdit) =>
+    request<{ goals: Goal[] }>(`/api/groups/${encodeURIComponent(groupId)}/members/${encodeURIComponent(memberId)}/goals/${encodeURIComponent(goalId)}`, { method: 'PUT', body: edit }),
   groupProgress: (groupId: string, fetch?: Fetch) => request<GroupProgress>(`/api/groups/${encodeURIComponent(groupId)}/progress`, { fetch }),
   libraryResources: (fetch?: Fetch) => request<{ resources: LibraryResource[] }>('/api/organization/resources', { fetch }),
   addLibraryResource: (body: NewLibraryResource) => request<{ resource: LibraryResource }>('/api/organization/resources', { method: 'POST', body }),
@@ -171,6 +179,8 @@ export const hearthApi = {
     request<RecordView>(recordPath(sessionId, '/summary'), { method: 'PUT', body: { summary } }),
   editNarrative: (sessionId: string, memberId: string, narrative: string) =>
     request<RecordView>(recordPath(sessionId, `/members/${encodeURIComponent(memberId)}`), { method: 'PUT', body: { narrative } }),
+  rateGoal: (sessionId: string, memberId: string, goalId: string, rating: GoalRating | null) =>
+    request<RecordView>(recordPath(sessionId, `/members/${encodeURIComponent(memberId)}/goals/${encodeURIComponent(goalId)}`), { method: 'PUT', body: { rating } }),
   overrideMention: (sessionId: string, override: MentionOverride) =>
     request<RecordView>(recordPath(sessionId, '/overrides'), { method: 'POST', body: override }),
   signRecord: (sessionId: string, password: string) =>
