@@ -27,6 +27,7 @@ import { ALERT_ROUTES } from './safety/alerts.ts';
 import { RESOURCE_ROUTES } from './practice/resources.ts';
 import { PROGRESS_ROUTES } from './measures/progressRoutes.ts';
 import { GOAL_ROUTES, GoalRatingEdit } from './measures/goals.ts';
+import { INTAKE_ROUTES } from './practice/intake.ts';
 import { DueMeasure } from './measures/schedule.ts';
 import { AUDIT_ROUTES } from './audit.ts';
 
@@ -399,6 +400,7 @@ export const API_ROUTES = {
   ...RESOURCE_ROUTES,
   ...PROGRESS_ROUTES,
   ...GOAL_ROUTES,
+  ...INTAKE_ROUTES,
   ...AUDIT_ROUTES,
   takeRecord: {
     method: 'post', path: '/api/sessions/:sessionId/record', tag: 'records', auth: 'clinician',

@@ -41,3 +41,4 @@ export * from './measures/progress.ts';
 export * from './measures/schedule.ts';
 export * from './practice/agreement.ts';
 export * from './measures/goals.ts';
+export * from './practice/intake.ts';

@@ -314,13 +314,16 @@ describe('accessibility of every page', () => {
     await facilitator.emulateMedia({ media: null });
   });
 
-  it('the progress pages of a member and of the group', async () => {
+  it('the progress pages of a member and of the group, and the intake', async () => {
     await facilitator.goto(`/groups/${group.id}/members/${memberId('Maple')}`);
     await facilitator.getByRole('heading', { name: 'Maple', level: 1 }).waitFor({ timeout: WAIT_MS });
     await audit(facilitator, 'progress of a member', [LAPTOP, PHONE]);
     await facilitator.goto(`/groups/${group.id}/progress`);
     await facilitator.getByTestId('group-sessions').waitFor({ timeout: WAIT_MS });
     await audit(facilitator, 'progress of the group', [LAPTOP, PHONE]);
+    await facilitator.goto(`/groups/${group.id}/intake`);
+    await facilitator.getByLabel('Alias in the group').waitFor({ timeout: WAIT_MS });
+    await audit(facilitator, 'intake', [LAPTOP, PHONE]);
   });
 
   it('leaves a list of every page checked and what else axe noted', () => {

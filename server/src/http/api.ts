@@ -15,6 +15,7 @@ import { passkeyRoutes } from './routes/passkeys.ts';
 import { peopleRoutes } from './routes/people.ts';
 import { progressRoutes } from './routes/progress.ts';
 import { goalRoutes } from './routes/goals.ts';
+import { intakeRoutes } from './routes/intakes.ts';
 import { recordRoutes } from './routes/records.ts';
 import { sessionRoutes } from './routes/sessions.ts';
 
@@ -57,6 +58,7 @@ export function apiRouter(deps: ApiDeps): Router {
     ...alertRoutes(deps),
     ...progressRoutes(deps),
     ...goalRoutes(deps),
+    ...intakeRoutes(deps),
     ...auditRoutes(deps)
   };
   for (const name of Object.keys(API_ROUTES) as RouteName[]) bind(api, deps, name, handlers);

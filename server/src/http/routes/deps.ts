@@ -4,6 +4,7 @@ import type { Config } from '../../config.ts';
 import type { BoardService } from '../../live/BoardService.ts';
 import type { EventLog } from '../../store/EventLog.ts';
 import type { Goals } from '../../store/Goals.ts';
+import type { Intakes } from '../../store/Intakes.ts';
 import type { RecordService } from '../../records/RecordService.ts';
 import type { Logger } from '../../log.ts';
 import type { Mailer } from '../../mail/Mailer.ts';
@@ -31,6 +32,7 @@ export interface ApiDeps {
   readonly board: BoardService;
   readonly records: RecordService;
   readonly goals: Goals;
+  readonly intakes: Intakes;
   /** The sessions' event logs, read whole for progress across sessions. */
   readonly log: Pick<EventLog, 'since'>;
   readonly origins: Origins;

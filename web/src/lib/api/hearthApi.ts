@@ -1,4 +1,6 @@
 import type {
+  Intake,
+  IntakeInput,
   Goal,
   GoalEdit,
   GoalRating,
@@ -118,6 +120,10 @@ export const hearthApi = {
     request<GroupAnswer>(`/api/groups/${encodeURIComponent(groupId)}`, { method: 'PUT', body }),
   saveStaff: (groupId: string, body: SaveStaffRequest) =>
     request<GroupAnswer>(`/api/groups/${encodeURIComponent(groupId)}/staff`, { method: 'PUT', body }),
+  intakes: (groupId: string, fetch?: Fetch) => request<{ intakes: Intake[] }>(`/api/groups/${encodeURIComponent(groupId)}/intakes`, { fetch }),
+  addIntake: (groupId: string, body: IntakeInput) => request<{ intakes: Intake[] }>(`/api/groups/${encodeURIComponent(groupId)}/intakes`, { method: 'POST', body }),
+  saveIntake: (groupId: string, intakeId: string, body: IntakeInput) =>
+    request<{ intakes: Intake[] }>(`/api/groups/${encodeURIComponent(groupId)}/intakes/${encodeURIComponent(intakeId)}`, { method: 'PUT', body }),
   addMember: (groupId: string, body: AddMemberRequest) =>
     request<GroupAnswer>(`/api/groups/${encodeURIComponent(groupId)}/members`, { method: 'POST', body }),
   dischargeMember: (groupId: string, memberId: string, body: DischargeRequest) =>
