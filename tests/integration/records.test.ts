@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { promisify } from 'node:util';
 import { sectionName, type JoinResult, type RecordExport, type RecordView } from '@hearth/shared';
-import type { Bundle } from '@medplum/fhirtypes';
+import type { Bundle, Observation } from '@medplum/fhirtypes';
 import { canonicalize as thirdPartyCanonical } from 'json-canonicalize';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -84,6 +84,10 @@ describe('session records', () => {
     await cmd(a, 'f1', { type: 'flag.raise', flagId: 'f1', category: 'interpersonal-conflict', severity: 'moderate', memberIds: [ids.Maple, ids.River], note: 'Raised voices over seating; settled after a pause.' });
     await cmd(b, 'f1a', { type: 'flag.acknowledge', flagId: 'f1' });
     await cmd(a, 'c1', { type: 'cue.send', cueId: 'c1', text: 'Slow the pace here' }).catch(() => undefined);
+    // PHQ-9 on the members' phones: Maple 8 (mild); River leaves question 8 out (no total).
+    await cmd(a, 'm0', { type: 'measure.open', runId: 'phq', instrument: 'phq-9' });
+    await cmd(maple, 'm1', { type: 'measure.answer', runId: 'phq', answers: [1, 1, 1, 1, 1, 1, 1, 1, 0] });
+    await cmd(river, 'm2', { type: 'measure.answer', runId: 'phq', answers: [0, 1, 0, 0, 0, 0, 0, null, 0] });
 
     // Notes typed during the session, right up to its end: taking the draft flushes them.
     notes = openNotes(fx.server.url, sessionId, as('a'));
@@ -270,6 +274,18 @@ describe('session records', () => {
     const patients = body.entry!.filter((e) => e.resource!.resourceType === 'Patient').map((e) => e.resource as { name: { text: string }[]; identifier: { value: string }[] });
     expect(patients.map((p) => p.name[0]!.text).sort()).toEqual(roster.map((r) => r.alias).sort());
     expect(patients.map((p) => p.identifier[0]!.value).sort()).toEqual(roster.map((r) => r.memberId).sort());
+    // Each member's measure as an Observation of their encounter: LOINC-coded total, each answer a component.
+    const observations = body.entry!.filter((e) => e.resource!.resourceType === 'Observation').map((e) => e.resource as Observation);
+    expect(observations).toHaveLength(2);
+    const byPatient = (alias: string) => {
+      const patient = body.entry!.find((e) => e.resource!.resourceType === 'Patient' && (e.resource as { name: { text: string }[] }).name[0]!.text === alias)!;
+      return observations.find((o) => o.subject?.reference === patient.fullUrl)!;
+    };
+    expect(byPatient('Maple')).toMatchObject({ status: 'final', code: { coding: [{ system: 'http://loinc.org', code: '44261-6' }, { code: 'phq-9' }] }, valueQuantity: { value: 8 }, interpretation: [{ text: 'Mild' }] });
+    expect(byPatient('Maple').component).toHaveLength(9);
+    expect(byPatient('River').valueQuantity).toBeUndefined();
+    expect(byPatient('River').dataAbsentReason?.coding?.[0]?.code).toBe('asked-declined');
+    expect(byPatient('River').component![7]!.dataAbsentReason?.coding?.[0]?.code).toBe('asked-declined');
     const provenance = body.entry!.find((e) => e.resource!.resourceType === 'Provenance')!.resource as { activity: { coding: { code: string }[] }; signature: { type: { code: string }[] }[] };
     expect(provenance.activity.coding[0]!.code).toBe('LA');
     expect(provenance.signature[0]!.type[0]!.code).toBe('1.2.840.10065.1.12.1.1');

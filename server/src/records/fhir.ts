@@ -1,4 +1,4 @@
-import type { Bundle, BundleEntry, DocumentReference, Encounter, Group, Patient, Practitioner, Provenance, Resource } from '@medplum/fhirtypes';
+import type { Bundle, BundleEntry, CodeableConcept, DocumentReference, Encounter, Group, Observation, Patient, Practitioner, Provenance, Resource } from '@medplum/fhirtypes';
 import type { RecordContent, RecordSignature, SignatureMeaning } from '@hearth/shared';
 import { canonicalJson, sha256 } from './hash.ts';
 
@@ -24,9 +24,45 @@ const ROSTER_SYSTEM = 'urn:hearth:roster-member';
  * types), the clinicians as Practitioners and the members as Patients carrying only their alias and
  * roster id — Hearth keeps no real names.
  */
+/** A reference to a resource of the same bundle, by its urn:uuid full URL. */
+const ref = (r: Resource & { id?: string }) => ({ reference: `urn:uuid:${r.id}` });
+
+/** LOINC codes of the totals of the standard instruments; Hearth's own check-in and check-out have none. */
+const LOINC_TOTALS: Readonly<Record<string, { code: string; display: string }>> = {
+  'phq-9': { code: '44261-6', display: 'Patient Health Questionnaire 9 item (PHQ-9) total score [Reported]' },
+  'gad-7': { code: '70274-6', display: 'Generalized anxiety disorder 7 item (GAD-7) total score [Reported.PHQ]' }
+};
+const INSTRUMENT_SYSTEM = 'urn:hearth:instrument';
+const SURVEY: CodeableConcept = { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/observation-category', code: 'survey', display: 'Survey' }] };
+/** A question the member skipped, or a total that a skipped question left out. */
+const DECLINED: CodeableConcept = { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/data-absent-reason', code: 'asked-declined', display: 'Asked But Declined' }] };
+
+/** A member's answers to one measure as an Observation: the total as its value, each answer a component. */
+function measureObservation(m: NonNullable<RecordContent['members'][number]['measures']>[number], id: string, patient: Patient, encounter: Encounter): Observation {
+  const loinc = LOINC_TOTALS[m.instrument];
+  return {
+    resourceType: 'Observation',
+    id,
+    status: 'final',
+    category: [SURVEY],
+    code: {
+      coding: [...(loinc ? [{ system: 'http://loinc.org', ...loinc }] : []), { system: INSTRUMENT_SYSTEM, code: m.instrument, display: m.title }],
+      text: `${m.title} total`
+    },
+    subject: ref(patient),
+    encounter: ref(encounter),
+    effectiveDateTime: m.answeredAt,
+    ...(m.total === null ? { dataAbsentReason: DECLINED } : { valueQuantity: { value: m.total, unit: 'score', system: 'http://unitsofmeasure.org', code: '{score}' } }),
+    ...(m.band && { interpretation: [{ text: m.band }] }),
+    component: m.answers.map((a) => ({
+      code: { coding: [{ system: `${INSTRUMENT_SYSTEM}:${m.instrument}`, code: a.itemId }], text: a.question },
+      ...(a.value === null ? { dataAbsentReason: DECLINED } : { valueInteger: a.value })
+    }))
+  };
+}
+
 export function recordBundle(content: RecordContent, signatures: readonly RecordSignature[], recordHash: string): Bundle {
   const s = content.session;
-  const ref = (r: Resource & { id?: string }) => ({ reference: `urn:uuid:${r.id}` });
   const group: Group = { resourceType: 'Group', id: uuidOf('group', s.group.id), type: 'person', actual: true, name: s.group.name, quantity: content.members.length };
   const practitioners: Practitioner[] = s.clinicians.map((c) => ({
     resourceType: 'Practitioner',
@@ -52,6 +88,7 @@ export function recordBundle(content: RecordContent, signatures: readonly Record
   const patients: Patient[] = [];
   const encounters: Encounter[] = [];
   const documents: DocumentReference[] = [];
+  const observations: Observation[] = [];
   for (const note of content.members) {
     const patient: Patient = {
       resourceType: 'Patient',
@@ -84,6 +121,7 @@ export function recordBundle(content: RecordContent, signatures: readonly Record
     patients.push(patient);
     encounters.push(encounter);
     documents.push(document);
+    (note.measures ?? []).forEach((m, n) => observations.push(measureObservation(m, uuidOf('observation', s.session.id, note.memberId, String(n)), patient, encounter)));
   }
   const provenances: Provenance[] = signatures.map((sig, n) => {
     const who = practitionerOf(sig.signer);
@@ -110,7 +148,7 @@ export function recordBundle(content: RecordContent, signatures: readonly Record
       ]
     };
   });
-  const resources: Resource[] = [group, ...practitioners, session, ...patients, ...encounters, ...documents, ...provenances];
+  const resources: Resource[] = [group, ...practitioners, session, ...patients, ...encounters, ...documents, ...observations, ...provenances];
   const entry: BundleEntry[] = resources.map((r) => ({ fullUrl: `urn:uuid:${(r as { id: string }).id}`, resource: r }));
   return {
     resourceType: 'Bundle',
