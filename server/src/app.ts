@@ -18,6 +18,7 @@ import { noMailer, smtpMailer } from './mail/Mailer.ts';
 import { Passkeys } from './store/Passkeys.ts';
 import { Goals } from './store/Goals.ts';
 import { Intakes } from './store/Intakes.ts';
+import { Instruments } from './store/Instruments.ts';
 import { accountRoom, attachBoardSocket, authRoom, memberRoom, roleRoom, tokenRoom, type BoardIo } from './live/boardSocket.ts';
 import { CrisisAlerts } from './alerts/CrisisAlerts.ts';
 import { PushAlerts, type VapidKeys } from './alerts/PushAlerts.ts';
@@ -251,7 +252,7 @@ async function assemble(config: Config, logger: Logger, db: Db): Promise<Running
   const mailer = config.mail.smtpUrl ? smtpMailer(config.mail.smtpUrl, config.mail.from, logger) : noMailer;
   if (metrics) app.get('/metrics', metrics.handler(config.metrics.token ?? undefined));
   app.use('/api', apiRouter({
-    config, auth, accounts, audit, groups, organizations, board, records, goals, intakes: new Intakes(db), log, origins, logger, mailer, passkeys: new Passkeys(db),
+    config, auth, accounts, audit, groups, organizations, board, records, goals, intakes: new Intakes(db), instruments: new Instruments(db), log, origins, logger, mailer, passkeys: new Passkeys(db),
     memberInvites,
     alerts,
     push,

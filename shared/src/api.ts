@@ -28,6 +28,7 @@ import { RESOURCE_ROUTES } from './practice/resources.ts';
 import { PROGRESS_ROUTES } from './measures/progressRoutes.ts';
 import { GOAL_ROUTES, GoalRatingEdit } from './measures/goals.ts';
 import { INTAKE_ROUTES } from './practice/intake.ts';
+import { OWN_INSTRUMENT_ROUTES } from './measures/ownInstruments.ts';
 import { DueMeasure } from './measures/schedule.ts';
 import { AUDIT_ROUTES } from './audit.ts';
 
@@ -401,6 +402,7 @@ export const API_ROUTES = {
   ...PROGRESS_ROUTES,
   ...GOAL_ROUTES,
   ...INTAKE_ROUTES,
+  ...OWN_INSTRUMENT_ROUTES,
   ...AUDIT_ROUTES,
   takeRecord: {
     method: 'post', path: '/api/sessions/:sessionId/record', tag: 'records', auth: 'clinician',

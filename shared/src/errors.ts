@@ -120,6 +120,7 @@ export const ERRORS = {
   NOT_CRISIS: { status: 409, retry: false, meaning: 'The crisis checklist belongs to flags of severity `crisis` or category `safety-risk`.' },
   STEP_NOT_FOUND: { status: 409, retry: false, meaning: 'No step with that id in the session\'s crisis checklist.' },
   AGREEMENT_REQUIRED: { status: 409, retry: false, meaning: 'A member\'s first join (or the first since the group agreement changed) without `acceptAgreement: true`: show them the agreement from their invite, then join accepting it.' },
+  INSTRUMENT_EXISTS: { status: 409, retry: false, meaning: 'The organization has an instrument of that title already (its key is made from the title): choose another title.' },
   MEASURE_EXISTS: { status: 409, retry: false, meaning: '`measure.open` with the id of a measure that exists in this session.' },
   MEASURE_OPEN: { status: 409, retry: false, meaning: '`measure.open` while another measure is open on members\' phones: close that one first.' },
   MEASURE_NOT_FOUND: { status: 409, retry: false, meaning: 'No measure with that id in this session.' },

@@ -42,3 +42,4 @@ export * from './measures/schedule.ts';
 export * from './practice/agreement.ts';
 export * from './measures/goals.ts';
 export * from './practice/intake.ts';
+export * from './measures/ownInstruments.ts';

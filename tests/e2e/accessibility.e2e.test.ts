@@ -155,7 +155,7 @@ describe('accessibility of every page', () => {
     await facilitator.getByTestId('member-invites').getByRole('button', { name: /^(Make|New) invite link for Cedar$/ }).click();
     await facilitator.getByTestId('issued-invite').waitFor({ timeout: WAIT_MS });
     await audit(facilitator, 'home, facilitator, an invite just made');
-    for (const path of ['/settings/account', '/settings/people', '/settings/crisis-protocol']) {
+    for (const path of ['/settings/account', '/settings/people', '/settings/crisis-protocol', '/settings/instruments']) {
       await facilitator.goto(path);
       await facilitator.locator('h1').first().waitFor();
       await audit(facilitator, `${path}, facilitator and administrator`);

@@ -47,7 +47,7 @@ describe('measures in the browser', () => {
     const { groups } = (await (await a.context().request.get('/api/groups')).json()) as { groups: GroupSummary[] };
     const session = groups[0]!.sessions.find((s) => s.status === 'scheduled')!;
     // PHQ-9 on a schedule, set on the home page: every member is due at their first session.
-    await a.getByText('Measures on a schedule').first().click();
+    await a.getByText('Measures: schedule and wording').first().click();
     const form = a.getByTestId('measure-schedule').first();
     await form.getByLabel('PHQ-9', { exact: true }).check();
     await form.getByLabel('PHQ-9: every how many sessions').fill('4');

@@ -105,7 +105,7 @@ describe('security headers in the browser', () => {
     await signIn(clinician, FACILITATOR_A, DEMO_PASSWORD);
     await clinician.getByRole('heading', { name: 'Your groups' }).waitFor({ timeout: WAIT_MS });
     await clinician.waitForLoadState('networkidle');
-    for (const path of ['/settings/account', '/settings/people', '/settings/crisis-protocol', '/settings/resources']) await visit(clinician, path, heading(/\S/));
+    for (const path of ['/settings/account', '/settings/people', '/settings/crisis-protocol', '/settings/resources', '/settings/instruments']) await visit(clinician, path, heading(/\S/));
 
     const group = ((await (await clinician.context().request.get('/api/groups')).json()) as { groups: GroupSummary[] }).groups[0]!;
     const session: SessionSummary = group.sessions.find((s) => s.status === 'scheduled')!;

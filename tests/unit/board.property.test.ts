@@ -10,6 +10,9 @@ import {
   DEFAULT_CRISIS_PROTOCOL,
   DEFAULT_PARTICIPATION_SETTINGS,
   BUILT_IN_INSTRUMENTS,
+  CHECK_IN,
+  Instrument,
+  type InstrumentData,
   ErrorCode,
   FlagCategory,
   MEASURE_FLAG_RAISER,
@@ -79,6 +82,9 @@ const FLAGS = ['f1', 'f2', 'f3'] as const;
 const CUES = ['q1', 'q2', 'q3'] as const;
 const SHARES = ['r1', 'r2', 'r3'] as const;
 const RUNS = ['m1', 'm2', 'm3'] as const;
+/** A group's wording of the check-in, and an organization's own 0–4 instrument. */
+const OWN_CHECK_IN: InstrumentData = { ...Instrument.parse(CHECK_IN), items: [{ id: 'arriving', text: 'How is your week landing?' }] };
+const SLEEP: InstrumentData = { ...Instrument.parse(CHECK_IN), key: 'sleep', title: 'Sleep', items: [{ id: 'q1', text: 'How did you sleep?' }, { id: 'q2', text: 'How rested are you?' }], scale: { min: 0, max: 4, anchors: [{ value: 0, label: 'Badly' }, { value: 4, label: 'Well' }] } };
 /** Answers of any length 1–9 on 0–3 with skips, so PHQ-9's question 9 (and ANSWERS_INVALID) come up. */
 const answers = fc.array(fc.oneof({ weight: 4, arbitrary: fc.integer({ min: 0, max: 3 }) }, { weight: 1, arbitrary: fc.constant(null) }), { minLength: 1, maxLength: 9 });
 const flagId = fc.constantFrom(...FLAGS);
@@ -112,6 +118,7 @@ const COMMANDS: { [K in CommandType]: fc.Arbitrary<Extract<Command, { type: K }>
   'session.reschedule': fc.record({ type: fc.constant('session.reschedule'), scheduledFor: fc.constantFrom(null, '2025-01-14T18:00:00Z', '2025-01-14T18:00:00-05:00') }),
   'roster.set': fc.record({ type: fc.constant('roster.set'), roster }),
   'crisis.configure': fc.record({ type: fc.constant('crisis.configure'), crisis }),
+  'instruments.configure': fc.record({ type: fc.constant('instruments.configure'), instruments: fc.constantFrom([], [OWN_CHECK_IN], [OWN_CHECK_IN, SLEEP]) }),
   'session.cancel': fc.record({ type: fc.constant('session.cancel'), reason: fc.constantFrom('Facilitator ill', '  Snow closure ') }),
   'agenda.add': fc.record(
     { type: fc.constant('agenda.add'), item: newItem, position: fc.nat({ max: 6 }) },
@@ -181,7 +188,7 @@ const COMMANDS: { [K in CommandType]: fc.Arbitrary<Extract<Command, { type: K }>
     },
     { requiredKeys: ['type', 'shareId', 'title', 'body', 'url'] }
   ),
-  'measure.open': fc.record({ type: fc.constant('measure.open'), runId: fc.constantFrom(...RUNS), instrument: fc.constantFrom(...BUILT_IN_INSTRUMENTS.map((i) => i.key), 'ors') }),
+  'measure.open': fc.record({ type: fc.constant('measure.open'), runId: fc.constantFrom(...RUNS), instrument: fc.constantFrom(...BUILT_IN_INSTRUMENTS.map((i) => i.key), 'sleep', 'ors') }),
   'measure.answer': fc.record({ type: fc.constant('measure.answer'), runId: fc.constantFrom(...RUNS), answers }),
   'measure.close': fc.record({ type: fc.constant('measure.close'), runId: fc.constantFrom(...RUNS) })
 };
@@ -544,7 +551,7 @@ function checkFlagHistory(before: BoardState, after: BoardState): void {
 }
 
 /** Fields a member's view must not have at all, not even empty. */
-const CLINICIAN_ONLY_KEYS: ReadonlySet<string> = new Set(['flags', 'cues', 'attendance', 'crisis', 'present', 'turns', 'settings']);
+const CLINICIAN_ONLY_KEYS: ReadonlySet<string> = new Set(['flags', 'cues', 'attendance', 'crisis', 'present', 'turns', 'settings', 'instruments']);
 
 /** The board without the fields an accepted member command may change: hands, or their presence. */
 const beyondMembersReach = ({ hands: _hands, present: _present, attendance: _attendance, ...rest }: BoardState) => rest;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CHECK_IN, COMMAND_ROLES, COMMAND_TYPES, ErrorCode, type Actor, type BoardEvent, type CommandType, type Role } from '@hearth/shared';
+import { CHECK_IN, COMMAND_ROLES, Instrument, COMMAND_TYPES, ErrorCode, type Actor, type BoardEvent, type CommandType, type Role } from '@hearth/shared';
 import {
   CRISIS,
   MIN,
@@ -70,6 +70,7 @@ const SAMPLES: { [K in CommandType]: Sample<K> } = {
   'session.cancel': { command: { type: 'session.cancel', reason: 'Snow closure' }, acceptedAfter: scheduled },
   'roster.set': { command: { type: 'roster.set', roster: [{ memberId: 'mem-new', alias: 'New' }] }, acceptedAfter: scheduled },
   'crisis.configure': { command: { type: 'crisis.configure', crisis: { ...CRISIS, resources: [] } }, acceptedAfter: scheduled },
+  'instruments.configure': { command: { type: 'instruments.configure', instruments: [{ ...Instrument.parse(CHECK_IN), items: [{ id: 'arriving', text: 'How is your week landing?' }] }] }, acceptedAfter: scheduled },
   'agenda.add': {
     command: { type: 'agenda.add', item: { itemId: 'd', title: 'New', kind: 'other', plannedMinutes: 5 } },
     acceptedAfter: liveOnA
@@ -132,6 +133,7 @@ const ALLOWED: Record<CommandType, readonly Role[]> = {
   'session.cancel': F,
   'roster.set': F,
   'crisis.configure': F,
+  'instruments.configure': F,
   'agenda.add': F,
   'agenda.edit': F,
   'agenda.remove': F,

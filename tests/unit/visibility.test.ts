@@ -73,6 +73,7 @@ const CLINICIANS_ONLY: ReadonlySet<BoardEventType> = new Set<BoardEventType>([
   'attendance.corrected',
   'participation.configured',
   'crisis.configured',
+  'instruments.configured',
   'flag.raised',
   'flag.acknowledged',
   'flag.followed_up',
@@ -130,6 +131,7 @@ const HISTORY: readonly BoardEvent[] = [
   cueAcknowledged('q1', T0 + 5 * MIN),
   { type: 'resource.shared', at: T0 + 5 * MIN, shareId: 'r1', title: 'Crisis line', body: 'Call or text 988', url: null },
   { type: 'resource.shared_privately', at: T0 + 5 * MIN, shareId: 'r2', memberId: 'mem-dev', title: 'For Dev', body: 'The plan we made', url: 'https://example.org/plan' },
+  { type: 'instruments.configured', at: T0 + 5 * MIN, instruments: [{ ...PHQ_9, key: 'sleep', title: 'Sleep', safetyItem: null }] },
   { type: 'measure.opened', at: T0 + 5 * MIN, runId: 'm1', instrument: PHQ_9 },
   { type: 'measure.answered', at: T0 + 5 * MIN, runId: 'm1', memberId: 'mem-dev', answers: [2, 2, 1, 3, 0, 2, 1, 0, 1] },
   { type: 'measure.answered', at: T0 + 5 * MIN, runId: 'm1', memberId: 'mem-eli', answers: [0, 1, 0, 1, 0, 0, 0, 0, 0] },
@@ -336,7 +338,8 @@ describe('project', () => {
       waiting: [],
       admitted: {},
       resources: [],
-      measures: []
+      measures: [],
+      instruments: []
     };
     expect({ ...view, ...hidden }).toEqual({ ...full, ...hidden });
     // Resources: the group's only (the one shared with Dev alone is for Dev's view).

@@ -16,6 +16,7 @@ import { peopleRoutes } from './routes/people.ts';
 import { progressRoutes } from './routes/progress.ts';
 import { goalRoutes } from './routes/goals.ts';
 import { intakeRoutes } from './routes/intakes.ts';
+import { instrumentRoutes } from './routes/instruments.ts';
 import { recordRoutes } from './routes/records.ts';
 import { sessionRoutes } from './routes/sessions.ts';
 
@@ -59,6 +60,7 @@ export function apiRouter(deps: ApiDeps): Router {
     ...progressRoutes(deps),
     ...goalRoutes(deps),
     ...intakeRoutes(deps),
+    ...instrumentRoutes(deps),
     ...auditRoutes(deps)
   };
   for (const name of Object.keys(API_ROUTES) as RouteName[]) bind(api, deps, name, handlers);

@@ -1,5 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { CommandResult, PlannedItem } from '@hearth/shared';
+import type { Instruments } from '../store/Instruments.ts';
 import type { Groups } from '../store/Groups.ts';
 import type { Organizations } from '../store/Organizations.ts';
 import type { BoardService } from '../live/BoardService.ts';
@@ -18,20 +19,21 @@ export interface ScheduleInput {
  * protocol — in one transaction.
  */
 export async function scheduleSession(
-  deps: { board: BoardService; groups: Groups; organizations: Organizations },
+  deps: { board: BoardService; groups: Groups; organizations: Organizations; instruments?: Pick<Instruments, 'forGroup'> },
   input: ScheduleInput
 ): Promise<{ sessionId: string; result: CommandResult }> {
   const { board, groups, organizations } = deps;
   const sessionId = randomUUID();
-  const [roster, settings, crisis] = await Promise.all([
+  const [roster, settings, crisis, instruments] = await Promise.all([
     groups.rosterEntries(input.groupId),
     groups.participationSettings(input.groupId),
-    organizations.crisisProtocolOfGroup(input.groupId)
+    organizations.crisisProtocolOfGroup(input.groupId),
+    deps.instruments?.forGroup(input.groupId) ?? []
   ]);
   const result = await board.execute(
     sessionId,
     randomUUID(),
-    { type: 'session.create', title: input.title, scheduledFor: input.scheduledFor, agenda: [...input.agenda], roster, settings, crisis },
+    { type: 'session.create', title: input.title, scheduledFor: input.scheduledFor, agenda: [...input.agenda], roster, settings, crisis, ...(instruments.length > 0 && { instruments }) },
     { role: 'facilitator', id: input.createdBy },
     (tx) =>
       groups.insertSession(tx, {

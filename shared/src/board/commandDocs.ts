@@ -20,8 +20,8 @@ const LIVE = ['SESSION_NOT_FOUND', 'SESSION_NOT_LIVE', 'SESSION_ENDED', 'SESSION
  */
 export const COMMAND_DOCS: Record<CommandType, CommandDoc> = {
   'session.create': {
-    summary: 'Creates the session with its agenda, roster, nudge settings and crisis protocol. Sent by the server when a session is scheduled.',
-    events: ['session.created', 'participation.configured', 'crisis.configured', 'agenda.item_added'],
+    summary: 'Creates the session with its agenda, roster, nudge settings, crisis protocol and own instruments. Sent by the server when a session is scheduled.',
+    events: ['session.created', 'participation.configured', 'crisis.configured', 'instruments.configured', 'agenda.item_added'],
     rejects: ['SESSION_EXISTS', 'ITEM_EXISTS', 'DUPLICATE_ID']
   },
   'session.start': {
@@ -190,6 +190,11 @@ export const COMMAND_DOCS: Record<CommandType, CommandDoc> = {
     events: ['resource.shared', 'resource.shared_privately'],
     rejects: ['SESSION_NOT_FOUND', 'RESOURCE_EXISTS', 'LIMIT_REACHED', 'MEMBER_NOT_FOUND']
   },
+  'instruments.configure': {
+    summary: 'The session\'s own instruments replaced (the organization\'s, the group\'s wording of the check-in and check-out). Sent by the server.',
+    events: ['instruments.configured'],
+    rejects: [...OPEN, 'NOTHING_CHANGED']
+  },
   'measure.open': {
     summary: 'Opens an instrument (a check-in, a check-out, PHQ-9, GAD-7) on every member\'s phone. One measure is open at a time.',
     events: ['measure.opened'],
@@ -249,6 +254,7 @@ export const EVENT_DOCS: Record<BoardEventType, string> = {
   'cue.acknowledged': 'The cue\'s `acknowledged` set.',
   'resource.shared': 'A resource appended to `resources`, for the whole group.',
   'resource.shared_privately': 'A resource appended to `resources`, for that member alone: it reaches no other member.',
+  'instruments.configured': '`instruments` replaced.',
   'measure.opened': 'A measure appended to `measures`, open (`closedAt` null), with no responses.',
   'measure.answered': 'A response appended to the measure\'s `responses`, scored by its instrument (`total`, `band`, `concern`). Clinicians, and the member who answered.',
   'measure.closed': 'The measure\'s `closedAt` set.'

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { DateTimeInput, Id } from '../roles.ts';
 import { ParticipationSettings, Speaker } from '../participation/types.ts';
 import { AttendanceStatus, CrisisProtocol, FlagCategory, FlagSeverity, SAFETY_LIMITS } from '../safety/types.ts';
-import { Answers } from '../measures/instruments.ts';
+import { Answers, SessionInstruments } from '../measures/instruments.ts';
 
 /** Kinds of agenda item a group session is usually built from. */
 export const ItemKind = z.enum([
@@ -73,7 +73,8 @@ export const Command = z.discriminatedUnion('type', [
       agenda: z.array(PlannedItem).max(LIMITS.maxItems),
       roster: z.array(RosterEntry).max(LIMITS.maxRoster),
       settings: ParticipationSettings,
-      crisis: CrisisProtocol
+      crisis: CrisisProtocol,
+      instruments: SessionInstruments.optional().describe('The organization\'s own instruments and the group\'s wording of the check-in and check-out.')
     })
     .strict(),
   z
@@ -87,6 +88,10 @@ export const Command = z.discriminatedUnion('type', [
     .object({ type: z.literal('roster.set'), roster: z.array(RosterEntry).max(LIMITS.maxRoster) })
     .strict()
     .describe('Sent by the server when the group\'s roster changes, to each of its sessions that has not started.'),
+  z
+    .object({ type: z.literal('instruments.configure'), instruments: SessionInstruments })
+    .strict()
+    .describe('Sent by the server when the organization\'s instruments or the group\'s wording of the check-in or check-out change, to each session not yet over.'),
   z
     .object({ type: z.literal('crisis.configure'), crisis: CrisisProtocol })
     .strict()
@@ -203,4 +208,4 @@ export const COMMAND_TYPES = Command.options.map((o) => o.shape.type.value) as r
  * Commands only the server issues: a session's creation (with its row, roster and protocol) and a
  * member's connection and departure (from presence). A client sending one could forge attendance.
  */
-export const SERVER_COMMANDS: readonly CommandType[] = ['session.create', 'member.connect', 'member.disconnect', 'roster.set', 'crisis.configure', 'admission.request'];
+export const SERVER_COMMANDS: readonly CommandType[] = ['session.create', 'member.connect', 'member.disconnect', 'roster.set', 'crisis.configure', 'instruments.configure', 'admission.request'];

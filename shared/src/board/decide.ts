@@ -20,6 +20,7 @@ export const COMMAND_ROLES: Record<CommandType, readonly Role[]> = {
   'session.reschedule': ['facilitator'],
   'roster.set': ['facilitator'],
   'crisis.configure': ['facilitator'],
+  'instruments.configure': ['facilitator'],
   'session.cancel': ['facilitator'],
   'agenda.add': ['facilitator'],
   'agenda.edit': ['facilitator'],
@@ -100,6 +101,7 @@ export function decide(state: BoardState, command: Command, actor: Actor, now: n
         { type: 'session.created', at, title: command.title, scheduledFor: command.scheduledFor, roster: command.roster },
         { type: 'participation.configured', at, settings: command.settings },
         { type: 'crisis.configured', at, protocol: command.crisis },
+        ...(command.instruments && command.instruments.length > 0 ? [{ type: 'instruments.configured', at, instruments: command.instruments } as const] : []),
         ...command.agenda.map(({ guidance: _guidance, ...i }, position): BoardEvent => ({ type: 'agenda.item_added', at, ...i, position })),
         // Guidance is for clinicians only, so it travels in events of its own.
         ...command.agenda.flatMap((i): BoardEvent[] => (i.guidance ? [{ type: 'agenda.guidance_set', at, itemId: i.itemId, guidance: i.guidance }] : []))
@@ -125,6 +127,12 @@ export function decide(state: BoardState, command: Command, actor: Actor, now: n
       const same = command.roster.length === state.roster.length && command.roster.every((r, n) => r.memberId === state.roster[n]?.memberId && r.alias === state.roster[n]?.alias);
       if (same) return reject(ErrorCode.NOTHING_CHANGED, 'The roster is unchanged.');
       return accept({ type: 'roster.changed', at, roster: command.roster });
+    }
+    case 'instruments.configure': {
+      const closed = openSession(state);
+      if (closed) return closed;
+      if (JSON.stringify(command.instruments) === JSON.stringify(state.instruments)) return reject(ErrorCode.NOTHING_CHANGED, 'The session has these instruments already.');
+      return accept({ type: 'instruments.configured', at, instruments: command.instruments });
     }
     case 'crisis.configure': {
       const closed = openSession(state);

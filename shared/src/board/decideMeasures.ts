@@ -1,6 +1,6 @@
 import { ErrorCode } from '../errors.ts';
 import type { Actor } from '../roles.ts';
-import { answersProblem, BUILT_IN_INSTRUMENTS, MEASURE_LIMITS, safetyAnswer, type Instrument } from '../measures/instruments.ts';
+import { answersProblem, MEASURE_LIMITS, safetyAnswer, sessionInstruments, type Instrument } from '../measures/instruments.ts';
 import type { Command } from './commands.ts';
 import type { BoardEvent } from './events.ts';
 import { accept, liveSession, reject, type Decision } from './decision.ts';
@@ -21,9 +21,9 @@ export function isMeasureCommand(command: Command): command is MeasureCommand {
  */
 export const MEASURE_FLAG_RAISER = 'hearth:measure';
 
-/** The instruments a session can open. */
-export function instrumentsOf(_state: BoardState): readonly Instrument[] {
-  return BUILT_IN_INSTRUMENTS;
+/** The instruments a session can open: the built-in ones (or the group's wording of them), then its own. */
+export function instrumentsOf(state: BoardState): readonly Instrument[] {
+  return sessionInstruments(state.instruments);
 }
 
 function existingRun(state: BoardState, runId: string): MeasureRun | Decision {

@@ -67,6 +67,7 @@ export const BoardEvent = z.discriminatedUnion('type', [
   ev('attendance.corrected', { memberId: Id, status: AttendanceStatus, reason: z.string(), by: z.string() }),
   ev('participation.configured', { settings: ParticipationSettings }),
   ev('crisis.configured', { protocol: CrisisProtocol }),
+  ev('instruments.configured', { instruments: z.array(Instrument) }),
   // `by` is the clinician's account id (never a name): clinicians map it to names themselves.
   ev('flag.raised', {
     flagId: Id,

@@ -253,6 +253,8 @@ export function evolve(state: BoardState, event: BoardEvent): BoardState {
       const to = event.type === 'resource.shared_privately' ? event.memberId : null;
       return { ...state, resources: [...state.resources, { shareId: event.shareId, to, title: event.title, body: event.body, url: event.url, at: event.at }] };
     }
+    case 'instruments.configured':
+      return { ...state, instruments: event.instruments };
     case 'measure.opened':
       if (state.measures.some((m) => m.runId === event.runId)) return state;
       return { ...state, measures: [...state.measures, { runId: event.runId, instrument: event.instrument, openedAt: event.at, closedAt: null, responses: [] }] };

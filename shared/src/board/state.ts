@@ -113,7 +113,10 @@ export const BoardState = z
     resources: z
       .array(SharedResource)
       .describe('Resources shared with members, in the order shared. A member\'s view holds those shared with the group and with them alone.'),
-    measures: z.array(MeasureRun).describe('Measures opened on members\' phones, in the order opened.')
+    measures: z.array(MeasureRun).describe('Measures opened on members\' phones, in the order opened.'),
+    instruments: z
+      .array(Instrument)
+      .describe('The session\'s own instruments (the organization\'s, the group\'s wording of the check-in and check-out); the built-in ones are always there. Clinicians only.')
   })
   .strict();
 export type BoardState = Frozen<z.infer<typeof BoardState>>;
@@ -142,7 +145,8 @@ export const initialState: BoardState = {
   waiting: [],
   admitted: {},
   resources: [],
-  measures: []
+  measures: [],
+  instruments: []
 };
 
 /** Where a member's device stands in a session: let in, waiting, or not (declined, or replaced by another device). */

@@ -44,6 +44,8 @@ export const EVENT_AUDIENCE: Record<BoardEventType, readonly Role[]> = {
   'attendance.corrected': CLINICIANS,
   'participation.configured': CLINICIANS,
   'crisis.configured': CLINICIANS,
+  // The catalogue is the clinicians'; members receive the one opened, in measure.opened.
+  'instruments.configured': CLINICIANS,
   'flag.raised': CLINICIANS,
   'flag.acknowledged': CLINICIANS,
   'flag.followed_up': CLINICIANS,
@@ -78,7 +80,7 @@ export function visibleTo(event: BoardEvent, role: Role): boolean {
 }
 
 /** Board fields that never leave the server for a member. */
-export const CLINICIAN_ONLY_FIELDS = ['turns', 'present', 'settings', 'attendance', 'flags', 'cues', 'crisis', 'cancelReason', 'waiting', 'admitted'] as const;
+export const CLINICIAN_ONLY_FIELDS = ['turns', 'present', 'settings', 'attendance', 'flags', 'cues', 'crisis', 'cancelReason', 'waiting', 'admitted', 'instruments'] as const;
 type ClinicianOnlyField = (typeof CLINICIAN_ONLY_FIELDS)[number];
 
 /** An agenda item as a member sees it: without the clinicians' guidance. */
@@ -120,6 +122,7 @@ export function project(state: BoardState, viewer: Viewer): BoardView {
     cancelReason: _cancelReason,
     waiting: _waiting,
     admitted: _admitted,
+    instruments: _instruments,
     ...shared
   } = state;
   return {
@@ -147,6 +150,7 @@ export function boardFromView(view: BoardView): BoardState {
     cancelReason: null,
     waiting: [],
     admitted: {},
+    instruments: [],
     ...view,
     items: view.items.map((item) => ('guidance' in item ? item : { ...item, guidance: '' }))
   };

@@ -61,6 +61,8 @@ export const Instrument = z
   .refine((i) => i.scale.min < i.scale.max, 'the scale\'s minimum must be below its maximum')
   .refine((i) => new Set(i.items.map((it) => it.id)).size === i.items.length, 'item ids must be unique');
 export type Instrument = Frozen<z.infer<typeof Instrument>>;
+/** An instrument as a command carries it (commands are built, then frozen by the log). */
+export type InstrumentData = z.infer<typeof Instrument>;
 
 const OFTEN: Anchor[] = [
   { value: 0, label: 'Not at all' },
@@ -180,6 +182,25 @@ export const CHECK_OUT: Instrument = {
 
 /** The instruments every organization has, by key. */
 export const BUILT_IN_INSTRUMENTS: readonly Instrument[] = [CHECK_IN, CHECK_OUT, PHQ_9, GAD_7];
+
+/** Standardized instruments: their wording, scale and scoring are published and cannot be changed or reused. */
+export const STANDARDIZED_KEYS: readonly string[] = [PHQ_9.key, GAD_7.key];
+
+/**
+ * A session's own instruments: an organization's, and a group's wording of the check-in or check-out
+ * (same key as the built-in one, which it replaces). Never a standardized key; each key once.
+ */
+export const SessionInstruments = z
+  .array(Instrument)
+  .max(MEASURE_LIMITS.maxRuns)
+  .refine((l) => new Set(l.map((i) => i.key)).size === l.length, 'instrument keys must be unique')
+  .refine((l) => l.every((i) => !STANDARDIZED_KEYS.includes(i.key)), 'PHQ-9 and GAD-7 are standardized: they cannot be replaced');
+
+/** Every instrument a session offers, in order: the built-in ones (or the group's wording of them), then its own. */
+export function sessionInstruments(own: readonly Instrument[]): Instrument[] {
+  const byKey = new Map(own.map((i) => [i.key, i]));
+  return [...BUILT_IN_INSTRUMENTS.map((b) => byKey.get(b.key) ?? b), ...own.filter((i) => !BUILT_IN_INSTRUMENTS.some((b) => b.key === i.key))];
+}
 
 /** One member's answers, in item order: a value of the scale, or null for a question they skipped. */
 export const Answers = z.array(z.number().int().min(0).max(10).nullable()).min(1).max(MEASURE_LIMITS.maxItems);

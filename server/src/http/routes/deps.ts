@@ -5,6 +5,7 @@ import type { BoardService } from '../../live/BoardService.ts';
 import type { EventLog } from '../../store/EventLog.ts';
 import type { Goals } from '../../store/Goals.ts';
 import type { Intakes } from '../../store/Intakes.ts';
+import type { Instruments } from '../../store/Instruments.ts';
 import type { RecordService } from '../../records/RecordService.ts';
 import type { Logger } from '../../log.ts';
 import type { Mailer } from '../../mail/Mailer.ts';
@@ -33,6 +34,7 @@ export interface ApiDeps {
   readonly records: RecordService;
   readonly goals: Goals;
   readonly intakes: Intakes;
+  readonly instruments: Instruments;
   /** The sessions' event logs, read whole for progress across sessions. */
   readonly log: Pick<EventLog, 'since'>;
   readonly origins: Origins;

@@ -21,7 +21,7 @@ export function sessionRoutes(deps: ApiDeps): {
     createSession: async ({ who, params, body }) => {
       await requireGroupRole(groups, who, params.groupId, ['facilitator'], 'Only a facilitator of this group can schedule its sessions.');
       const { sessionId, result } = await scheduleSession(
-        { board, groups, organizations },
+        { board, groups, organizations, instruments: deps.instruments },
         { groupId: params.groupId, createdBy: who.account.id, title: body.title, scheduledFor: body.scheduledFor, agenda: body.agenda }
       );
       if (!result.ok) throw HttpError.of(result.error);
@@ -38,7 +38,7 @@ export function sessionRoutes(deps: ApiDeps): {
       const sessions: SessionSummary[] = [];
       for (let week = 0; week < body.weeks; week++) {
         const { sessionId, result } = await scheduleSession(
-          { board, groups, organizations },
+          { board, groups, organizations, instruments: deps.instruments },
           {
             groupId: params.groupId,
             createdBy: who.account.id,

@@ -1,4 +1,7 @@
 import type {
+  Instrument,
+  NewInstrument,
+  MeasureWording,
   Intake,
   IntakeInput,
   Goal,
@@ -120,6 +123,12 @@ export const hearthApi = {
     request<GroupAnswer>(`/api/groups/${encodeURIComponent(groupId)}`, { method: 'PUT', body }),
   saveStaff: (groupId: string, body: SaveStaffRequest) =>
     request<GroupAnswer>(`/api/groups/${encodeURIComponent(groupId)}/staff`, { method: 'PUT', body }),
+  ownInstruments: (fetch?: Fetch) => request<{ instruments: Instrument[] }>('/api/organization/instruments', { fetch }),
+  addOwnInstrument: (body: NewInstrument) => request<{ instruments: Instrument[] }>('/api/organization/instruments', { method: 'POST', body }),
+  deleteOwnInstrument: (key: string) => request<void>(`/api/organization/instruments/${encodeURIComponent(key)}`, { method: 'DELETE' }),
+  measureWording: (groupId: string) => request<MeasureWording>(`/api/groups/${encodeURIComponent(groupId)}/measure-wording`),
+  saveMeasureWording: (groupId: string, body: MeasureWording) =>
+    request<MeasureWording>(`/api/groups/${encodeURIComponent(groupId)}/measure-wording`, { method: 'PUT', body }),
   intakes: (groupId: string, fetch?: Fetch) => request<{ intakes: Intake[] }>(`/api/groups/${encodeURIComponent(groupId)}/intakes`, { fetch }),
   addIntake: (groupId: string, body: IntakeInput) => request<{ intakes: Intake[] }>(`/api/groups/${encodeURIComponent(groupId)}/intakes`, { method: 'POST', body }),
   saveIntake: (groupId: string, intakeId: string, body: IntakeInput) =>
