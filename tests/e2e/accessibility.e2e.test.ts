@@ -244,12 +244,23 @@ describe('accessibility of every page', () => {
     await supervisor.goto(`/sessions/${session.id}`);
     await boardReady(supervisor);
     await audit(supervisor, 'board, live, supervisor');
+    // The Plan view too: agenda, attendance, resources (read-only for the supervisor).
+    await supervisor.getByRole('tab', { name: /^Plan/ }).click();
+    await supervisor.getByTestId('view-plan').waitFor({ state: 'visible', timeout: WAIT_MS });
+    await audit(supervisor, 'board, live, supervisor, Plan view');
+    await supervisor.getByRole('tab', { name: /^Now/ }).click();
 
     // A flag, a cue from the supervisor, then a crisis: each board as it alerts.
     await command(facilitator, { type: 'flag.raise', flagId: 'a11y-flag', category: 'interpersonal-conflict', severity: 'moderate', memberIds: [memberId('Maple')], note: 'Raised voices over seating' });
     await command(supervisor, { type: 'cue.send', cueId: 'a11y-cue', text: 'Check in with Maple before the break' });
     await facilitator.getByText('Check in with Maple before the break').first().waitFor({ timeout: WAIT_MS });
     await audit(facilitator, 'board, live, facilitator, a flag and a cue');
+    // The Plan view: agenda with its controls, attendance, nudge settings, resources, the cue in the corner.
+    await facilitator.getByRole('tab', { name: /^Plan/ }).click();
+    await facilitator.getByTestId('view-plan').waitFor({ state: 'visible', timeout: WAIT_MS });
+    await audit(facilitator, 'board, live, facilitator, Plan view', [LAPTOP, PHONE]);
+    await facilitator.getByRole('tab', { name: /^Now/ }).click();
+    await facilitator.getByTestId('view-now').waitFor({ state: 'visible', timeout: WAIT_MS });
     await command(facilitator, { type: 'flag.raise', flagId: 'a11y-crisis', category: 'safety-risk', severity: 'crisis', memberIds: [memberId('Maple')], note: 'Said they feel unsafe at home' });
     await supervisor.getByTestId('crisis-alert').waitFor({ timeout: WAIT_MS });
     await audit(supervisor, 'board, live, supervisor, a crisis to acknowledge');
