@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { MentionOverride, RecordEdits, SignatureMeaning } from '@hearth/shared';
 import type { Db, Queryable } from '../store/Db.ts';
 import { canonicalJson, entryHash, sha256 } from './hash.ts';
+import { jsonOf } from '../store/jsonColumn.ts';
 
 /** Arbitrary constant naming a group's chain among Postgres advisory locks (the second key is the group). */
 const CHAIN_LOCK = 7_337_003;
@@ -43,7 +44,6 @@ export interface EntryRow {
 const isoOf = (d: unknown): string => new Date(d as string).toISOString();
 
 type RecordDb = { id: string; session_id: string; group_id: string; status: 'draft' | 'final'; edits: unknown; overrides: unknown };
-const jsonOf = <T>(v: unknown, fallback: T): T => (typeof v === 'string' ? (JSON.parse(v) as T) : ((v as T) ?? fallback));
 const toRecord = (r: RecordDb): RecordRow => ({
   id: r.id,
   sessionId: r.session_id,

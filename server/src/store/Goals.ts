@@ -1,6 +1,7 @@
 import type { Goal, GoalEdit, NewGoal } from '@hearth/shared';
 import { randomUUID } from 'node:crypto';
 import type { Db } from './Db.ts';
+import { jsonOf } from './jsonColumn.ts';
 
 type GoalRow = { id: string; text: string; target: string; review_on: string | null; created_at: Date | string; closed_at: Date | string | null };
 
@@ -45,7 +46,7 @@ export class Goals {
       [groupId, memberId]
     );
     return rows.flatMap((r) => {
-      const ratings = typeof r.ratings === 'string' ? (JSON.parse(r.ratings) as unknown) : r.ratings;
+      const ratings = jsonOf<unknown>(r.ratings, null);
       return ratings && typeof ratings === 'object' ? [{ sessionId: r.session_id, ratings: ratings as Record<string, string> }] : [];
     });
   }

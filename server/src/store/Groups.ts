@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { DEFAULT_PARTICIPATION_SETTINGS, MeasureSchedule, ParticipationSettings, type RosterEntry } from '@hearth/shared';
 import type { Db, Queryable } from './Db.ts';
+import { jsonOf } from './jsonColumn.ts';
 
 export type StaffRole = 'facilitator' | 'supervisor';
 
@@ -242,7 +243,7 @@ export class Groups {
   /** The group's schedule of standard measures; the edge validated it when it was saved. */
   async measureSchedule(groupId: string): Promise<MeasureSchedule> {
     const [row] = await this.db.query<{ measure_schedule: unknown }>('select measure_schedule from groups where id = $1', [groupId]);
-    const parsed = MeasureSchedule.safeParse(typeof row?.measure_schedule === 'string' ? JSON.parse(row.measure_schedule) : (row?.measure_schedule ?? []));
+    const parsed = MeasureSchedule.safeParse(jsonOf<unknown>(row?.measure_schedule, []));
     return parsed.success ? parsed.data : [];
   }
 

@@ -1,10 +1,10 @@
 import { DEFAULT_WORDING, Instrument, MeasureWording, wordedInstruments, type InstrumentData } from '@hearth/shared';
 import type { Db, Queryable } from './Db.ts';
+import { jsonOf } from './jsonColumn.ts';
 
 /** At most this many instruments of its own per organization (a session's list holds 20 in all). */
 export const OWN_INSTRUMENTS_LIMIT = 12;
 
-const json = (v: unknown): unknown => (typeof v === 'string' ? JSON.parse(v) : v);
 
 /** Organizations' own instruments and groups' wording of the check-in and check-out. */
 export class Instruments {
@@ -14,7 +14,7 @@ export class Instruments {
     const rows = await this.db.query<{ definition: unknown }>('select definition from organization_instruments where organization_id = $1 order by created_at, key', [organizationId]);
     // Written through the edge's schema; read back the same way, so a hand-edited row cannot reach a board.
     return rows.flatMap((r) => {
-      const parsed = Instrument.safeParse(json(r.definition));
+      const parsed = Instrument.safeParse(jsonOf<unknown>(r.definition, null));
       return parsed.success ? [parsed.data] : [];
     });
   }
@@ -34,7 +34,7 @@ export class Instruments {
 
   async wording(groupId: string): Promise<MeasureWording> {
     const [row] = await this.db.query<{ measure_wording: unknown }>('select measure_wording from groups where id = $1', [groupId]);
-    const parsed = MeasureWording.safeParse(json(row?.measure_wording));
+    const parsed = MeasureWording.safeParse(jsonOf<unknown>(row?.measure_wording, null));
     return parsed.success ? parsed.data : DEFAULT_WORDING;
   }
 

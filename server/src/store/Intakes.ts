@@ -1,6 +1,7 @@
 import type { Intake, IntakeInput } from '@hearth/shared';
 import { randomUUID } from 'node:crypto';
 import type { Db } from './Db.ts';
+import { jsonOf } from './jsonColumn.ts';
 
 type IntakeRow = {
   id: string;
@@ -17,8 +18,6 @@ type IntakeRow = {
   updated_at: Date | string;
 };
 
-/** A jsonb column as it arrives (an array, or its text on drivers that leave jsonb as text). */
-const list = <T>(v: unknown): T[] => (Array.isArray(v) ? (v as T[]) : typeof v === 'string' ? (JSON.parse(v) as T[]) : []);
 const iso = (v: Date | string) => new Date(v).toISOString();
 
 /** Intakes of prospective members (table intakes). The edge validated what is written. */
@@ -38,8 +37,8 @@ export class Intakes {
       alias: r.alias,
       referralSource: r.referral_source,
       goals: r.goals,
-      readiness: list(r.readiness),
-      contraindications: list(r.contraindications),
+      readiness: jsonOf<Intake['readiness']>(r.readiness, []),
+      contraindications: jsonOf<Intake['contraindications']>(r.contraindications, []),
       decision: r.decision,
       reason: r.reason,
       decidedBy: r.decided_by_name,

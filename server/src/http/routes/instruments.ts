@@ -28,12 +28,14 @@ export function instrumentRoutes({ board, groups, organizations, instruments, au
   measureWording: Handler<R['measureWording']>;
   saveMeasureWording: Handler<R['saveMeasureWording']>;
 } {
-  /** Sends each session not yet over its groups' current list. */
-  const propagate = async (sessionIds: readonly string[], by: string) => {
-    for (const sessionId of sessionIds) {
+  /** Sends each session not yet over (of one group, when named) its group's current list, read once per group. */
+  const propagate = async (organizationId: string, by: string, onlyGroup?: string) => {
+    const lists = new Map<string, Awaited<ReturnType<typeof instruments.forGroup>>>();
+    for (const sessionId of await organizations.openSessionIds(organizationId)) {
       const session = await groups.session(sessionId);
-      if (!session) continue;
-      const result = await board.execute(sessionId, randomUUID(), { type: 'instruments.configure', instruments: await instruments.forGroup(session.groupId) }, { role: 'facilitator', id: by });
+      if (!session || (onlyGroup !== undefined && session.groupId !== onlyGroup)) continue;
+      if (!lists.has(session.groupId)) lists.set(session.groupId, await instruments.forGroup(session.groupId));
+      const result = await board.execute(sessionId, randomUUID(), { type: 'instruments.configure', instruments: lists.get(session.groupId)! }, { role: 'facilitator', id: by });
       if (!result.ok && !['NOTHING_CHANGED', 'SESSION_ENDED', 'SESSION_CANCELLED'].includes(result.error.code)) {
         logger.error('instruments not applied to a session', { code: result.error.code });
       }
@@ -49,14 +51,14 @@ export function instrumentRoutes({ board, groups, organizations, instruments, au
         throw new HttpError('INSTRUMENT_EXISTS', `There is an instrument called "${body.title}" already: choose another title.`);
       }
       await audit.record({ actorRole: 'clinician', actorId: who.account.id, action: 'organization.instrument', target: key, ip });
-      await propagate(await organizations.openSessionIds(org), who.account.id);
+      await propagate(org, who.account.id);
       return { status: 201, body: { instruments: await instruments.own(org) } };
     },
     deleteOwnInstrument: async ({ who, params, ip }) => {
       const org = who.account.organizationId;
       if (!(await instruments.remove(org, params.key))) throw new HttpError('NOT_FOUND', 'Your organization has no instrument with that key.');
       await audit.record({ actorRole: 'clinician', actorId: who.account.id, action: 'organization.instrument.remove', target: params.key, ip });
-      await propagate(await organizations.openSessionIds(org), who.account.id);
+      await propagate(org, who.account.id);
       return { status: 204, body: undefined };
     },
     measureWording: async ({ who, params }) => {
@@ -67,9 +69,7 @@ export function instrumentRoutes({ board, groups, organizations, instruments, au
       await requireGroupRole(groups, who, params.groupId, ['facilitator'], 'Only a facilitator of this group can word its check-in and check-out.');
       await instruments.setWording(params.groupId, body);
       await audit.record({ actorRole: 'facilitator', actorId: who.account.id, action: 'group.measure-wording', target: params.groupId, ip });
-      const ofGroup: string[] = [];
-      for (const id of await organizations.openSessionIds(who.account.organizationId)) if ((await groups.session(id))?.groupId === params.groupId) ofGroup.push(id);
-      await propagate(ofGroup, who.account.id);
+      await propagate(who.account.organizationId, who.account.id, params.groupId);
       return { status: 200, body };
     }
   };

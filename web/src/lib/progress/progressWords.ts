@@ -1,4 +1,4 @@
-import type { ChangeReading } from '@hearth/shared';
+import type { ChangeReading, GoalRating } from '@hearth/shared';
 
 /** A session's date as a chart and a table name it: "Dec 3". */
 export const sessionDate = (iso: string): string => new Date(iso).toLocaleDateString(undefined, { month: 'short', day: 'numeric' });
@@ -12,3 +12,6 @@ export const CHANGE_WORDS: Record<ChangeReading, string> = {
   'no-reliable-change': 'No reliable change',
   'not-rated': 'No published threshold for reliable change'
 };
+
+/** How a goal went in a session, as the record's review and the progress page say it. */
+export const GOAL_RATING_WORDS: Record<GoalRating, string> = { worse: 'Worse', 'no-change': 'No change', better: 'Better' };
