@@ -26,17 +26,17 @@ const MEMBERS = 9;
 const TICKS_PER_SECOND = 100;
 
 /** What one socket does with the load: which socket of the session it is, and how it sends and hears. */
-interface LoadSocket {
+export interface LoadSocket {
   on(listener: (m: EventMessage) => void): void;
   close(): void;
 }
-interface LoadSession {
+export interface LoadSession {
   readonly id: string;
   readonly sockets: readonly LoadSocket[];
   send(id: string, command: { type: 'item.pause' | 'item.resume'; itemId: string }): Promise<{ ok: boolean }>;
 }
 
-interface LoadFigures {
+export interface LoadFigures {
   delivery: number[];
   all12: number[];
   ack: number[];
@@ -48,7 +48,7 @@ interface LoadFigures {
 }
 
 /** CPU seconds (user + system) a process has used. */
-function cpuSeconds(pid: number): number {
+export function cpuSeconds(pid: number): number {
   try {
     const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
     return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
@@ -58,7 +58,7 @@ function cpuSeconds(pid: number): number {
 }
 
 /** CPU seconds of every PostgreSQL process on the machine (the server under test's backends among them). */
-function postgresCpuSeconds(): number {
+export function postgresCpuSeconds(): number {
   let total = 0;
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
@@ -72,7 +72,7 @@ function postgresCpuSeconds(): number {
 }
 
 /** Drives the load over the sessions for WARMUP_MS + MEASURE_MS and measures the window after the warm-up. */
-async function drive(sessions: readonly LoadSession[], serverPid: number): Promise<LoadFigures> {
+export async function drive(sessions: readonly LoadSession[], serverPid: number): Promise<LoadFigures> {
   const figures: LoadFigures = { delivery: [], all12: [], ack: [], sent: 0, refused: 0, lost: 0, serverCpu: 0, postgresCpu: 0 };
   const t0 = performance.now();
   let measuring = false;
@@ -152,7 +152,7 @@ async function drive(sessions: readonly LoadSession[], serverPid: number): Promi
 }
 
 /** The heap the process uses after a full collection, through its inspector. */
-async function heapAfterGc(inspectorUrl: string): Promise<number> {
+export async function heapAfterGc(inspectorUrl: string): Promise<number> {
   const ws = new WebSocket(inspectorUrl);
   await new Promise((resolve, reject) => {
     ws.once('open', resolve);
@@ -179,10 +179,10 @@ async function heapAfterGc(inspectorUrl: string): Promise<number> {
   return Number(reply.result?.result?.value);
 }
 
-const inspectorOf = (output: () => string) => /Debugger listening on (ws:\/\/\S+)/.exec(output())?.[1];
+export const inspectorOf = (output: () => string) => /Debugger listening on (ws:\/\/\S+)/.exec(output())?.[1];
 
 /** Hearth: sessions scheduled and started, 12 sockets each joined with their own credentials. */
-async function hearthLoad(server: ServerProcess, count: number): Promise<{ sessions: LoadSession[]; close(): void }> {
+export async function hearthLoad(server: ServerProcess, count: number): Promise<{ sessions: LoadSession[]; close(): void }> {
   const cookies = await demoLogins(server.url);
   const group: GroupSummary = await demoGroup(server.url, cookies.a);
   for (let n = group.members.length; n < MEMBERS; n++) {
@@ -221,7 +221,7 @@ async function hearthLoad(server: ServerProcess, count: number): Promise<{ sessi
 }
 
 /** The bare server: the same sessions as rooms, 12 sockets each. */
-async function bareLoad(port: number, count: number): Promise<{ sessions: LoadSession[]; close(): void }> {
+export async function bareLoad(port: number, count: number): Promise<{ sessions: LoadSession[]; close(): void }> {
   const all: Socket[] = [];
   const connect = () =>
     new Promise<Socket>((resolve, reject) => {
@@ -249,7 +249,7 @@ async function bareLoad(port: number, count: number): Promise<{ sessions: LoadSe
   return { sessions, close: () => all.forEach((s) => s.close()) };
 }
 
-function startBare(): Promise<{ child: ChildProcess; port: number; output: () => string }> {
+export function startBare(): Promise<{ child: ChildProcess; port: number; output: () => string }> {
   const child = spawn(process.execPath, ['--inspect=127.0.0.1:0', '--import', 'tsx', fileURLToPath(new URL('./bareFanout.ts', import.meta.url))], {
     stdio: ['ignore', 'pipe', 'pipe']
   });
