@@ -184,7 +184,17 @@ async function assemble(config: Config, logger: Logger, db: Db): Promise<Running
     boardNs.local.to(tokenRoom(ended)).emit('revoked', { code: ErrorCode.NOT_ADMITTED, message: event.type === 'admission.admitted' ? 'You joined from another device, so this one is disconnected.' : 'Your facilitator did not let this device in.' });
     boardNs.local.in(tokenRoom(ended)).disconnectSockets(true);
   };
-  const fanout = bus ? busFanout(bus, logger, (bundle) => delivery.receive(bundle)) : localFanout;
+  // The board learns which sessions it hears every append of, so periodic checks can trust its cache.
+  const fanout = bus
+    ? busFanout(bus, logger, {
+        bundle: (bundle) => {
+          board.heardUpTo(bundle.sessionId, bundle.seq);
+          delivery.receive(bundle);
+        },
+        hearing: (sessionId) => board.hearing(sessionId),
+        released: (sessionId) => board.notHearing(sessionId)
+      })
+    : localFanout;
   const recordStore = new RecordStore(db);
   const board = new BoardService(
     metrics ? metrics.timed(log) : log,
@@ -200,6 +210,8 @@ async function assemble(config: Config, logger: Logger, db: Db): Promise<Running
     (sessionId) => recordStore.isFinal(sessionId),
     { answerWithinMs: ANSWER_WITHIN_MS, ...(metrics && { observe: (result, seconds) => metrics.command(result, seconds) }) }
   );
+  // Whatever other instances appended while Redis was away was not heard: read the logs again.
+  bus?.onUp(() => board.distrust());
   let publicUrl = '';
   const push = new PushAlerts(db, await vapidKeys(config, db), logger);
   const alerts = new CrisisAlerts({

@@ -54,6 +54,7 @@ const EnvSchema = z.object({
   PRESENCE_TTL_SECONDS: z.coerce.number().min(1).max(3600).default(20),
   PRESENCE_HEARTBEAT_SECONDS: z.coerce.number().min(0.1).max(1200).default(5),
   PRESENCE_GRACE_SECONDS: z.coerce.number().min(0).max(3600).default(15),
+  PRESENCE_RECONCILE_SECONDS: z.coerce.number().min(0.1).max(3600).default(30),
   CREDENTIAL_RECHECK_SECONDS: z.coerce.number().min(0.1).max(3600).default(30),
   NOTES_SAVE_AFTER_SECONDS: z.coerce.number().min(0.1).max(3600).default(2),
   NOTES_SAVE_WITHIN_SECONDS: z.coerce.number().min(0.1).max(3600).default(10)
@@ -126,9 +127,10 @@ export interface Config {
   /**
    * Presence timings, the same on every instance: a connection not heartbeated for `ttlMs` is gone
    * (so a crashed instance's clients leave within ttl + heartbeat), and a dropped one shows as
-   * reconnecting for `graceMs` unless its person comes back.
+   * reconnecting for `graceMs` unless its person comes back; every `reconcileMs` each instance checks
+   * its sessions' durable attendance against presence.
    */
-  readonly presence: { readonly ttlMs: number; readonly heartbeatMs: number; readonly graceMs: number };
+  readonly presence: { readonly ttlMs: number; readonly heartbeatMs: number; readonly graceMs: number; readonly reconcileMs: number };
   /** How often open sockets' sign-ins (and notes connections' roles) are checked again. */
   readonly credentialRecheckMs: number;
   /** When notes are saved: `debounceMs` after the last change, at the latest `maxDelayMs` after the first unsaved one. */
@@ -183,7 +185,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     presence: {
       ttlMs: Math.round(e.PRESENCE_TTL_SECONDS * 1000),
       heartbeatMs: Math.round(e.PRESENCE_HEARTBEAT_SECONDS * 1000),
-      graceMs: Math.round(e.PRESENCE_GRACE_SECONDS * 1000)
+      graceMs: Math.round(e.PRESENCE_GRACE_SECONDS * 1000),
+      reconcileMs: Math.round(e.PRESENCE_RECONCILE_SECONDS * 1000)
     },
     credentialRecheckMs: Math.round(e.CREDENTIAL_RECHECK_SECONDS * 1000),
     notesSave: { debounceMs: Math.round(e.NOTES_SAVE_AFTER_SECONDS * 1000), maxDelayMs: Math.round(e.NOTES_SAVE_WITHIN_SECONDS * 1000) },

@@ -3,20 +3,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from '../../server/src/app.ts';
 import { loadConfig } from '../../server/src/config.ts';
 import { createLogger } from '../../server/src/log.ts';
-import { openPglite, type Db, type Queryable, type Row } from '../../server/src/store/Db.ts';
+import { openPglite } from '../../server/src/store/Db.ts';
 import { connectBoard, emitAck, type BoardClient } from '../support/boardClient.ts';
+import { recording } from '../support/recordingDb.ts';
 import { demoGroup, demoLogins, joinAsMember, scheduleSession } from '../support/testServer.ts';
-
-/** A database that remembers the text of every statement sent to it. */
-function recording(db: Db, texts: string[]): Db {
-  const wrap = (q: Queryable): Queryable => ({
-    async query<T extends Row = Row>(text: string, params?: readonly unknown[]) {
-      texts.push(text);
-      return q.query<T>(text, params);
-    }
-  });
-  return { kind: db.kind, ...wrap(db), transaction: (fn) => db.transaction((tx) => fn(wrap(tx))), exec: (s) => db.exec(s), close: () => db.close() };
-}
 
 const RECHECK_SECONDS = 1;
 

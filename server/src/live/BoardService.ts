@@ -53,6 +53,19 @@ const EMPTY: SessionCache = {
  */
 const positionOf = (cache: Pick<SessionCache, 'seq' | 'memberSeq'>, role: Role) => (role === 'member' ? cache.memberSeq : cache.seq);
 
+/** A board as one viewer sees it, with the viewer's position (and a member's private position). */
+export interface BoardViewAt {
+  readonly state: BoardView;
+  readonly seq: number;
+  readonly privateSeq: number;
+}
+
+function viewOf(cache: SessionCache, viewer: Viewer): BoardViewAt {
+  const role = typeof viewer === 'string' ? viewer : viewer.role;
+  const privateSeq = typeof viewer === 'string' ? 0 : (cache.privateSeqs[viewer.memberId] ?? 0);
+  return { state: project(cache.state, viewer), seq: positionOf(cache, role), privateSeq };
+}
+
 
 // Another instance appending between our catch-up and our insert costs one retry; this many in a
 // row means the session is under a write storm, and the client is told to retry later.
@@ -101,6 +114,12 @@ export class BoardService {
   private readonly queues = new Map<string, Promise<unknown>>();
   /** Sessions with a command that outlived its answer (the database did not answer in time). */
   private readonly stalled = new Set<string>();
+  /**
+   * The sessions whose appends by other instances this one hears (its fan-out subscription is up):
+   * the highest seq heard, and whether the cached board was read from the log while hearing, with no
+   * doubt since (`distrust`). A trusted cache at or past what was heard is the end of the log.
+   */
+  private readonly heard = new Map<string, { seq: number; trusted: boolean; epoch: number }>();
 
   constructor(
     private readonly log: BoardLog,
@@ -130,9 +149,13 @@ export class BoardService {
   /** Brings the cached board up to the end of the log. */
   private async catchUp(sessionId: string): Promise<SessionCache> {
     let cache = this.caches.get(sessionId) ?? EMPTY;
+    const hearing = this.heard.get(sessionId);
+    const epoch = hearing?.epoch;
     for (const { seq, event } of await this.log.since(sessionId, cache.seq)) {
       cache = advance(cache, seq, event, sessionId).cache;
     }
+    // Read while hearing every append from before the read began: current until something is heard past it.
+    if (hearing && this.heard.get(sessionId) === hearing && hearing.epoch === epoch) hearing.trusted = true;
     this.remember(sessionId, cache);
     this.broadcast.caughtUp(sessionId, cache.seq);
     return cache;
@@ -301,13 +324,52 @@ export class BoardService {
    * The board as a viewer sees it, at the end of the log, with the viewer's position; for one member
    * also their private position (what was for them alone is in the view).
    */
-  view(sessionId: string, viewer: Viewer): Promise<{ state: BoardView; seq: number; privateSeq: number }> {
+  view(sessionId: string, viewer: Viewer): Promise<BoardViewAt> {
+    return this.serial(sessionId, async () => viewOf(await this.catchUp(sessionId), viewer));
+  }
+
+  /**
+   * As `view`, without reading the log when the cached board is known to be its end: this instance
+   * hears the session's appends from every other instance, read the log while hearing them, and has
+   * heard nothing past the cache since. For periodic checks (attendance) that would otherwise read
+   * every served session's log on a timer.
+   */
+  currentView(sessionId: string, viewer: Viewer): Promise<BoardViewAt> {
     return this.serial(sessionId, async () => {
-      const cache = await this.catchUp(sessionId);
-      const role = typeof viewer === 'string' ? viewer : viewer.role;
-      const privateSeq = typeof viewer === 'string' ? 0 : (cache.privateSeqs[viewer.memberId] ?? 0);
-      return { state: project(cache.state, viewer), seq: positionOf(cache, role), privateSeq };
+      const hearing = this.heard.get(sessionId);
+      const cached = this.caches.get(sessionId);
+      const current = hearing?.trusted && cached && cached.seq >= hearing.seq ? cached : await this.catchUp(sessionId);
+      return viewOf(current, viewer);
     });
+  }
+
+  /** This instance hears the session's appends from the other instances from now on. */
+  hearing(sessionId: string): void {
+    if (!this.heard.has(sessionId)) this.heard.set(sessionId, { seq: 0, trusted: false, epoch: 0 });
+  }
+
+  /** Another instance appended the session's log up to `seq` (its bundle reached this one). */
+  heardUpTo(sessionId: string, seq: number): void {
+    const hearing = this.heard.get(sessionId);
+    if (hearing && seq > hearing.seq) hearing.seq = seq;
+  }
+
+  /** This instance stopped hearing the session's appends. */
+  notHearing(sessionId: string): void {
+    this.heard.delete(sessionId);
+  }
+
+  /**
+   * Appends may have passed this instance by (the bus was away, or the process stalled): the next
+   * `currentView` of the session — of every session when none is named — reads the log.
+   */
+  distrust(sessionId?: string): void {
+    const doubted = sessionId === undefined ? [...this.heard.values()] : [this.heard.get(sessionId)];
+    for (const hearing of doubted) {
+      if (!hearing) continue;
+      hearing.trusted = false;
+      hearing.epoch++;
+    }
   }
 
   /**

@@ -35,6 +35,16 @@ function isBundle(v: unknown): v is EventBundle {
   );
 }
 
+/** What an instance is told of the sessions it serves through the bus. */
+export interface FanoutListener {
+  /** A bundle another instance appended and published. */
+  bundle(bundle: EventBundle): void;
+  /** Redis confirmed the session's subscription: every bundle published from now on is heard. */
+  hearing(sessionId: string): void;
+  /** The session's subscription is given up. */
+  released(sessionId: string): void;
+}
+
 /**
  * Fan-out over the bus: one sharded channel per session, heard by an instance only while it serves
  * that session, so an instance receives the events of its own sessions rather than of all of them.
@@ -42,7 +52,7 @@ function isBundle(v: unknown): v is EventBundle {
  * down, events still commit to Postgres but are not queued for later: clients that miss one see the
  * gap in `prevSeq` on the next event, on reconnect, or after 30 s of quiet, and resync from the log.
  */
-export function busFanout(bus: RedisBus, logger: Logger, onBundle: (bundle: EventBundle) => void): Fanout {
+export function busFanout(bus: RedisBus, logger: Logger, hear: FanoutListener): Fanout {
   const served = new Map<string, Promise<void>>();
   return {
     publish(bundle) {
@@ -59,10 +69,15 @@ export function busFanout(bus: RedisBus, logger: Logger, onBundle: (bundle: Even
             } catch {
               bundle = null;
             }
-            if (isBundle(bundle) && bundle.sessionId === sessionId) onBundle(bundle);
+            if (isBundle(bundle) && bundle.sessionId === sessionId) hear.bundle(bundle);
             else logger.error('malformed board event bundle on redis', { length: payload.length });
           }, 'sharded')
-          .catch((e: unknown) => logger.error('redis subscribe failed (board)', { error: errorMessage(e) }));
+          .then(
+            () => {
+              if (served.get(sessionId) === subscribed) hear.hearing(sessionId);
+            },
+            (e: unknown) => logger.error('redis subscribe failed (board)', { error: errorMessage(e) })
+          );
         served.set(sessionId, subscribed);
       }
       let timer: NodeJS.Timeout | undefined;
@@ -71,6 +86,7 @@ export function busFanout(bus: RedisBus, logger: Logger, onBundle: (bundle: Even
     },
     release(sessionId) {
       if (!served.delete(sessionId)) return;
+      hear.released(sessionId);
       void bus.unsubscribe(boardChannel(sessionId), 'sharded');
     }
   };

@@ -30,8 +30,6 @@ interface Watched {
   force: boolean;
 }
 
-/** The attendance of every watched session is checked against the log at least this often. */
-const RECONCILE_EVERY_MS = 30_000;
 
 /**
  * Presence for this instance's sockets: joins, drops and leaves them in the store, heartbeats them,
@@ -57,7 +55,8 @@ export class LivePresence {
     private readonly store: PresenceStore,
     private readonly board: AttendanceBoard,
     private readonly outlet: PresenceOutlet,
-    private readonly timings: PresenceTimings,
+    /** With how often every watched session's attendance is checked against its board (`reconcileMs`). */
+    private readonly timings: PresenceTimings & { readonly reconcileMs: number },
     private readonly logger: Logger
   ) {
     store.onChange((sessionId) => this.schedule(sessionId));
@@ -129,7 +128,7 @@ export class LivePresence {
     if (this.ticking) return;
     this.ticking = true;
     try {
-      const force = ++this.ticks % Math.max(1, Math.round(RECONCILE_EVERY_MS / this.timings.heartbeatMs)) === 0;
+      const force = ++this.ticks % Math.max(1, Math.round(this.timings.reconcileMs / this.timings.heartbeatMs)) === 0;
       const refs = [...this.sessions].flatMap(([sessionId, w]) => [...w.conns.keys()].map((connId) => ({ sessionId, connId })));
       try {
         if (refs.length > 0) {
@@ -138,8 +137,12 @@ export class LivePresence {
             const entry = this.sessions.get(ref.sessionId)?.conns.get(ref.connId);
             if (!entry) continue;
             await this.store.join(entry);
-            // Another instance may have recorded this member as gone meanwhile: check attendance now.
-            if (entry.role === 'member') this.sessions.get(ref.sessionId)!.force = true;
+            // Another instance may have recorded this member as gone meanwhile, and this process,
+            // stalled, may not have heard it yet: check attendance now, on the log.
+            if (entry.role === 'member') {
+              this.board.distrust(ref.sessionId);
+              this.sessions.get(ref.sessionId)!.force = true;
+            }
           }
         }
         if (this.store.settled()) {

@@ -3,8 +3,8 @@ import { randomUUID } from 'node:crypto';
 import type { BoardService } from '../live/BoardService.ts';
 import { errorMessage, type Logger } from '../log.ts';
 
-/** What attendance needs of the board: the log's view of a session, and appending to it. */
-export type AttendanceBoard = Pick<BoardService, 'execute' | 'view'>;
+/** What attendance needs of the board: the current view of a session, appending to it, and doubting its cache. */
+export type AttendanceBoard = Pick<BoardService, 'execute' | 'currentView' | 'distrust'>;
 
 /**
  * Appends member.connect or member.disconnect for one member on their own behalf (the server speaks
@@ -35,7 +35,7 @@ export async function recordPresence(
 /**
  * Brings a session's durable attendance in line with presence: a member present (connected or
  * reconnecting) whom the log has as disconnected gets member.connect; one the log has as connected
- * who is no longer present gets member.disconnect. The log is read before presence, so a member who
+ * who is no longer present gets member.disconnect. The board is read before presence, so a member who
  * comes back while this runs is seen back rather than recorded as gone; `presentMembers` answers null
  * when presence cannot be trusted, and then nothing is decided. Sessions not open (ended, or
  * unknown) are left alone: the domain would refuse anyway.
@@ -46,7 +46,8 @@ export async function reconcileAttendance(
   presentMembers: () => Promise<ReadonlySet<string> | null>,
   logger: Logger
 ): Promise<void> {
-  const { state } = await board.view(sessionId, 'facilitator');
+  // The cached board when this instance is known to have heard every append; otherwise the log.
+  const { state } = await board.currentView(sessionId, 'facilitator');
   if (!('attendance' in state) || (state.status !== 'scheduled' && state.status !== 'live')) return;
   const connected = new Set(
     Object.entries(state.attendance)
