@@ -270,11 +270,24 @@ interface Run {
   heapPerConnection: number;
 }
 
+/** Sessions used once before the idle heap is taken, so that code compiled on first use is not counted per connection. */
+const WARM_SESSIONS = 5;
+
+/** Runs the whole path once — connect, join, commands, disconnect — and lets the server settle. */
+async function warmUp(load: { sessions: LoadSession[]; close(): void }): Promise<void> {
+  for (const session of load.sessions) {
+    for (let n = 0; n < 10; n++) await session.send(`warm-${n}`, { type: n % 2 === 0 ? 'item.pause' : 'item.resume', itemId: 'a1' });
+  }
+  load.close();
+  await new Promise((r) => setTimeout(r, 1000));
+}
+
 async function runBare(count: number): Promise<Run> {
   const bare = await startBare();
   try {
     const inspector = inspectorOf(bare.output);
     if (!inspector) throw new Error('no inspector on the bare server');
+    await warmUp(await bareLoad(bare.port, WARM_SESSIONS));
     const idle = await heapAfterGc(inspector);
     const load = await bareLoad(bare.port, count);
     const loaded = await heapAfterGc(inspector);
@@ -296,6 +309,7 @@ async function runHearth(env: Record<string, string>, count: number): Promise<Ru
     if (!inspector) throw new Error('no inspector on the server');
     const cookies = await demoLogins(server.url);
     await demoGroup(server.url, cookies.a);
+    await warmUp(await hearthLoad(server, WARM_SESSIONS));
     const idle = await heapAfterGc(inspector);
     const load = await hearthLoad(server, count);
     const loaded = await heapAfterGc(inspector);
@@ -340,7 +354,7 @@ export async function fanoutBenchmarks(env: Record<string, string>, storeName: s
       `Hearth on ${storeName}: a facilitator's command until each socket of its session has the event; ${load}. ` +
         `p50 ${ratio(h.delivery, bare.delivery, 0.5)}×, p99 ${ratio(h.delivery, bare.delivery, 0.99)}× bare. ` +
         `Server CPU ${(h.serverCpu * 100).toFixed(1)}% of a core (${cpuPerCommand(h.serverCpu)} ms per command; ${(h.serverCpu / bare.cpu).toFixed(2)}× bare), ` +
-        `PostgreSQL ${(h.postgresCpu * 100).toFixed(1)}% beside it. Heap ${(hearth.heapPerConnection / 1024).toFixed(1)} KB per connection after GC (bare ${(bare.heap / 1024).toFixed(1)} KB). ` +
+        `PostgreSQL ${(h.postgresCpu * 100).toFixed(1)}% beside it. Heap ${(hearth.heapPerConnection / 1024).toFixed(1)} KB per connection after GC, both servers warmed up on ${WARM_SESSIONS} sessions first (bare ${(bare.heap / 1024).toFixed(1)} KB; ${((hearth.heapPerConnection - bare.heap) / 1024).toFixed(1)} KB more). ` +
         `Sent ${h.sent}, refused ${h.refused}, lost deliveries ${h.lost}.`,
       bareKey('delivery')
     );
