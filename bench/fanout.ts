@@ -256,9 +256,11 @@ export async function bareLoad(port: number, count: number): Promise<{ sessions:
   return { sessions, clients, close: () => all.forEach((s) => s.close()) };
 }
 
-export function startBare(): Promise<{ child: ChildProcess; port: number; output: () => string }> {
+/** Starts bareFanout.ts in its own process; `env` is added to this process's (PING_INTERVAL_MS, …). */
+export function startBare(env: Record<string, string> = {}): Promise<{ child: ChildProcess; port: number; output: () => string }> {
   const child = spawn(process.execPath, ['--inspect=127.0.0.1:0', '--import', 'tsx', fileURLToPath(new URL('./bareFanout.ts', import.meta.url))], {
-    stdio: ['ignore', 'pipe', 'pipe']
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...env }
   });
   let out = '';
   child.stderr?.on('data', (d: Buffer) => (out += d.toString()));

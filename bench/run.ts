@@ -5,6 +5,7 @@ import { boardBenchmarks } from './board.ts';
 import { fanoutBenchmarks } from './fanout.ts';
 import { notesBenchmarks } from './notes.ts';
 import { participationBenchmarks } from './participation.ts';
+import { presenceBenchmarks } from './presence.ts';
 import { recordsBenchmarks } from './records.ts';
 import type { BenchResult } from './stats.ts';
 import { stormBenchmarks } from './storm.ts';
@@ -23,7 +24,8 @@ async function main(): Promise<void> {
     fanout: fanoutBenchmarks,
     notes: notesBenchmarks,
     records: recordsBenchmarks,
-    storm: stormBenchmarks
+    storm: stormBenchmarks,
+    presence: presenceBenchmarks
   };
   // In process and first, before a server competes for the CPU.
   if (!only || only.includes('participation')) Object.assign(results, participationBenchmarks());
