@@ -46,8 +46,11 @@ interface StormFigures {
   notBack: number;
   connectErrors: number;
   joinErrors: number;
+  /** CPU from the reconnect until the last socket was back, in cores. */
   serverCpu: number;
   postgresCpu: number;
+  /** This process's: the load client's thousands of sockets. */
+  clientCpu: number;
 }
 
 /** Opens the socket again (the network is back) and waits for the connection or its refusal. */
@@ -72,11 +75,10 @@ function reconnect(socket: Socket): Promise<boolean> {
  * together and re-joins each, retrying a refused connection or join until GIVE_UP_MS.
  */
 async function storm(sockets: readonly Dropped[], serverPid: number): Promise<StormFigures> {
-  const figures: StormFigures = { back: [], notBack: 0, connectErrors: 0, joinErrors: 0, serverCpu: 0, postgresCpu: 0 };
-  const cpu0 = { server: cpuSeconds(serverPid), postgres: postgresCpuSeconds() };
-  const tDrop = performance.now();
+  const figures: StormFigures = { back: [], notBack: 0, connectErrors: 0, joinErrors: 0, serverCpu: 0, postgresCpu: 0, clientCpu: 0 };
   for (const { socket } of sockets) socket.io.engine.close();
   await sleep(OUTAGE_MS);
+  const cpu0 = { server: cpuSeconds(serverPid), postgres: postgresCpuSeconds(), client: process.cpuUsage() };
   const t0 = performance.now();
   await Promise.all(
     sockets.map(async (s) => {
@@ -97,9 +99,11 @@ async function storm(sockets: readonly Dropped[], serverPid: number): Promise<St
       figures.notBack++;
     })
   );
-  const wall = (performance.now() - tDrop) / 1000;
+  const wall = (performance.now() - t0) / 1000;
   figures.serverCpu = (cpuSeconds(serverPid) - cpu0.server) / wall;
   figures.postgresCpu = (postgresCpuSeconds() - cpu0.postgres) / wall;
+  const client = process.cpuUsage(cpu0.client);
+  figures.clientCpu = (client.user + client.system) / 1e6 / wall;
   return figures;
 }
 
@@ -270,7 +274,8 @@ export async function stormBenchmarks(env: Record<string, string>, storeName: st
     back: [...bare1.back, ...bare2.back],
     notBack: bare1.notBack + bare2.notBack,
     errors: bare1.connectErrors + bare2.connectErrors + bare1.joinErrors + bare2.joinErrors,
-    cpu: (bare1.serverCpu + bare2.serverCpu) / 2
+    cpu: (bare1.serverCpu + bare2.serverCpu) / 2,
+    clientCpu: (bare1.clientCpu + bare2.clientCpu) / 2
   };
   const h = hearth.figures;
   const t = hearth.tally;
@@ -282,17 +287,17 @@ export async function stormBenchmarks(env: Record<string, string>, storeName: st
     'socketio.bare_reconnect_storm': summarize(
       bare.back,
       `Bare Socket.IO (one room per session, no resume): ${load}; from the reconnect until each socket's re-join is acknowledged; two runs around Hearth's. ` +
-        `All back within ${all(bare1.back)} and ${all(bare2.back)} ms; not back ${bare.notBack}; refused connections or joins ${bare.errors}; server CPU ${(bare.cpu * 100).toFixed(1)}% of a core from the drop until all were back.`
+        `All back within ${all(bare1.back)} and ${all(bare2.back)} ms; not back ${bare.notBack}; refused connections or joins ${bare.errors}; server CPU ${(bare.cpu * 100).toFixed(1)}% of a core from the reconnect until all were back, the load client's ${(bare.clientCpu * 100).toFixed(1)}%.`
     ),
     'board.reconnect_storm': summarize(
       h.back,
       `Hearth on ${storeName}, one instance without Redis (local fan-out, presence in memory): ${load}; each socket joins with lastSeq (members also lastPrivateSeq) = its own last, ` +
         `timed from the reconnect until its resume answer (add ${OUTAGE_MS} ms for the time from the drop). ` +
         `All ${sockets - h.notBack} of ${sockets} resumed within ${all(h.back)} ms (target ${TARGET_MS}; ${(Math.max(...h.back) + OUTAGE_MS).toFixed(0)} ms from the drop); not resumed ${h.notBack}; refused connections ${h.connectErrors}, joins ${h.joinErrors}. ` +
-        `p50 ${ratio(0.5)}×, p99 ${ratio(0.99)}× bare. Server CPU ${(h.serverCpu * 100).toFixed(1)}% of a core from the drop until all resumed (bare ${(bare.cpu * 100).toFixed(1)}%), PostgreSQL ${(h.postgresCpu * 100).toFixed(1)}% beside it. ` +
+        `p50 ${ratio(0.5)}×, p99 ${ratio(0.99)}× bare. Server CPU ${(h.serverCpu * 100).toFixed(1)}% of a core from the reconnect until all resumed (bare ${(bare.cpu * 100).toFixed(1)}%), PostgreSQL ${(h.postgresCpu * 100).toFixed(1)}% and the load client ${(h.clientCpu * 100).toFixed(1)}% beside it. ` +
         `Checked per socket against a resume from its first position read after the load stopped, up to the load's last event: duplicated ${t.duplicated}, missing ${t.missing}, wrong ${t.wrong}; ` +
         `gaps seen ${t.gaps}, snapshots instead of resume ${t.snapshots}; ${t.replayed} events replayed by resumes, ${t.overlap} live copies of events a resume answer also held (allowed: in the room before the log is read). ` +
-        `Commands sent ${hearth.sent}, refused or unanswered ${hearth.refused}. Client, server and PostgreSQL share the machine's cores.`,
+        `Commands sent ${hearth.sent}, refused or unanswered ${hearth.refused}. The load client, the server and PostgreSQL share the machine's cores.`,
       'socketio.bare_reconnect_storm'
     )
   };
