@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { takeSeen } from '../tests/support/contractTraffic.ts';
+import { dropProbe, redisProbe, type RedisProbe } from '../tests/support/redisProbe.ts';
 import { startServerProcess } from '../tests/support/serverProcess.ts';
 import { bareLoad, cpuSeconds, hearthLoad, startBare } from './fanout.ts';
 import { summarize, type BenchResult } from './stats.ts';
@@ -36,15 +37,27 @@ function redisServerPid(url: string): number | null {
   return null;
 }
 
+/** Lua scripts Redis has run so far (presence's every change, heartbeat and listing is one), from INFO. */
+async function scriptCalls(probe: RedisProbe): Promise<number> {
+  const info = await probe.sendCommand(['INFO', 'commandstats']);
+  let calls = 0;
+  for (const m of String(info).matchAll(/^cmdstat_(?:eval|evalsha):calls=(\d+)/gm)) calls += Number(m[1]);
+  return calls;
+}
+
 interface Samples {
   /** CPU of the server process in % of one core, one sample per second. */
   server: number[];
   redis: number[];
+  /** Scripts Redis ran per second over the window (any client of that Redis). */
+  scriptsPerSecond: number;
 }
 
 /** Per-second CPU samples of the server and of Redis (empty when Redis is not on this machine). */
-async function sampleCpu(serverPid: number, redisPid: number | null): Promise<Samples> {
-  const samples: Samples = { server: [], redis: [] };
+async function sampleCpu(serverPid: number, redisPid: number | null, probe: RedisProbe): Promise<Samples> {
+  const samples: Samples = { server: [], redis: [], scriptsPerSecond: 0 };
+  const calls0 = await scriptCalls(probe);
+  const t0 = performance.now();
   let last = { at: performance.now(), server: cpuSeconds(serverPid), redis: redisPid === null ? 0 : cpuSeconds(redisPid) };
   for (let n = 0; n < MEASURE_S; n++) {
     await sleep(1000);
@@ -54,10 +67,11 @@ async function sampleCpu(serverPid: number, redisPid: number | null): Promise<Sa
     if (redisPid !== null) samples.redis.push(((now.redis - last.redis) / wall) * 100);
     last = now;
   }
+  samples.scriptsPerSecond = (await scriptCalls(probe) - calls0) / ((performance.now() - t0) / 1000);
   return samples;
 }
 
-async function runHearth(env: Record<string, string>, count: number, redisUrl: string, heartbeatSeconds: number, redisPid: number | null): Promise<Samples> {
+async function runHearth(env: Record<string, string>, count: number, redisUrl: string, heartbeatSeconds: number, redisPid: number | null, probe: RedisProbe): Promise<Samples> {
   const server = await startServerProcess(
     {
       DEMO: 'true', INVITE_ATTEMPTS: '10000', CONNECTIONS_PER_MINUTE: '1000000',
@@ -74,7 +88,7 @@ async function runHearth(env: Record<string, string>, count: number, redisUrl: s
     const load = await hearthLoad(server, count);
     takeSeen();
     await sleep(SETTLE_MS);
-    const samples = await sampleCpu(server.child.pid!, redisPid);
+    const samples = await sampleCpu(server.child.pid!, redisPid, probe);
     takeSeen();
     load.close();
     return samples;
@@ -83,12 +97,12 @@ async function runHearth(env: Record<string, string>, count: number, redisUrl: s
   }
 }
 
-async function runBare(count: number, redisPid: number | null): Promise<Samples> {
+async function runBare(count: number, redisPid: number | null, probe: RedisProbe): Promise<Samples> {
   const bare = await startBare({ PING_INTERVAL_MS: '1000' });
   try {
     const load = await bareLoad(bare.port, count);
     await sleep(SETTLE_MS);
-    const samples = await sampleCpu(bare.child.pid!, redisPid);
+    const samples = await sampleCpu(bare.child.pid!, redisPid, probe);
     load.close();
     return samples;
   } finally {
@@ -109,10 +123,17 @@ export async function presenceBenchmarks(env: Record<string, string>, storeName:
   const count = Number(process.env['PRESENCE_SESSIONS'] ?? '84');
   const sockets = count * 12;
   const redisPid = redisServerPid(redisUrl);
-  const bare = await runBare(count, redisPid);
-  const hearth = await runHearth(env, count, redisUrl, 1, redisPid);
-  const slow = await runHearth(env, count, redisUrl, 5, redisPid);
-  const redis = (s: Samples) => (redisPid === null ? 'not on this machine, not measured' : `${pct(mean(s.redis))} of a core (max ${pct(Math.max(...s.redis))})`);
+  const probe = await redisProbe(redisUrl);
+  let bare: Samples, hearth: Samples, slow: Samples;
+  try {
+    bare = await runBare(count, redisPid, probe);
+    hearth = await runHearth(env, count, redisUrl, 1, redisPid, probe);
+    slow = await runHearth(env, count, redisUrl, 5, redisPid, probe);
+  } finally {
+    dropProbe(probe);
+  }
+  const redis = (s: Samples) =>
+    `${redisPid === null ? 'CPU not measured (not on this machine)' : `${pct(mean(s.redis))} of a core (max ${pct(Math.max(...s.redis))})`}, ${s.scriptsPerSecond.toFixed(0)} scripts/s`;
   const measured = `CPU of the server process from /proc over ${MEASURE_S} s, one sample a second (median and p99 = the highest second, in % of one core), after ${SETTLE_MS / 1000} s settling`;
   return {
     'socketio.bare_idle_ping': summarize(
@@ -126,7 +147,7 @@ export async function presenceBenchmarks(env: Record<string, string>, storeName:
       hearth.server,
       `Hearth on ${storeName}, ${sockets} sockets (${count} sessions × 12: 2 facilitators, a supervisor, 9 members) joined and idle, presence in Redis heartbeated every second ` +
         `(PRESENCE_HEARTBEAT_SECONDS=1, PRESENCE_TTL_SECONDS=3); ${measured}. Mean ${pct(mean(hearth.server))} (target ≤ ${TARGET_PERCENT}%), ` +
-        `${(mean(hearth.server) / mean(bare.server)).toFixed(2)}× bare's mean; Redis beside it ${redis(hearth)} (bare run: ${redis(bare)}). ` +
+        `${(mean(hearth.server) / mean(bare.server)).toFixed(2)}× bare's mean; Redis beside it ${redis(hearth)} (a heartbeat and a listing per session per beat: ${2 * count}/s expected; during the bare run ${redis(bare)}). ` +
         `At the default 5 s heartbeat: server mean ${pct(mean(slow.server))}, Redis ${redis(slow)}. ` +
         `Engine.IO's pingInterval is not configurable in Hearth (server/src/app.ts: the default 25 000 ms), so Hearth's sockets ping every 25 s while the bare ones ping every second. ` +
         `The idle server also re-checks each socket's credential every 30 s (in a sweep every 3 s).`,
