@@ -194,7 +194,7 @@ async function runHearth(env: Record<string, string>, count: number): Promise<He
           socket,
           async rejoin() {
             ledger.joining();
-            const r = await join(socket as BoardClient, session.id, ledger.position());
+            const r = await join(socket, session.id, ledger.position());
             if (r.ok) ledger.answered(r);
             return r.ok;
           }
