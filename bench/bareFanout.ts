@@ -6,9 +6,11 @@ import { Server } from 'socket.io';
  * The fan-out baseline: a bare Socket.IO server with one room per session. A socket joins a room;
  * a command is numbered in its room and broadcast to every socket of it (the sender's too), then
  * acknowledged — no authentication, validation, storage or roles. Prints its port as JSON.
+ * PING_INTERVAL_MS sets Engine.IO's heartbeat (default 25 000 ms, as Hearth's).
  */
+const pingInterval = Number(process.env['PING_INTERVAL_MS'] ?? 25_000);
 const http = createServer();
-const io = new Server(http, { serveClient: false });
+const io = new Server(http, { serveClient: false, pingInterval });
 const seqs = new Map<string, number>();
 io.on('connection', (socket) => {
   socket.on('join', (req: { sessionId: string }, ack: (r: unknown) => void) => {

@@ -181,8 +181,11 @@ export async function heapAfterGc(inspectorUrl: string): Promise<number> {
 
 export const inspectorOf = (output: () => string) => /Debugger listening on (ws:\/\/\S+)/.exec(output())?.[1];
 
-/** Hearth: sessions scheduled and started, 12 sockets each joined with their own credentials. */
-export async function hearthLoad(server: ServerProcess, count: number): Promise<{ sessions: LoadSession[]; close(): void }> {
+/**
+ * Hearth: sessions scheduled and started, 12 sockets each joined with their own credentials. `clients`
+ * holds each session's sockets themselves, in the order of its `sockets`.
+ */
+export async function hearthLoad(server: ServerProcess, count: number): Promise<{ sessions: LoadSession[]; clients: BoardClient[][]; close(): void }> {
   const cookies = await demoLogins(server.url);
   const group: GroupSummary = await demoGroup(server.url, cookies.a);
   for (let n = group.members.length; n < MEMBERS; n++) {
@@ -191,6 +194,7 @@ export async function hearthLoad(server: ServerProcess, count: number): Promise<
   }
   const aliases = (await demoGroup(server.url, cookies.a)).members.slice(0, MEMBERS).map((m) => m.alias);
   const sessions: LoadSession[] = [];
+  const clients: BoardClient[][] = [];
   const all: BoardClient[] = [];
   for (let s = 0; s < count; s++) {
     const session = await scheduleSession(server.url, cookies.a, `Load ${s + 1}`);
@@ -210,6 +214,7 @@ export async function hearthLoad(server: ServerProcess, count: number): Promise<
       if (!joined.ok) throw new Error(`join failed: ${JSON.stringify(joined)}`);
     }
     all.push(...others);
+    clients.push([a, ...others]);
     const sockets = [a, ...others].map((socket) => ({ on: (l: (m: EventMessage) => void) => void socket.on('event', l), close: () => socket.close() }));
     sessions.push({
       id: session.id,
@@ -217,11 +222,11 @@ export async function hearthLoad(server: ServerProcess, count: number): Promise<
       send: (id, command) => emitAck(a, 'command', { sessionId: session.id, id, command }, 30_000)
     });
   }
-  return { sessions, close: () => all.forEach((s) => s.close()) };
+  return { sessions, clients, close: () => all.forEach((s) => s.close()) };
 }
 
-/** The bare server: the same sessions as rooms, 12 sockets each. */
-export async function bareLoad(port: number, count: number): Promise<{ sessions: LoadSession[]; close(): void }> {
+/** The bare server: the same sessions as rooms, 12 sockets each (`clients` as in hearthLoad). */
+export async function bareLoad(port: number, count: number): Promise<{ sessions: LoadSession[]; clients: Socket[][]; close(): void }> {
   const all: Socket[] = [];
   const connect = () =>
     new Promise<Socket>((resolve, reject) => {
@@ -230,6 +235,7 @@ export async function bareLoad(port: number, count: number): Promise<{ sessions:
       s.once('connect_error', reject);
     });
   const sessions: LoadSession[] = [];
+  const clients: Socket[][] = [];
   for (let n = 0; n < count; n++) {
     const id = `session-${n}`;
     const sockets: Socket[] = [];
@@ -239,6 +245,7 @@ export async function bareLoad(port: number, count: number): Promise<{ sessions:
       sockets.push(s);
     }
     all.push(...sockets);
+    clients.push(sockets);
     const sender = sockets[0]!;
     sessions.push({
       id,
@@ -246,12 +253,14 @@ export async function bareLoad(port: number, count: number): Promise<{ sessions:
       send: (cid, command) => new Promise((resolve) => sender.timeout(30_000).emit('command', { sessionId: id, id: cid, command }, (err: Error | null, r: { ok: boolean }) => resolve(err ? { ok: false } : r)))
     });
   }
-  return { sessions, close: () => all.forEach((s) => s.close()) };
+  return { sessions, clients, close: () => all.forEach((s) => s.close()) };
 }
 
-export function startBare(): Promise<{ child: ChildProcess; port: number; output: () => string }> {
+/** Starts bareFanout.ts in its own process; `env` is added to this process's (PING_INTERVAL_MS, …). */
+export function startBare(env: Record<string, string> = {}): Promise<{ child: ChildProcess; port: number; output: () => string }> {
   const child = spawn(process.execPath, ['--inspect=127.0.0.1:0', '--import', 'tsx', fileURLToPath(new URL('./bareFanout.ts', import.meta.url))], {
-    stdio: ['ignore', 'pipe', 'pipe']
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...env }
   });
   let out = '';
   child.stderr?.on('data', (d: Buffer) => (out += d.toString()));

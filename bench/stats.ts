@@ -1,6 +1,9 @@
-/** One benchmark's figures, as written to bench/results.json. */
+/**
+ * One benchmark's figures, as written to bench/results.json: latencies in ms, or a CPU share in % of
+ * one core (median and p99 of per-second samples; the notes say so).
+ */
 export interface BenchResult {
-  readonly unit: 'ms';
+  readonly unit: 'ms' | '%';
   readonly median: number;
   readonly p99: number;
   readonly n: number;
@@ -16,10 +19,11 @@ export function quantile(samples: readonly number[], q: number): number {
   return sorted[rank]!;
 }
 
-export function summarize(samples: readonly number[], notes: string, baseline?: string): BenchResult {
+/** The median and p99 of samples (in `unit`), with what they are and which result they compare to. */
+export function summarize(samples: readonly number[], notes: string, baseline?: string, unit: BenchResult['unit'] = 'ms'): BenchResult {
   const round = (x: number) => Math.round(x * 1000) / 1000;
   return {
-    unit: 'ms',
+    unit,
     median: round(quantile(samples, 0.5)),
     p99: round(quantile(samples, 0.99)),
     n: samples.length,
