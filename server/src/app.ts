@@ -140,6 +140,7 @@ async function assemble(config: Config, logger: Logger, db: Db): Promise<Running
   const io: BoardIo = new Server(http, {
     maxHttpBufferSize: 256 * 1024,
     serveClient: false,
+    pingInterval: config.socketPingMs,
     allowRequest: (req, cb) => cb(origins.allows(req.headers.origin) ? null : ErrorCode.BAD_ORIGIN, origins.allows(req.headers.origin))
   });
   const boardNs = io.of('/board');

@@ -55,6 +55,8 @@ const EnvSchema = z.object({
   PRESENCE_HEARTBEAT_SECONDS: z.coerce.number().min(0.1).max(1200).default(5),
   PRESENCE_GRACE_SECONDS: z.coerce.number().min(0).max(3600).default(15),
   PRESENCE_RECONCILE_SECONDS: z.coerce.number().min(0.1).max(3600).default(30),
+  // How often the server pings each socket (Engine.IO's pingInterval); a socket silent for this plus 20 s is closed.
+  SOCKET_PING_SECONDS: z.coerce.number().min(1).max(300).default(25),
   CREDENTIAL_RECHECK_SECONDS: z.coerce.number().min(0.1).max(3600).default(30),
   NOTES_SAVE_AFTER_SECONDS: z.coerce.number().min(0.1).max(3600).default(2),
   NOTES_SAVE_WITHIN_SECONDS: z.coerce.number().min(0.1).max(3600).default(10)
@@ -133,6 +135,8 @@ export interface Config {
   readonly presence: { readonly ttlMs: number; readonly heartbeatMs: number; readonly graceMs: number; readonly reconcileMs: number };
   /** How often open sockets' sign-ins (and notes connections' roles) are checked again. */
   readonly credentialRecheckMs: number;
+  /** How often each board socket is pinged (Engine.IO's pingInterval): below a proxy's idle timeout. */
+  readonly socketPingMs: number;
   /** When notes are saved: `debounceMs` after the last change, at the latest `maxDelayMs` after the first unsaved one. */
   readonly notesSave: { readonly debounceMs: number; readonly maxDelayMs: number };
 }
@@ -189,6 +193,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       reconcileMs: Math.round(e.PRESENCE_RECONCILE_SECONDS * 1000)
     },
     credentialRecheckMs: Math.round(e.CREDENTIAL_RECHECK_SECONDS * 1000),
+    socketPingMs: Math.round(e.SOCKET_PING_SECONDS * 1000),
     notesSave: { debounceMs: Math.round(e.NOTES_SAVE_AFTER_SECONDS * 1000), maxDelayMs: Math.round(e.NOTES_SAVE_WITHIN_SECONDS * 1000) },
     trustProxy: /^\d+$/.test(e.TRUST_PROXY) ? Number(e.TRUST_PROXY) : e.TRUST_PROXY === 'true' ? true : e.TRUST_PROXY === 'false' ? false : e.TRUST_PROXY
   };
