@@ -6,6 +6,7 @@ import { fanoutBenchmarks } from './fanout.ts';
 import { notesBenchmarks } from './notes.ts';
 import { participationBenchmarks } from './participation.ts';
 import { recordsBenchmarks } from './records.ts';
+import { ceilingBenchmarks, instancesBenchmarks } from './scaleOut.ts';
 import type { BenchResult } from './stats.ts';
 import { createTestDatabase } from '../tests/support/services.ts';
 
@@ -17,7 +18,14 @@ async function main(): Promise<void> {
   const results: Record<string, BenchResult> = {};
   // BENCH_ONLY=fanout,board runs those alone (names as below).
   const only = process.env['BENCH_ONLY']?.split(',');
-  const servers = { board: boardBenchmarks, fanout: fanoutBenchmarks, notes: notesBenchmarks, records: recordsBenchmarks };
+  const servers = {
+    board: boardBenchmarks,
+    fanout: fanoutBenchmarks,
+    notes: notesBenchmarks,
+    records: recordsBenchmarks,
+    instances: instancesBenchmarks,
+    ceiling: ceilingBenchmarks
+  };
   // In process and first, before a server competes for the CPU.
   if (!only || only.includes('participation')) Object.assign(results, participationBenchmarks());
   // Each server benchmark gets a server of its own on a fresh store.
