@@ -128,6 +128,29 @@ const startHearth = (extra: Record<string, string>) =>
 interface Run {
   readonly figures: LoadFigures;
   readonly order: Order;
+  /** How many times it was run to get one the rest of the machine did not disturb (see undisturbed). */
+  readonly tries?: number;
+}
+
+/** Busy CPU elsewhere on the machine, in cores, beyond which a run is taken as disturbed. */
+const DISTURBED_CORES = 0.25;
+const TRIES = 3;
+
+/**
+ * Runs `run` until the rest of the machine (other users of this shared 2-core machine) kept under
+ * DISTURBED_CORES through its measured window, at most TRIES times; else the least disturbed run.
+ */
+async function undisturbed(what: string, run: () => Promise<Run>): Promise<Run> {
+  let best: Run | null = null;
+  let tries = 0;
+  while (tries < TRIES) {
+    const r = await run();
+    tries++;
+    if (!best || elsewhere(r.figures) < elsewhere(best.figures)) best = r;
+    if (elsewhere(r.figures) <= DISTURBED_CORES) break;
+    process.stderr.write(`${what}: the rest of the machine used ${pct(elsewhere(r.figures))} of a core${tries < TRIES ? ', running it again' : ''}\n`);
+  }
+  return { ...best!, tries };
 }
 
 /** One or two Hearth processes on the database of `base` and Redis under a prefix of this run's own. */
@@ -161,6 +184,20 @@ async function runInstances(base: Record<string, string>, count: number, instanc
   }
 }
 
+/** One Hearth process (no Redis, as board.fanout) with fresh sessions on the database of `base`. */
+async function runHearth(base: Record<string, string>, count: number, options: DriveOptions): Promise<Run> {
+  const server = await startHearth(base);
+  try {
+    const load = await hearthLoad(server, count);
+    const order = watchOrder(load.sessions);
+    const figures = await drive(load.sessions, server.child.pid!, { ...options, cpu: counters() });
+    load.close();
+    return { figures, order };
+  } finally {
+    await server.stop();
+  }
+}
+
 /** The bare Socket.IO server (bench/bareFanout.ts) with the same sessions. */
 async function runBare(count: number, options: DriveOptions): Promise<Run> {
   const bare = await startBare();
@@ -187,6 +224,9 @@ const counters = (extra: Readonly<Record<string, () => number>> = {}): DriveOpti
 const elsewhere = (f: LoadFigures) =>
   Object.entries(f.cpu).reduce((left, [name, cores]) => (name === 'machine' ? left : left - cores), (f.cpu['machine'] ?? 0) - f.serverCpu);
 
+/** Says when a run had to be run again because the machine was busy elsewhere. */
+const retried = (run: Run) => ((run.tries ?? 1) > 1 ? `, run ${run.tries} times to find the machine quiet (rest ${pct(elsewhere(run.figures))} in the one kept)` : '');
+
 const ms = (samples: readonly number[], q: number) => quantile(samples, q).toFixed(2);
 const pct = (cores: number | undefined) => (cores === undefined ? 'n/a' : `${(cores * 100).toFixed(1)}%`);
 const ratio = (a: readonly number[], b: readonly number[], q: number) => (quantile(a, q) / quantile(b, q)).toFixed(2);
@@ -207,10 +247,10 @@ export async function instancesBenchmarks(base: Record<string, string>, storeNam
   // The contract recorder of the test clients keeps every message; nothing checks them here.
   const forget = setInterval(() => takeSeen(), 1000);
   try {
-    const bare = await runBare(count, { perSecond: PER_SECOND, measureMs: MEASURE_MS });
-    const one1 = await runInstances(base, count, 1, redis);
-    const two = await runInstances(base, count, 2, redis);
-    const one2 = await runInstances(base, count, 1, redis);
+    const bare = await undisturbed('instances: bare', () => runBare(count, { perSecond: PER_SECOND, measureMs: MEASURE_MS }));
+    const one1 = await undisturbed('instances: one', () => runInstances(base, count, 1, redis));
+    const two = await undisturbed('instances: two', () => runInstances(base, count, 2, redis));
+    const one2 = await undisturbed('instances: one again', () => runInstances(base, count, 1, redis));
     const pool = (f: (r: LoadFigures) => number[]) => [...f(one1.figures), ...f(one2.figures)];
     const one = {
       delivery: pool((f) => f.delivery),
@@ -235,7 +275,7 @@ export async function instancesBenchmarks(base: Record<string, string>, storeNam
       [bareKey('delivery')]: summarize(
         b.delivery,
         `Bare Socket.IO, one process, one room per session, broadcast then ack; ${load}; run first. Server CPU ${pct(b.serverCpu)} of a core, load client ${pct(b.cpu['bench'])}, PostgreSQL ${pct(b.cpu['postgres'])} (unused here), the rest of the machine ${pct(elsewhere(b))}. ` +
-          `Sent ${b.sent}, lost ${b.lost} of ${b.sent * 12}, repeated ${bare.order.repeated}, gaps ${bare.order.gaps}.`
+          `Sent ${b.sent}, lost ${b.lost} of ${b.sent * 12}, repeated ${bare.order.repeated}, gaps ${bare.order.gaps}${retried(bare)}.`
       ),
       [bareKey('all12')]: summarize(b.all12, `Bare Socket.IO: command until all 12 sockets of its session have it; ${load}.`),
       [oneKey('delivery')]: summarize(
@@ -243,7 +283,7 @@ export async function instancesBenchmarks(base: Record<string, string>, storeNam
         `Hearth on ${storeName}, one process with REDIS_URL set (a prefix of its own), every socket on it; ${load}; two runs, one before and one after the two-instance run, samples pooled. ` +
           `p50 ${ratio(one.delivery, b.delivery, 0.5)}×, p99 ${ratio(one.delivery, b.delivery, 0.99)}× bare. ` +
           `Server CPU ${pct(one.avg((f) => f.serverCpu))} of a core, Redis ${pct(one.avg((f) => f.cpu['redis']))}, PostgreSQL ${pct(one.avg((f) => f.cpu['postgres']))}, load client ${pct(one.avg((f) => f.cpu['bench']))}, the rest of the machine ${pct(one.avg(elsewhere))} (means of the two runs). ` +
-          `Sent ${one.sum((r) => r.figures.sent)}, refused ${one.sum((r) => r.figures.refused)}, lost deliveries ${one.sum((r) => r.figures.lost)}, repeated ${one.sum((r) => r.order.repeated)}, gaps ${one.sum((r) => r.order.gaps)}. ${machine}.`,
+          `Sent ${one.sum((r) => r.figures.sent)}, refused ${one.sum((r) => r.figures.refused)}, lost deliveries ${one.sum((r) => r.figures.lost)}, repeated ${one.sum((r) => r.order.repeated)}, gaps ${one.sum((r) => r.order.gaps)}${retried(one1)}${retried(one2)}. ${machine}.`,
         bareKey('delivery')
       ),
       [oneKey('all12')]: summarize(one.all12, `Hearth, one process: command until all 12 sockets of its session have it; p99 ${ratio(one.all12, b.all12, 0.99)}× bare.`, bareKey('all12')),
@@ -255,7 +295,7 @@ export async function instancesBenchmarks(base: Record<string, string>, storeNam
           `Same instance as the sender p50 ${ms(same, 0.5)} / p99 ${ms(same, 0.99)} ms, other instance p50 ${ms(other, 0.5)} / p99 ${ms(other, 0.99)} ms. ` +
           `CPU: first process ${pct(t.serverCpu)} of a core, second ${pct(t.cpu['second'])} (together ${(((t.serverCpu + (t.cpu['second'] ?? 0)) / one.avg((f) => f.serverCpu))).toFixed(2)}× one process's), ` +
           `Redis ${pct(t.cpu['redis'])} (one process: ${pct(one.avg((f) => f.cpu['redis']))}), PostgreSQL ${pct(t.cpu['postgres'])} (one process: ${pct(one.avg((f) => f.cpu['postgres']))}), load client ${pct(t.cpu['bench'])}, the rest of the machine ${pct(elsewhere(t))}. ` +
-          `Sent ${t.sent}, refused ${t.refused}, lost deliveries ${t.lost}, repeated ${two.order.repeated}, gaps ${two.order.gaps}. ${machine}.`,
+          `Sent ${t.sent}, refused ${t.refused}, lost deliveries ${t.lost}, repeated ${two.order.repeated}, gaps ${two.order.gaps}${retried(two)}. ${machine}.`,
         oneKey('delivery')
       ),
       [key('same_instance')]: summarize(
@@ -290,14 +330,15 @@ const stepLine = (count: number, step: Step) => {
   return (
     `${offered(count, step)}/s (sent ${achieved.toFixed(0)}/s): p50 ${ms(f.delivery, 0.5)} / p99 ${ms(f.delivery, 0.99)} ms, ack p99 ${ms(f.ack, 0.99)} ms, ` +
     `server ${pct(f.serverCpu)}, PostgreSQL ${pct(f.cpu['postgres'])}, client ${pct(f.cpu['bench'])}, rest of the machine ${pct(elsewhere(f))}, refused ${f.refused}, lost ${f.lost}` +
-    (step.run.order.repeated + step.run.order.gaps > 0 ? `, repeated ${step.run.order.repeated}, gaps ${step.run.order.gaps}` : '')
+    (step.run.order.repeated + step.run.order.gaps > 0 ? `, repeated ${step.run.order.repeated}, gaps ${step.run.order.gaps}` : '') +
+    retried(step.run)
   );
 };
 
-/** board.throughput_ceiling: CEILING_SESSIONS (default 200) × 12 at CEILING_RATES commands/s per session (default 5,10,15,20,25). */
+/** board.throughput_ceiling: CEILING_SESSIONS (default 200) × 12 at CEILING_RATES commands/s per session (default 5,7.5,10,12.5,15,20,25: finer where one process's ceiling was found to lie). */
 export async function ceilingBenchmarks(base: Record<string, string>, storeName: string): Promise<Record<string, BenchResult>> {
   const count = numbers(env['CEILING_SESSIONS'], '200')[0] ?? 200;
-  const rates = numbers(env['CEILING_RATES'], '5,10,15,20,25');
+  const rates = numbers(env['CEILING_RATES'], '5,7.5,10,12.5,15,20,25');
   const options = (perSecond: number): DriveOptions => ({ perSecond, measureMs: CEILING_MEASURE_MS });
   const isUnder = (run: Run) =>
     quantile(run.figures.delivery, 0.99) <= CEILING_P99_MS && run.figures.refused === 0 && run.figures.lost === 0 && run.order.gaps === 0;
@@ -312,21 +353,13 @@ export async function ceilingBenchmarks(base: Record<string, string>, storeName:
       const hearthOver = hearthSteps.some((s) => !s.under);
       if (bareOver && hearthOver) break;
       if (!bareOver) {
-        const run = await runBare(count, options(perSecond));
+        const run = await undisturbed(`ceiling: bare ${count * perSecond}/s`, () => runBare(count, options(perSecond)));
         bareSteps.push({ perSecond, run, under: isUnder(run) });
         process.stderr.write(`ceiling: bare ${stepLine(count, bareSteps.at(-1)!)}\n`);
       }
       if (!hearthOver) {
-        const server = await startHearth({ ...base, ...UNLIMITED });
-        try {
-          const load = await hearthLoad(server, count);
-          const order = watchOrder(load.sessions);
-          const figures = await drive(load.sessions, server.child.pid!, { ...options(perSecond), cpu: counters() });
-          load.close();
-          hearthSteps.push({ perSecond, run: { figures, order }, under: isUnder({ figures, order }) });
-        } finally {
-          await server.stop();
-        }
+        const run = await undisturbed(`ceiling: hearth ${count * perSecond}/s`, () => runHearth({ ...base, ...UNLIMITED }, count, options(perSecond)));
+        hearthSteps.push({ perSecond, run, under: isUnder(run) });
         process.stderr.write(`ceiling: hearth ${stepLine(count, hearthSteps.at(-1)!)}\n`);
       }
     }
