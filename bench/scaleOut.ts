@@ -280,7 +280,7 @@ export async function instancesBenchmarks(base: Record<string, string>, storeNam
       [bareKey('all12')]: summarize(b.all12, `Bare Socket.IO: command until all 12 sockets of its session have it; ${load}.`),
       [oneKey('delivery')]: summarize(
         one.delivery,
-        `Hearth on ${storeName}, one process with REDIS_URL set (a prefix of its own), every socket on it; ${load}; two runs, one before and one after the two-instance run, samples pooled (p99 ${ms(one1.figures.delivery, 0.99)} and ${ms(one2.figures.delivery, 0.99)} ms apart). ` +
+        `Hearth on ${storeName}, one process with REDIS_URL set (a prefix of its own), every socket on it; ${load}; two runs, one before and one after the two-instance run, samples pooled (each run's p99: ${ms(one1.figures.delivery, 0.99)} and ${ms(one2.figures.delivery, 0.99)} ms). ` +
           `p50 ${ratio(one.delivery, b.delivery, 0.5)}×, p99 ${ratio(one.delivery, b.delivery, 0.99)}× bare. ` +
           `Server CPU ${pct(one.avg((f) => f.serverCpu))} of a core, Redis ${pct(one.avg((f) => f.cpu['redis']))}, PostgreSQL ${pct(one.avg((f) => f.cpu['postgres']))}, load client ${pct(one.avg((f) => f.cpu['bench']))}, the rest of the machine ${pct(one.avg(elsewhere))} (means of the two runs). ` +
           `Sent ${one.sum((r) => r.figures.sent)}, refused ${one.sum((r) => r.figures.refused)}, lost deliveries ${one.sum((r) => r.figures.lost)}, repeated ${one.sum((r) => r.order.repeated)}, gaps ${one.sum((r) => r.order.gaps)}${retried(one1)}${retried(one2)}. ${machine}.`,
