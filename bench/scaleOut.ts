@@ -1,10 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
-import { createClient } from 'redis';
 import { takeSeen } from '../tests/support/contractTraffic.ts';
 import { startServerProcess, type ServerProcess } from '../tests/support/serverProcess.ts';
 import { REDIS_URL } from '../tests/support/services.ts';
 import { bareLoad, cpuSeconds, drive, hearthLoad, startBare, type DriveOptions, type LoadFigures, type LoadSession } from './fanout.ts';
+import { benchCpuSeconds, machineCpuSeconds, postgresCounter, redisServer } from './machine.ts';
 import { quantile, summarize, type BenchResult } from './stats.ts';
 
 /**
@@ -35,68 +34,6 @@ const UNLIMITED = { COMMANDS_PER_SECOND: '100000', COMMAND_BURST: '100000' };
 const env = process.env;
 const numbers = (value: string | undefined, fallback: string) =>
   (value ?? fallback).split(',').map(Number).filter((n) => n > 0);
-
-/** The CPU seconds this process (the load client) has used. */
-const benchCpuSeconds = () => {
-  const { user, system } = process.cpuUsage();
-  return (user + system) / 1e6;
-};
-
-/** Linux's clock ticks per second (USER_HZ), the unit of /proc/stat. */
-const TICKS_PER_SECOND = 100;
-
-/** The CPU seconds every core of the machine has been busy (not idle or waiting on I/O), from /proc/stat. */
-function machineCpuSeconds(): number {
-  const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
-  // user nice system idle iowait irq softirq steal (guest time is in user already)
-  const busy = [0, 1, 2, 5, 6, 7].reduce((sum, i) => sum + (fields[i] ?? 0), 0);
-  return busy / TICKS_PER_SECOND;
-}
-
-/**
- * A counter of the CPU seconds PostgreSQL's processes have used, that never goes back: each process
- * counts with what it had used when last seen, so a backend that exits during the window (another
- * client of the shared server disconnecting) does not take its earlier CPU out of the difference, as
- * a plain sum over the processes alive at each end would (postgresCpuSeconds can go negative so).
- */
-function postgresCounter(): () => number {
-  const seen = new Map<number, number>();
-  return () => {
-    for (const entry of readdirSync('/proc')) {
-      if (!/^\d+$/.test(entry)) continue;
-      try {
-        if (readFileSync(`/proc/${entry}/comm`, 'utf8').trim() === 'postgres') seen.set(Number(entry), cpuSeconds(Number(entry)));
-      } catch {
-        // gone meanwhile
-      }
-    }
-    let total = 0;
-    for (const used of seen.values()) total += used;
-    return total;
-  };
-}
-
-/**
- * The redis-server behind `url`: null if it does not answer, else its process id if it runs on this
- * machine (its /proc readable) so that its CPU can be counted.
- */
-async function redisServer(url: string): Promise<{ readonly pid: number | null } | null> {
-  const client = createClient({ url, socket: { connectTimeout: 2000, reconnectStrategy: false } });
-  client.on('error', () => undefined);
-  try {
-    await client.connect();
-    const pid = Number(/process_id:(\d+)/.exec(await client.info('server'))?.[1]);
-    try {
-      return { pid: readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'redis-server' ? pid : null };
-    } catch {
-      return { pid: null };
-    }
-  } catch {
-    return null;
-  } finally {
-    if (client.isOpen) await client.close();
-  }
-}
 
 /** Repeated (seq not after the last) and skipped (prevSeq not the last) events, counted on every socket. */
 interface Order {
@@ -370,12 +307,20 @@ export async function ceilingBenchmarks(base: Record<string, string>, storeName:
   const firstOver = (steps: Step[]) => steps.find((s) => !s.under);
   const bareAt = (perSecond: number) => bareSteps.find((s) => s.perSecond === perSecond);
   const table = (steps: Step[]) => steps.map((s) => stepLine(count, s)).join('; ');
+  // Which process, if any, had a core to itself at the first step over: the load client's limit is not the server's.
+  const busiest = (step: Step) => {
+    const f = step.run.figures;
+    const client = f.cpu['bench'] ?? 0;
+    if (client >= 0.9) return `; there the load client used ${pct(client)} of a core: its limit as much as the server's`;
+    if (f.serverCpu >= 0.9) return `; there the server used ${pct(f.serverCpu)} of a core`;
+    return `; there no process used a whole core (server ${pct(f.serverCpu)}, client ${pct(client)}, PostgreSQL ${pct(f.cpu['postgres'])}, machine ${pct(f.cpu['machine'])} of 200%)`;
+  };
   const verdict = (steps: Step[]) => {
     const under = lastUnder(steps);
     const over = firstOver(steps);
     if (!over) return `stays under ${CEILING_P99_MS} ms through ${offered(count, steps.at(-1)!)} commands/s, the last step`;
     if (!under) return `over ${CEILING_P99_MS} ms (or refusing or losing) already at the first step, ${offered(count, over)} commands/s`;
-    return `ceiling between ${offered(count, under)} commands/s (last step with p99 ≤ ${CEILING_P99_MS} ms and nothing refused or lost) and ${offered(count, over)} commands/s (the first over)`;
+    return `ceiling between ${offered(count, under)} commands/s (last step with p99 ≤ ${CEILING_P99_MS} ms and nothing refused or lost) and ${offered(count, over)} commands/s (the first over)${busiest(over)}`;
   };
   const layout =
     `${count} sessions × 12 sockets, a facilitator per session sending at the step's rate (× 12 deliveries each); per step a fresh server and fresh sessions, ` +
