@@ -307,7 +307,7 @@ export async function ceilingBenchmarks(base: Record<string, string>, storeName:
   const firstOver = (steps: Step[]) => steps.find((s) => !s.under);
   const bareAt = (perSecond: number) => bareSteps.find((s) => s.perSecond === perSecond);
   const table = (steps: Step[]) => steps.map((s) => stepLine(count, s)).join('; ');
-  // Which process, if any, had a core to itself at the first step over: the load client's limit is not the server's.
+  // Which process, if any, had a core to itself at the step that decided: the load client's limit is not the server's.
   const busiest = (step: Step) => {
     const f = step.run.figures;
     const client = f.cpu['bench'] ?? 0;
@@ -318,7 +318,7 @@ export async function ceilingBenchmarks(base: Record<string, string>, storeName:
   const verdict = (steps: Step[]) => {
     const under = lastUnder(steps);
     const over = firstOver(steps);
-    if (!over) return `stays under ${CEILING_P99_MS} ms through ${offered(count, steps.at(-1)!)} commands/s, the last step`;
+    if (!over) return `stays under ${CEILING_P99_MS} ms through ${offered(count, steps.at(-1)!)} commands/s, the last step${busiest(steps.at(-1)!)}`;
     if (!under) return `over ${CEILING_P99_MS} ms (or refusing or losing) already at the first step, ${offered(count, over)} commands/s`;
     return `ceiling between ${offered(count, under)} commands/s (last step with p99 ≤ ${CEILING_P99_MS} ms and nothing refused or lost) and ${offered(count, over)} commands/s (the first over)${busiest(over)}`;
   };
