@@ -29,6 +29,8 @@ const TICKS_PER_SECOND = 100;
 export interface LoadSocket {
   on(listener: (m: EventMessage) => void): void;
   close(): void;
+  /** A group this socket's deliveries are also counted under (`figures.byLabel`), e.g. which instance it is on. */
+  readonly label?: string;
 }
 export interface LoadSession {
   readonly id: string;
@@ -45,6 +47,19 @@ export interface LoadFigures {
   lost: number;
   serverCpu: number;
   postgresCpu: number;
+  /** Per-delivery samples of the sockets that have a label, by label. */
+  byLabel: Record<string, number[]>;
+  /** Each of `DriveOptions.cpu`'s counters over the measured window, in cores. */
+  cpu: Record<string, number>;
+}
+
+/** How drive paces and measures; the defaults are board.fanout's. */
+export interface DriveOptions {
+  /** Commands per second per session. */
+  readonly perSecond?: number;
+  readonly measureMs?: number;
+  /** CPU counters (seconds used so far) read at the start and end of the measured window, besides the server's and PostgreSQL's. */
+  readonly cpu?: Readonly<Record<string, () => number>>;
 }
 
 /** CPU seconds (user + system) a process has used. */
@@ -71,9 +86,10 @@ export function postgresCpuSeconds(): number {
   return total;
 }
 
-/** Drives the load over the sessions for WARMUP_MS + MEASURE_MS and measures the window after the warm-up. */
-export async function drive(sessions: readonly LoadSession[], serverPid: number): Promise<LoadFigures> {
-  const figures: LoadFigures = { delivery: [], all12: [], ack: [], sent: 0, refused: 0, lost: 0, serverCpu: 0, postgresCpu: 0 };
+/** Drives the load over the sessions for WARMUP_MS + the measured window and measures the window after the warm-up. */
+export async function drive(sessions: readonly LoadSession[], serverPid: number, options: DriveOptions = {}): Promise<LoadFigures> {
+  const { perSecond = PER_SECOND, measureMs = MEASURE_MS, cpu = {} } = options;
+  const figures: LoadFigures = { delivery: [], all12: [], ack: [], sent: 0, refused: 0, lost: 0, serverCpu: 0, postgresCpu: 0, byLabel: {}, cpu: {} };
   const t0 = performance.now();
   let measuring = false;
   const timers: NodeJS.Timeout[] = [];
@@ -83,6 +99,7 @@ export async function drive(sessions: readonly LoadSession[], serverPid: number)
     const track = tracks[s]!;
     for (const socket of session.sockets) {
       let k = 0;
+      const labelled = socket.label === undefined ? null : (figures.byLabel[socket.label] ??= []);
       socket.on((m) => {
         const type = m.event.type;
         if (type !== 'item.paused' && type !== 'item.resumed') return;
@@ -90,7 +107,10 @@ export async function drive(sessions: readonly LoadSession[], serverPid: number)
         const sentAt = track.sentAt[n];
         if (sentAt === undefined) return;
         const now = performance.now();
-        if (track.measured[n]) figures.delivery.push(now - sentAt);
+        if (track.measured[n]) {
+          figures.delivery.push(now - sentAt);
+          labelled?.push(now - sentAt);
+        }
         track.heard[n] = (track.heard[n] ?? 0) + 1;
         track.lastAt[n] = now;
         if (track.heard[n] === session.sockets.length && track.measured[n]) figures.all12.push(now - sentAt);
@@ -103,7 +123,7 @@ export async function drive(sessions: readonly LoadSession[], serverPid: number)
     let paused = false;
     let n = 0;
     const send = () => {
-      if (performance.now() - t0 > WARMUP_MS + MEASURE_MS) return;
+      if (performance.now() - t0 > WARMUP_MS + measureMs) return;
       const sentAt = performance.now();
       const k = track.sentAt.length;
       track.sentAt.push(sentAt);
@@ -127,19 +147,21 @@ export async function drive(sessions: readonly LoadSession[], serverPid: number)
       );
     };
     // Spread over the interval so that the sessions do not all send at once.
-    const phase = (s / sessions.length) * (1000 / PER_SECOND);
-    timers.push(setTimeout(() => timers.push(setInterval(send, 1000 / PER_SECOND)), phase));
+    const phase = (s / sessions.length) * (1000 / perSecond);
+    timers.push(setTimeout(() => timers.push(setInterval(send, 1000 / perSecond)), phase));
   }
   await new Promise((r) => setTimeout(r, WARMUP_MS));
   measuring = true;
   cpu0.server = cpuSeconds(serverPid);
   cpu0.postgres = postgresCpuSeconds();
+  const others = Object.entries(cpu).map(([name, read]) => ({ name, read, at: read() }));
   cpu0.at = performance.now();
-  await new Promise((r) => setTimeout(r, MEASURE_MS));
+  await new Promise((r) => setTimeout(r, measureMs));
   measuring = false;
   const wall = (performance.now() - cpu0.at) / 1000;
   figures.serverCpu = (cpuSeconds(serverPid) - cpu0.server) / wall;
   figures.postgresCpu = (postgresCpuSeconds() - cpu0.postgres) / wall;
+  for (const { name, read, at } of others) figures.cpu[name] = (read() - at) / wall;
   for (const t of timers) clearInterval(t);
   await new Promise((r) => setTimeout(r, DRAIN_MS));
   for (const [s, session] of sessions.entries()) {
@@ -182,10 +204,17 @@ export async function heapAfterGc(inspectorUrl: string): Promise<number> {
 export const inspectorOf = (output: () => string) => /Debugger listening on (ws:\/\/\S+)/.exec(output())?.[1];
 
 /**
- * Hearth: sessions scheduled and started, 12 sockets each joined with their own credentials. `clients`
- * holds each session's sockets themselves, in the order of its `sockets`.
+ * Hearth: sessions scheduled and started, 12 sockets each joined with their own credentials. Sign-ins
+ * and invites go through `server`; `urlOf` says which instance each socket (0 the sending facilitator,
+ * 1 the co-facilitator, 2 the supervisor, 3… the members) of each session connects to — any instance
+ * on the same database takes the same cookies and member tokens. `clients` holds each session's
+ * sockets themselves, in the order of its `sockets`.
  */
-export async function hearthLoad(server: ServerProcess, count: number): Promise<{ sessions: LoadSession[]; clients: BoardClient[][]; close(): void }> {
+export async function hearthLoad(
+  server: ServerProcess,
+  count: number,
+  urlOf: (session: number, socket: number) => string = () => server.url
+): Promise<{ sessions: LoadSession[]; clients: BoardClient[][]; close(): void }> {
   const cookies = await demoLogins(server.url);
   const group: GroupSummary = await demoGroup(server.url, cookies.a);
   for (let n = group.members.length; n < MEMBERS; n++) {
@@ -198,16 +227,16 @@ export async function hearthLoad(server: ServerProcess, count: number): Promise<
   const all: BoardClient[] = [];
   for (let s = 0; s < count; s++) {
     const session = await scheduleSession(server.url, cookies.a, `Load ${s + 1}`);
-    const a = await connectBoard(server.url, { cookie: cookies.a });
+    const a = await connectBoard(urlOf(s, 0), { cookie: cookies.a });
     all.push(a);
     await emitAck(a, 'join', { sessionId: session.id });
     await emitAck(a, 'command', { sessionId: session.id, id: 'start', command: { type: 'session.start' } });
     await emitAck(a, 'command', { sessionId: session.id, id: 'item', command: { type: 'item.start', itemId: 'a1' } });
     const others: BoardClient[] = [];
-    for (const cookie of [cookies.b, cookies.supervisor]) others.push(await connectBoard(server.url, { cookie }));
+    for (const cookie of [cookies.b, cookies.supervisor]) others.push(await connectBoard(urlOf(s, others.length + 1), { cookie }));
     for (const alias of aliases) {
       const token = await joinAsMember(server.url, { id: session.id, groupId: group.id }, alias);
-      others.push(await connectBoard(server.url, { token }));
+      others.push(await connectBoard(urlOf(s, others.length + 1), { token }));
     }
     for (const socket of others) {
       const joined = await emitAck(socket, 'join', { sessionId: session.id });

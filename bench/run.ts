@@ -7,6 +7,7 @@ import { notesBenchmarks } from './notes.ts';
 import { participationBenchmarks } from './participation.ts';
 import { presenceBenchmarks } from './presence.ts';
 import { recordsBenchmarks } from './records.ts';
+import { ceilingBenchmarks, instancesBenchmarks } from './scaleOut.ts';
 import type { BenchResult } from './stats.ts';
 import { stormBenchmarks } from './storm.ts';
 import { createTestDatabase } from '../tests/support/services.ts';
@@ -25,7 +26,9 @@ async function main(): Promise<void> {
     notes: notesBenchmarks,
     records: recordsBenchmarks,
     storm: stormBenchmarks,
-    presence: presenceBenchmarks
+    presence: presenceBenchmarks,
+    instances: instancesBenchmarks,
+    ceiling: ceilingBenchmarks
   };
   // In process and first, before a server competes for the CPU.
   if (!only || only.includes('participation')) Object.assign(results, participationBenchmarks());
