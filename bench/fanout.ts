@@ -1,5 +1,4 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import type { EventMessage, GroupSummary } from '@hearth/shared';
@@ -8,6 +7,7 @@ import WebSocket from 'ws';
 import { api, connectBoard, emitAck, type BoardClient } from '../tests/support/boardClient.ts';
 import { startServerProcess, type ServerProcess } from '../tests/support/serverProcess.ts';
 import { demoGroup, demoLogins, joinAsMember, scheduleSession } from '../tests/support/testServer.ts';
+import { cpuSeconds, postgresCounter } from './machine.ts';
 import { quantile, summarize, type BenchResult } from './stats.ts';
 
 /**
@@ -22,8 +22,6 @@ const MEASURE_MS = 10_000;
 const WARMUP_MS = 2_000;
 const DRAIN_MS = 3_000;
 const MEMBERS = 9;
-/** Linux's clock ticks per second (USER_HZ), the unit of /proc/<pid>/stat's CPU times. */
-const TICKS_PER_SECOND = 100;
 
 /** What one socket does with the load: which socket of the session it is, and how it sends and hears. */
 export interface LoadSocket {
@@ -60,30 +58,6 @@ export interface DriveOptions {
   readonly measureMs?: number;
   /** CPU counters (seconds used so far) read at the start and end of the measured window, besides the server's and PostgreSQL's. */
   readonly cpu?: Readonly<Record<string, () => number>>;
-}
-
-/** CPU seconds (user + system) a process has used. */
-export function cpuSeconds(pid: number): number {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
-  } catch {
-    return 0;
-  }
-}
-
-/** CPU seconds of every PostgreSQL process on the machine (the server under test's backends among them). */
-export function postgresCpuSeconds(): number {
-  let total = 0;
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      if (readFileSync(`/proc/${entry}/comm`, 'utf8').trim() === 'postgres') total += cpuSeconds(Number(entry));
-    } catch {
-      // gone meanwhile
-    }
-  }
-  return total;
 }
 
 /** Drives the load over the sessions for WARMUP_MS + the measured window and measures the window after the warm-up. */
@@ -153,6 +127,7 @@ export async function drive(sessions: readonly LoadSession[], serverPid: number,
   await new Promise((r) => setTimeout(r, WARMUP_MS));
   measuring = true;
   cpu0.server = cpuSeconds(serverPid);
+  const postgresCpuSeconds = postgresCounter();
   cpu0.postgres = postgresCpuSeconds();
   const others = Object.entries(cpu).map(([name, read]) => ({ name, read, at: read() }));
   cpu0.at = performance.now();
@@ -359,6 +334,8 @@ async function runHearth(env: Record<string, string>, count: number): Promise<Ru
   }
 }
 
+const signed = (x: number) => `${x >= 0 ? '+' : ''}${x.toFixed(1)}`;
+
 /** The fan-out benchmarks for each session count (FANOUT_SESSIONS, comma-separated; default 50). */
 export async function fanoutBenchmarks(env: Record<string, string>, storeName: string): Promise<Record<string, BenchResult>> {
   const counts = (process.env['FANOUT_SESSIONS'] ?? '50').split(',').map(Number).filter((n) => n > 0);
@@ -392,7 +369,7 @@ export async function fanoutBenchmarks(env: Record<string, string>, storeName: s
       `Hearth on ${storeName}: a facilitator's command until each socket of its session has the event; ${load}. ` +
         `p50 ${ratio(h.delivery, bare.delivery, 0.5)}×, p99 ${ratio(h.delivery, bare.delivery, 0.99)}× bare. ` +
         `Server CPU ${(h.serverCpu * 100).toFixed(1)}% of a core (${cpuPerCommand(h.serverCpu)} ms per command; ${(h.serverCpu / bare.cpu).toFixed(2)}× bare), ` +
-        `PostgreSQL ${(h.postgresCpu * 100).toFixed(1)}% beside it. Heap ${(hearth.heapPerConnection / 1024).toFixed(1)} KB per connection after GC, both servers warmed up on ${WARM_SESSIONS} sessions first (bare ${(bare.heap / 1024).toFixed(1)} KB; ${((hearth.heapPerConnection - bare.heap) / 1024).toFixed(1)} KB more). ` +
+        `PostgreSQL ${(h.postgresCpu * 100).toFixed(1)}% beside it. Heap ${(hearth.heapPerConnection / 1024).toFixed(1)} KB per connection after GC (bare ${(bare.heap / 1024).toFixed(1)} KB, a difference of ${signed((hearth.heapPerConnection - bare.heap) / 1024)} KB), both servers warmed up on ${WARM_SESSIONS} sessions first. ` +
         `Sent ${h.sent}, refused ${h.refused}, lost deliveries ${h.lost}.`,
       bareKey('delivery')
     );

@@ -1,11 +1,23 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { createClient } from 'redis';
-import { cpuSeconds } from './fanout.ts';
 
 /*
  * What a benchmark counts of the machine it shares with the services: this process's CPU, the whole
  * machine's, PostgreSQL's and Redis's (all on this machine, read from /proc).
  */
+
+/** Linux's clock ticks per second (USER_HZ), the unit of /proc/stat's and /proc/<pid>/stat's CPU times. */
+const TICKS_PER_SECOND = 100;
+
+/** CPU seconds (user + system) a process has used. */
+export function cpuSeconds(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
+  } catch {
+    return 0;
+  }
+}
 
 /** The CPU seconds this process (the load client) has used. */
 export const benchCpuSeconds = (): number => {
@@ -13,8 +25,6 @@ export const benchCpuSeconds = (): number => {
   return (user + system) / 1e6;
 };
 
-/** Linux's clock ticks per second (USER_HZ), the unit of /proc/stat. */
-const TICKS_PER_SECOND = 100;
 
 /** The CPU seconds every core of the machine has been busy (not idle or waiting on I/O), from /proc/stat. */
 export function machineCpuSeconds(): number {
@@ -28,7 +38,7 @@ export function machineCpuSeconds(): number {
  * A counter of the CPU seconds PostgreSQL's processes have used, that never goes back: each process
  * counts with what it had used when last seen, so a backend that exits during the window (another
  * client of the shared server disconnecting) does not take its earlier CPU out of the difference, as
- * a plain sum over the processes alive at each end would (postgresCpuSeconds can go negative so).
+ * a plain sum over the processes alive at each end would (it can go negative so).
  */
 export function postgresCounter(): () => number {
   const seen = new Map<number, number>();

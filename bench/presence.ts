@@ -3,7 +3,8 @@ import { performance } from 'node:perf_hooks';
 import { takeSeen } from '../tests/support/contractTraffic.ts';
 import { dropProbe, redisProbe, type RedisProbe } from '../tests/support/redisProbe.ts';
 import { startServerProcess } from '../tests/support/serverProcess.ts';
-import { bareLoad, cpuSeconds, hearthLoad, startBare } from './fanout.ts';
+import { bareLoad, hearthLoad, startBare } from './fanout.ts';
+import { cpuSeconds } from './machine.ts';
 import { summarize, type BenchResult } from './stats.ts';
 
 /**

@@ -2,8 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { takeSeen } from '../tests/support/contractTraffic.ts';
 import { startServerProcess, type ServerProcess } from '../tests/support/serverProcess.ts';
 import { REDIS_URL } from '../tests/support/services.ts';
-import { bareLoad, cpuSeconds, drive, hearthLoad, startBare, type DriveOptions, type LoadFigures, type LoadSession } from './fanout.ts';
-import { benchCpuSeconds, machineCpuSeconds, postgresCounter, redisServer } from './machine.ts';
+import { bareLoad, drive, hearthLoad, startBare, type DriveOptions, type LoadFigures, type LoadSession } from './fanout.ts';
+import { benchCpuSeconds, cpuSeconds, machineCpuSeconds, postgresCounter, redisServer } from './machine.ts';
 import { quantile, summarize, type BenchResult } from './stats.ts';
 
 /**

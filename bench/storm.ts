@@ -6,7 +6,8 @@ import { takeSeen } from '../tests/support/contractTraffic.ts';
 import { startServerProcess } from '../tests/support/serverProcess.ts';
 import { demoLogins } from '../tests/support/testServer.ts';
 import { EventLedger, type LedgerTally } from './eventLedger.ts';
-import { bareLoad, cpuSeconds, hearthLoad, postgresCpuSeconds, startBare } from './fanout.ts';
+import { bareLoad, hearthLoad, startBare } from './fanout.ts';
+import { cpuSeconds, postgresCounter } from './machine.ts';
 import { quantile, summarize, type BenchResult } from './stats.ts';
 
 /**
@@ -78,6 +79,7 @@ async function storm(sockets: readonly Dropped[], serverPid: number): Promise<St
   const figures: StormFigures = { back: [], notBack: 0, connectErrors: 0, joinErrors: 0, serverCpu: 0, postgresCpu: 0, clientCpu: 0 };
   for (const { socket } of sockets) socket.io.engine.close();
   await sleep(OUTAGE_MS);
+  const postgresCpuSeconds = postgresCounter();
   const cpu0 = { server: cpuSeconds(serverPid), postgres: postgresCpuSeconds(), client: process.cpuUsage() };
   const t0 = performance.now();
   await Promise.all(
