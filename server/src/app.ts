@@ -189,11 +189,11 @@ async function assemble(config: Config, logger: Logger, db: Db): Promise<Running
   const fanout = bus
     ? busFanout(bus, logger, {
         bundle: (bundle) => {
-          board.heardUpTo(bundle.sessionId, bundle.seq);
+          board.heard.heardUpTo(bundle.sessionId, bundle.seq);
           delivery.receive(bundle);
         },
-        hearing: (sessionId) => board.hearing(sessionId),
-        released: (sessionId) => board.notHearing(sessionId)
+        hearing: (sessionId) => board.heard.hearing(sessionId),
+        released: (sessionId) => board.heard.notHearing(sessionId)
       })
     : localFanout;
   const recordStore = new RecordStore(db);
@@ -212,7 +212,7 @@ async function assemble(config: Config, logger: Logger, db: Db): Promise<Running
     { answerWithinMs: ANSWER_WITHIN_MS, ...(metrics && { observe: (result, seconds) => metrics.command(result, seconds) }) }
   );
   // Whatever other instances appended while Redis was away was not heard: read the logs again.
-  bus?.onUp(() => board.distrust());
+  bus?.onUp(() => board.heard.distrust());
   let publicUrl = '';
   const push = new PushAlerts(db, await vapidKeys(config, db), logger);
   const alerts = new CrisisAlerts({

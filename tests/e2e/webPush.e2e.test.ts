@@ -17,12 +17,14 @@ interface ShownNotification {
   readonly tag: string;
   readonly data: unknown;
   readonly requireInteraction: boolean;
+  /** When it was shown: a notification replaced under the same tag gets a new one. */
+  readonly timestamp: number;
 }
 
 /** The notifications Hearth's service worker is showing for the page's origin. */
 const shown = (page: Page) =>
   page.evaluate(async () =>
-    (await (await navigator.serviceWorker.ready).getNotifications()).map((n) => ({ title: n.title, body: n.body, tag: n.tag, data: n.data as unknown, requireInteraction: n.requireInteraction }))
+    (await (await navigator.serviceWorker.ready).getNotifications()).map((n) => ({ title: n.title, body: n.body, tag: n.tag, data: n.data as unknown, requireInteraction: n.requireInteraction, timestamp: (n as Notification & { readonly timestamp: number }).timestamp }))
   ) as Promise<ShownNotification[]>;
 
 /**
@@ -121,7 +123,7 @@ describe('web push reaches a clinician\'s browser', () => {
 
     // A second push for the same board replaces the notification rather than stacking a second one.
     await cdp.send('ServiceWorker.deliverPushMessage', { origin, registrationId, data: payload });
-    await new Promise((r) => setTimeout(r, 300));
+    await expect.poll(async () => (await shown(sup)).some((n) => n.timestamp > notification!.timestamp), { timeout: WAIT_MS }).toBe(true);
     expect(await shown(sup)).toHaveLength(1);
   }, 60_000);
 

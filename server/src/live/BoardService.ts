@@ -22,6 +22,7 @@ import {
 } from '@hearth/shared';
 import { isConnectionError } from '../store/Db.ts';
 import { AppendConflict, type BoardLog, type Broadcast, type BundleMessage, type Transaction } from './ports.ts';
+import { HeardSessions } from './HeardSessions.ts';
 
 export type { Broadcast };
 
@@ -114,12 +115,8 @@ export class BoardService {
   private readonly queues = new Map<string, Promise<unknown>>();
   /** Sessions with a command that outlived its answer (the database did not answer in time). */
   private readonly stalled = new Set<string>();
-  /**
-   * The sessions whose appends by other instances this one hears (its fan-out subscription is up):
-   * the highest seq heard, and whether the cached board was read from the log while hearing, with no
-   * doubt since (`distrust`). A trusted cache at or past what was heard is the end of the log.
-   */
-  private readonly heard = new Map<string, { seq: number; trusted: boolean; epoch: number }>();
+  /** The sessions whose appends by other instances this one hears, and so whose cache it may trust. */
+  readonly heard = new HeardSessions();
 
   constructor(
     private readonly log: BoardLog,
@@ -149,13 +146,11 @@ export class BoardService {
   /** Brings the cached board up to the end of the log. */
   private async catchUp(sessionId: string): Promise<SessionCache> {
     let cache = this.caches.get(sessionId) ?? EMPTY;
-    const hearing = this.heard.get(sessionId);
-    const epoch = hearing?.epoch;
+    const read = this.heard.reading(sessionId);
     for (const { seq, event } of await this.log.since(sessionId, cache.seq)) {
       cache = advance(cache, seq, event, sessionId).cache;
     }
-    // Read while hearing every append from before the read began: current until something is heard past it.
-    if (hearing && this.heard.get(sessionId) === hearing && hearing.epoch === epoch) hearing.trusted = true;
+    read();
     this.remember(sessionId, cache);
     this.broadcast.caughtUp(sessionId, cache.seq);
     return cache;
@@ -336,40 +331,10 @@ export class BoardService {
    */
   currentView(sessionId: string, viewer: Viewer): Promise<BoardViewAt> {
     return this.serial(sessionId, async () => {
-      const hearing = this.heard.get(sessionId);
       const cached = this.caches.get(sessionId);
-      const current = hearing?.trusted && cached && cached.seq >= hearing.seq ? cached : await this.catchUp(sessionId);
+      const current = cached && this.heard.current(sessionId, cached.seq) ? cached : await this.catchUp(sessionId);
       return viewOf(current, viewer);
     });
-  }
-
-  /** This instance hears the session's appends from the other instances from now on. */
-  hearing(sessionId: string): void {
-    if (!this.heard.has(sessionId)) this.heard.set(sessionId, { seq: 0, trusted: false, epoch: 0 });
-  }
-
-  /** Another instance appended the session's log up to `seq` (its bundle reached this one). */
-  heardUpTo(sessionId: string, seq: number): void {
-    const hearing = this.heard.get(sessionId);
-    if (hearing && seq > hearing.seq) hearing.seq = seq;
-  }
-
-  /** This instance stopped hearing the session's appends. */
-  notHearing(sessionId: string): void {
-    this.heard.delete(sessionId);
-  }
-
-  /**
-   * Appends may have passed this instance by (the bus was away, or the process stalled): the next
-   * `currentView` of the session — of every session when none is named — reads the log.
-   */
-  distrust(sessionId?: string): void {
-    const doubted = sessionId === undefined ? [...this.heard.values()] : [this.heard.get(sessionId)];
-    for (const hearing of doubted) {
-      if (!hearing) continue;
-      hearing.trusted = false;
-      hearing.epoch++;
-    }
   }
 
   /**

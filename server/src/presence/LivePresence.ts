@@ -140,7 +140,7 @@ export class LivePresence {
             // Another instance may have recorded this member as gone meanwhile, and this process,
             // stalled, may not have heard it yet: check attendance now, on the log.
             if (entry.role === 'member') {
-              this.board.distrust(ref.sessionId);
+              this.board.heard.distrust(ref.sessionId);
               this.sessions.get(ref.sessionId)!.force = true;
             }
           }

@@ -4,7 +4,7 @@ import type { BoardService } from '../live/BoardService.ts';
 import { errorMessage, type Logger } from '../log.ts';
 
 /** What attendance needs of the board: the current view of a session, appending to it, and doubting its cache. */
-export type AttendanceBoard = Pick<BoardService, 'execute' | 'currentView' | 'distrust'>;
+export type AttendanceBoard = Pick<BoardService, 'execute' | 'currentView' | 'heard'>;
 
 /**
  * Appends member.connect or member.disconnect for one member on their own behalf (the server speaks

@@ -13,6 +13,11 @@ export class ApiError extends Error {
     this.code = code;
   }
 
+  /** What to tell the person about a failed call: the server's message, or `fallback` for anything else. */
+  static messageOf(cause: unknown, fallback: string): string {
+    return cause instanceof ApiError ? cause.message : fallback;
+  }
+
   /** The request never reached the server or its answer was not Hearth's. */
   static network(cause: unknown): ApiError {
     const reason = cause instanceof Error ? cause.message : String(cause);

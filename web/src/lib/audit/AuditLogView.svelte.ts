@@ -48,7 +48,7 @@ export class AuditLogView {
       this.#entries = [...this.#entries, ...page.entries];
       this.#nextBefore = page.nextBefore;
     } catch (e) {
-      this.#error = e instanceof ApiError ? e.message : 'Could not load older entries.';
+      this.#error = ApiError.messageOf(e, 'Could not load older entries.');
     } finally {
       this.#loading = false;
     }
@@ -62,7 +62,7 @@ export class AuditLogView {
     try {
       this.#verification = await hearthApi.verifyAudit();
     } catch (e) {
-      this.#error = e instanceof ApiError ? e.message : 'Could not verify the chain.';
+      this.#error = ApiError.messageOf(e, 'Could not verify the chain.');
     } finally {
       this.#verifying = false;
     }

@@ -10,7 +10,7 @@ export const load = (async ({ fetch, params }) => {
   try {
     link = (await hearthApi.passwordLink(params.token, fetch)).link;
   } catch (cause) {
-    linkError = cause instanceof ApiError ? cause.message : 'The link could not be checked.';
+    linkError = ApiError.messageOf(cause, 'The link could not be checked.');
   }
   return { token: params.token, link, linkError };
 }) satisfies PageLoad;
